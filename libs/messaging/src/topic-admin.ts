@@ -1,0 +1,79 @@
+import type { Admin, ITopicConfig } from 'kafkajs';
+
+/** What a topic must look like. The service that owns a topic declares it; nothing is auto-created. */
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  /** 1 on a single-broker development cluster, 3 in production. */
+  replicationFactor?: number;
+  /** Topic-level configs, e.g. `{ 'retention.ms': '604800000', 'min.insync.replicas': '2' }`. */
+  configs?: Record<string, string>;
+}
+
+/** A topic exists with fewer partitions than its spec asks for (Kafka can only grow them). */
+export class TopicSpecMismatch extends Error {
+  override readonly name = 'TopicSpecMismatch';
+  readonly code = 'MESSAGING.TOPIC_SPEC_MISMATCH';
+  readonly retriable = false;
+
+  constructor(readonly topic: string, readonly detail: string) {
+    super(`topic ${topic}: ${detail}`);
+  }
+}
+
+/** What {@link ensureTopics} did, topic by topic. */
+export interface EnsureTopicsResult {
+  created: string[];
+  grown: string[];
+  unchanged: string[];
+}
+
+/**
+ * Makes every topic in `specs` exist with at least its partition count, idempotently: missing
+ * topics are created (waiting for leaders), topics with fewer partitions are grown. Growing
+ * changes which partition a key maps to, so it is refused unless `allowPartitionGrowth` is set.
+ */
+export async function ensureTopics(
+  admin: Admin,
+  specs: readonly TopicSpec[],
+  { allowPartitionGrowth = false }: { allowPartitionGrowth?: boolean } = {},
+): Promise<EnsureTopicsResult> {
+  const result: EnsureTopicsResult = { created: [], grown: [], unchanged: [] };
+  const existing = new Set(await admin.listTopics());
+
+  const missing = specs.filter((spec) => !existing.has(spec.name));
+  if (missing.length > 0) {
+    await admin.createTopics({ topics: missing.map(toTopicConfig), waitForLeaders: true });
+    result.created.push(...missing.map((spec) => spec.name));
+  }
+
+  const present = specs.filter((spec) => existing.has(spec.name));
+  if (present.length === 0) return result;
+  const { topics } = await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.name) });
+  const partitionsByTopic = new Map(topics.map((t) => [t.name, t.partitions.length]));
+  for (const spec of present) {
+    const actual = partitionsByTopic.get(spec.name) ?? 0;
+    if (actual >= spec.partitions) {
+      result.unchanged.push(spec.name);
+      continue;
+    }
+    if (!allowPartitionGrowth) {
+      throw new TopicSpecMismatch(
+        spec.name,
+        `has ${actual} partitions, spec asks for ${spec.partitions}; growing remaps keys, pass allowPartitionGrowth to do it`,
+      );
+    }
+    await admin.createPartitions({ topicPartitions: [{ topic: spec.name, count: spec.partitions }] });
+    result.grown.push(spec.name);
+  }
+  return result;
+}
+
+function toTopicConfig(spec: TopicSpec): ITopicConfig {
+  return {
+    topic: spec.name,
+    numPartitions: spec.partitions,
+    replicationFactor: spec.replicationFactor ?? 1,
+    configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+  };
+}

@@ -1,0 +1,7 @@
+/**
+ * @platform/testing: helpers for tests that run against the real servers. Only *.spec.ts files
+ * may import it (enforced by lint).
+ */
+export { eventually, type EventuallyOptions } from './eventually';
+export { infraEnv, reach } from './infra';
+export { uniqueName } from './unique-name';
