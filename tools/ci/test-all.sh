@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: install, lint, typecheck, unit tests, provision the real
+# servers, integration tests. Exits non-zero on any failure and ends with one line of totals.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../dev/common.sh"
+cd "$ROOT"
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false FORCE_COLOR=0
+
+require_node
+ensure_deps
+
+results_dir="$ROOT/tmp/test-results"
+rm -rf "$results_dir" && mkdir -p "$results_dir"
+export JEST_RESULTS_DIR=$results_dir
+
+step "lint and typecheck"
+npx nx run-many -t lint typecheck --outputStyle=static
+
+step "unit tests"
+npx nx run-many -t test --outputStyle=static --skipNxCache
+
+step "infrastructure (npm run infra:up)"
+bash tools/infra/infra.sh up
+
+step "integration tests (real servers)"
+# One project at a time: the suites share two cores with five servers.
+npx nx run-many -t test-int --parallel=1 --outputStyle=static
+
+node tools/ci/summarize-tests.js "$results_dir"
