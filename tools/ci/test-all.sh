@@ -15,6 +15,7 @@ export JEST_RESULTS_DIR=$results_dir
 
 step "lint and typecheck"
 npx nx run-many -t lint typecheck --outputStyle=static
+bash tools/ci/lint-deploy.sh
 
 step "unit tests"
 npx nx run-many -t test --outputStyle=static --skipNxCache

@@ -17,6 +17,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/tools/infra"
 INFRA_HOME=${INFRA_HOME:-"$ROOT/.infra"}
+case "$INFRA_HOME" in /*) ;; *) INFRA_HOME="$ROOT/${INFRA_HOME#./}" ;; esac
 
 # One port table for both modes; docker-compose.yml publishes the same ports from the same variables.
 KAFKA_PORT=${KAFKA_PORT:-9092}

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+// The native servers (infra.sh), docker-compose.yml and .env.example describe one environment
+// contract three times; these tests keep them from drifting apart.
+const root = join(__dirname, '../..');
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+
+const infraSh = read('tools/infra/infra.sh');
+const compose = parse(read('docker-compose.yml')) as {
+  services: Record<string, { image: string; ports?: string[]; healthcheck?: { test: unknown } }>;
+};
+const envExample = Object.fromEntries(
+  read('.env.example')
+    .split('\n')
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+);
+
+/** `VAR=${VAR:-default}` lines of infra.sh: the variables it reads and their defaults. */
+const infraDefaults = Object.fromEntries(
+  [...infraSh.matchAll(/^\s*(?:[A-Z_]+=)?\$\{([A-Z_]+):-([^}]*)\}/gm)].map((m) => [m[1], m[2]]),
+);
+const infraServices = /ALL_SERVICES=\(([^)]*)\)/.exec(infraSh)?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+
+describe('infrastructure definitions', () => {
+  it('runs the same services natively and under docker compose', () => {
+    expect(infraServices.sort()).toEqual(Object.keys(compose.services).sort());
+  });
+
+  it('gives every compose service a pinned image and a healthcheck', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect({ name, tag: service.image.split(':')[1] ?? 'latest' }).not.toMatchObject({ tag: 'latest' });
+      expect({ name, healthcheck: Boolean(service.healthcheck?.test) }).toEqual({ name, healthcheck: true });
+    }
+  });
+
+  it('publishes compose ports on loopback from the variables and defaults that infra.sh uses', () => {
+    const published = Object.values(compose.services).flatMap((s) => s.ports ?? []);
+    expect(published.length).toBeGreaterThan(0);
+    for (const port of published) {
+      const match = /^127\.0\.0\.1:\$\{([A-Z_]+):-(\d+)\}:\d+$/.exec(port);
+      expect({ port, parsed: Boolean(match) }).toEqual({ port, parsed: true });
+      const [, variable, fallback] = match as RegExpExecArray;
+      expect({ variable, default: infraDefaults[variable as string] }).toEqual({ variable, default: fallback });
+    }
+  });
+
+  it('lists every variable infra.sh reads in .env.example, with the same default', () => {
+    expect(Object.keys(infraDefaults).length).toBeGreaterThan(5);
+    for (const [variable, fallback] of Object.entries(infraDefaults)) {
+      const expected = variable === 'INFRA_HOME' ? './.infra' : fallback.replace(/^"|"$/g, '');
+      expect({ variable, value: envExample[variable] }).toEqual({ variable, value: expected });
+    }
+  });
+
+  it('runs the same Kafka version natively as in the compose image', () => {
+    const pomVersion = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(read('tools/infra/kafka/pom.xml'))?.[1];
+    expect(compose.services['kafka']?.image).toBe(`apache/kafka:${pomVersion}`);
+  });
+});
