@@ -45,7 +45,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# wait_until <what> <timeout-s> <command...>: bounded poll, never a fixed sleep.
+# wait_until <what> <timeout-s> <command...>: bounded poll, never a fixed sleep; logs "<what> is ready".
 wait_until() {
   local what=$1 timeout=$2; shift 2
   local deadline=$((SECONDS + timeout))
@@ -53,7 +53,7 @@ wait_until() {
     if ((SECONDS >= deadline)); then return 1; fi
     sleep 0.5
   done
-  log "$what is ready"
+  if [ -n "$what" ]; then log "$what is ready"; fi
 }
 
 # A port held by a process we did not start is a conflict to report, not to fight over.
@@ -316,7 +316,7 @@ stop_pidfile() {
   pid_alive "$pidfile" || { rm -f "$pidfile"; return 0; }
   local pid; pid=$(cat "$pidfile")
   kill -TERM "$pid" 2>/dev/null || true
-  if ! wait_until "$name stop" 30 bash -c "! kill -0 $pid"; then
+  if ! wait_until "" 30 bash -c "! kill -0 $pid"; then
     log "$name did not stop within 30 s; killing it"
     kill -KILL "$pid" 2>/dev/null || true
   fi
