@@ -199,9 +199,11 @@ kafka_install() {
   fi
 }
 
+# The JVM command line of the broker and its tools (an array, so that `cmd &` forks java itself
+# and $! is the broker's own pid).
 kafka_java() {
-  java -Xms256m -Xmx"${KAFKA_HEAP_MB:-768}"m -XX:+UseG1GC -Djava.awt.headless=true \
-    -Dlog4j2.configurationFile="$HERE/kafka/log4j2.properties" -cp "$KAFKA_DIR/libs/*" "$@"
+  KAFKA_JAVA=(java -Xms256m -Xmx"${KAFKA_HEAP_MB:-768}"m -XX:+UseG1GC -Djava.awt.headless=true
+    -Dlog4j2.configurationFile="$HERE/kafka/log4j2.properties" -cp "$KAFKA_DIR/libs/*")
 }
 
 kafka_ready() { port_open "$KAFKA_PORT" && grep -q "Kafka Server started" "$KAFKA_DIR/kafka.log"; }
@@ -209,6 +211,7 @@ kafka_ready() { port_open "$KAFKA_PORT" && grep -q "Kafka Server started" "$KAFK
 kafka_up() {
   mkdir -p "$KAFKA_DIR"
   kafka_install
+  kafka_java
   local DIR=$KAFKA_DIR PORT=$KAFKA_PORT CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
   render "$HERE/kafka/server.properties.tmpl" "$KAFKA_DIR/server.properties" DIR PORT CONTROLLER_PORT
   if pid_alive "$KAFKA_DIR/kafka.pid"; then
@@ -218,12 +221,12 @@ kafka_up() {
     require_free_port kafka KAFKA_CONTROLLER_PORT "$KAFKA_CONTROLLER_PORT"
     if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
       log "formatting KRaft storage in $KAFKA_DIR/data"
-      local cluster_id; cluster_id=$(kafka_java kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
-      kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_DIR/server.properties" \
+      local cluster_id; cluster_id=$("${KAFKA_JAVA[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
+      "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_DIR/server.properties" \
         >"$KAFKA_DIR/format.log" 2>&1 || die "formatting Kafka storage failed; see $KAFKA_DIR/format.log"
     fi
     : >"$KAFKA_DIR/kafka.log"
-    kafka_java kafka.Kafka "$KAFKA_DIR/server.properties" >>"$KAFKA_DIR/kafka.log" 2>&1 </dev/null &
+    "${KAFKA_JAVA[@]}" kafka.Kafka "$KAFKA_DIR/server.properties" >>"$KAFKA_DIR/kafka.log" 2>&1 </dev/null &
     echo $! >"$KAFKA_DIR/kafka.pid"
     disown
   fi
