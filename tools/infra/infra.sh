@@ -259,8 +259,11 @@ ch_up() {
     require_free_port clickhouse CLICKHOUSE_HTTP_PORT "$CLICKHOUSE_HTTP_PORT"
     require_free_port clickhouse CLICKHOUSE_TCP_PORT "$CLICKHOUSE_TCP_PORT"
     # Started in its data folder: old releases write status files relative to the working directory.
-    (cd "$CH_DIR" && nohup /usr/sbin/clickhouse-server --config-file="$CH_DIR/config.xml" \
-      >"$CH_DIR/log/stdout.log" 2>&1 </dev/null & echo $! >"$CH_DIR/clickhouse.pid")
+    (
+      cd "$CH_DIR"
+      /usr/sbin/clickhouse-server --config-file="$CH_DIR/config.xml" >"$CH_DIR/log/stdout.log" 2>&1 </dev/null &
+      echo $! >"$CH_DIR/clickhouse.pid"
+    )
   fi
   wait_until clickhouse "$READY_TIMEOUT_S" ch_ready || die "clickhouse not ready; see $CH_DIR/log/"
 }
@@ -296,7 +299,7 @@ mongo_up() {
     log "mongo (FerretDB) already running"
   else
     require_free_port mongo MONGO_PORT "$MONGO_PORT"
-    nohup "$INFRA_HOME/bin/ferretdb" --listen-addr "127.0.0.1:$MONGO_PORT" \
+    "$INFRA_HOME/bin/ferretdb" --listen-addr "127.0.0.1:$MONGO_PORT" \
       --postgresql-url "postgres://postgres:$POSTGRES_PASSWORD@127.0.0.1:$POSTGRES_PORT/ferretdb" \
       >"$MONGO_DIR/ferretdb.log" 2>&1 </dev/null &
     echo $! >"$MONGO_DIR/ferretdb.pid"
