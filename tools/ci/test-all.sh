@@ -27,4 +27,5 @@ step "integration tests (real servers)"
 # One project at a time: the suites share two cores with five servers.
 npx nx run-many -t test-int --parallel=1 --outputStyle=static
 
+echo "The servers are left running for the next run (npm run infra:status, npm run infra:down)."
 node tools/ci/summarize-tests.js "$results_dir"
