@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContractError } from './contract-error';
 
 /**
  * The envelope every event travels in. The payload is validated separately, by the schema
@@ -24,16 +25,17 @@ export const eventEnvelopeSchema = z.object({
 });
 
 /** An event as it travels, before its payload has been checked against its own schema. */
-export type EventEnvelope<P = unknown> = Omit<z.infer<typeof eventEnvelopeSchema>, 'payload'> & { payload: P };
+export type EventEnvelope<P = unknown> = Omit<z.infer<typeof eventEnvelopeSchema>, 'payload'> & {
+  payload: P;
+};
 
 /** Why a message could not be read as an event: a permanent failure, never worth a retry. */
-export class EnvelopeDecodeError extends Error {
+export class EnvelopeDecodeError extends ContractError {
   override readonly name = 'EnvelopeDecodeError';
-  readonly code = 'CONTRACTS.INVALID_ENVELOPE';
-  readonly retriable = false;
+  override readonly code = 'CONTRACTS.INVALID_ENVELOPE';
 
-  constructor(readonly reason: string) {
-    super(`invalid event envelope: ${reason}`);
+  constructor(reason: string) {
+    super(reason, `invalid event envelope: ${reason}`);
   }
 }
 
@@ -59,9 +61,15 @@ export function encodeEnvelope(envelope: EventEnvelope): Buffer {
   return Buffer.from(JSON.stringify(envelope), 'utf8');
 }
 
-/** One line per problem, each prefixed by the path of the offending field. */
-export function describeIssues(error: z.ZodError): string {
+/**
+ * One line per problem, each prefixed by the path of the offending field. `prefix` roots the
+ * paths where the schema checked only part of a message (`payload` gives `payload.lines.0.sku`).
+ */
+export function describeIssues(error: z.ZodError, prefix?: string): string {
   return error.issues
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .map((issue) => {
+      const path = prefix === undefined ? issue.path : [prefix, ...issue.path];
+      return `${path.length ? path.map(String).join('.') : '(root)'}: ${issue.message}`;
+    })
     .join('; ');
 }

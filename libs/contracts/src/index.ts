@@ -1,6 +1,6 @@
 /**
  * @platform/contracts: what services agree on, and the only thing they share about each other.
- * Event envelope and codecs, topic naming and header names.
+ * Event envelope and codecs, the catalog of every event and version, topics, keys and headers.
  */
 export {
   decodeEnvelope,
@@ -10,4 +10,47 @@ export {
   eventEnvelopeSchema,
   type EventEnvelope,
 } from './envelope';
-export { dlqTopicOf, Headers, retryTopicOf } from './topics';
+export {
+  ContractError,
+  EventPayloadError,
+  UnknownEventError,
+  type ContractErrorCode,
+} from './contract-error';
+export {
+  eventTypes,
+  isKnownEventType,
+  knownVersionsOf,
+  latestVersionOf,
+  type DomainEvent,
+  type EventOf,
+  type EventType,
+  type PayloadOf,
+} from './catalog';
+export { decodeEvent, validateEvent } from './event-codec';
+export { createEvent, type EventFactoryOptions, type NewEvent } from './create-event';
+export { dlqTopicOf, retryTopicOf } from './topics';
+export { Headers, type HeaderName } from './headers';
+export {
+  allTopicNames,
+  allTopics,
+  topicConfigsOwnedBy,
+  topicOfEvent,
+  Topics,
+  type TopicConfig,
+  type TopicName,
+  type TopicOwner,
+  type TopicSpec,
+} from './topic-registry';
+
+// Payload types of every event version, for code that names them (handlers, read models, tests).
+export type { RefreshTokenFamilyRevokedV1 } from './identity/refresh-token-family-revoked.v1';
+export type { UserLoggedInV1 } from './identity/user-logged-in.v1';
+export type { UserLoggedOutV1 } from './identity/user-logged-out.v1';
+export type { UserRegisteredV1 } from './identity/user-registered.v1';
+export type { NotificationRequestedV1 } from './notifications/notification-requested.v1';
+export type { OrderCancelledV1 } from './orders/order-cancelled.v1';
+export type { OrderConfirmedV1 } from './orders/order-confirmed.v1';
+export type { OrderPaidV1 } from './orders/order-paid.v1';
+export type { OrderPlacedV1 } from './orders/order-placed.v1';
+export { totalOfLines, type OrderLine, type OrderPlacedV2 } from './orders/order-placed.v2';
+export type { OrderShippedV1 } from './orders/order-shipped.v1';
