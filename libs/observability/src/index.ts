@@ -1,5 +1,30 @@
 /**
- * @platform/observability: what every app boots with. Today: validated configuration from the
- * environment; tracing, metrics, structured logs and health checks join it as the apps arrive.
+ * @platform/observability: what every app boots with. Validated configuration from the
+ * environment, OpenTelemetry tracing (and trace context for Kafka headers), pino JSON logs with
+ * trace and correlation ids, Prometheus metrics, health checks, and a one-call HTTP bootstrap.
+ *
+ * Importing this file must load neither @nestjs/core nor express, pg, ioredis or mongoose, so that
+ * an app's instrument.ts can import startTracing from here and still run before they load
+ * (index.unit.spec.ts checks it).
  */
 export { ConfigError, env, parseEnv } from './config';
+export { startTracing, tracingOptionsFromEnv, type TracingHandle, type TracingOptions } from './tracing';
+export {
+  currentTraceId,
+  extractTraceContext,
+  injectTraceHeaders,
+  type MessageHeaders,
+} from './trace-context';
+export { CORRELATION_ID_HEADER, currentCorrelationId, withCorrelationId } from './correlation';
+export { createLogger, PINO_LOGGER, SECRET_FIELDS, type Logger, type LoggerOptions } from './logger';
+export { PinoNestLogger } from './pino-nest-logger';
+export { createMetricsRegistry, METRICS_REGISTRY, type MetricsRegistryOptions } from './metrics';
+export {
+  DuplicateReadinessCheck,
+  ReadinessRegistry,
+  type ReadinessCheck,
+  type ReadinessResult,
+} from './readiness.registry';
+export { type ObservabilityOptions } from './observability.options';
+export { ObservabilityModule } from './observability.module';
+export { bootstrapHttpApp, type HttpAppOptions } from './bootstrap-http-app';

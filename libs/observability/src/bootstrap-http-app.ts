@@ -1,0 +1,129 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
+import { createLogger } from './logger';
+import { ObservabilityModule } from './observability.module';
+import type { ObservabilityOptions } from './observability.options';
+import { PinoNestLogger } from './pino-nest-logger';
+import { ReadinessRegistry } from './readiness.registry';
+import type { TracingHandle } from './tracing';
+
+export interface HttpAppOptions extends ObservabilityOptions {
+  /** TCP port to listen on; 0 picks a free one (logged). */
+  port: number;
+  /** Interface to listen on. Default `0.0.0.0` (all; what a container needs). */
+  host?: string;
+  /** The handle from `startTracing()` in instrument.ts; flushed last on shutdown. */
+  tracing?: TracingHandle;
+  /**
+   * How long to keep serving after readiness turned false and before closing the HTTP server,
+   * so that the load balancer has stopped routing here (Kubernetes: a few seconds). Default 0.
+   */
+  drainDelayMs?: number;
+  /** Shutdown taking longer than this exits with code 1 anyway. Default 25 s (Kubernetes kills at 30 s). */
+  shutdownTimeoutMs?: number;
+  /** App-specific setup between creation and listening (global prefix, pipes, filters). */
+  configure?: (app: NestExpressApplication) => void | Promise<void>;
+}
+
+@Module({})
+class HttpAppRootModule {}
+
+/**
+ * Creates the Express Nest app of `appModule` with {@link ObservabilityModule} (do not import it
+ * in `appModule` too), sends Nest's logs through pino (buffered until then), listens, and on
+ * SIGTERM/SIGINT shuts down gracefully: readiness false, drain delay, `app.close()` (HTTP drains,
+ * then every shutdown hook), tracing flushed, exit. A failed start is logged and exits with 1.
+ * It owns the process: meant for `main.ts` only.
+ */
+export async function bootstrapHttpApp(
+  appModule: Type<unknown>,
+  options: HttpAppOptions,
+): Promise<NestExpressApplication> {
+  const logger =
+    options.logger ?? createLogger({ serviceName: options.serviceName, level: options.logLevel });
+  try {
+    // Imported here, not at the top: @nestjs/core must load after startTracing() has hooked it.
+    const { NestFactory } = await import('@nestjs/core');
+    const root: DynamicModule = {
+      module: HttpAppRootModule,
+      imports: [ObservabilityModule.forRoot({ ...options, logger }), appModule],
+    };
+    // abortOnError false: a failed start throws here and is logged as JSON, instead of aborting.
+    const app = await NestFactory.create<NestExpressApplication>(root, {
+      bufferLogs: true,
+      abortOnError: false,
+    });
+    app.useLogger(app.get(PinoNestLogger));
+    listenForShutdown(logger, options, {
+      markNotReady: () => app.get(ReadinessRegistry).markShuttingDown(),
+      closeApp: () => app.close(),
+      stopTracing: () => options.tracing?.shutdown() ?? Promise.resolve(),
+    });
+    await options.configure?.(app);
+    await app.listen(options.port, options.host ?? '0.0.0.0');
+    // The bound address, not the requested one: port 0 (tests) means "any free port".
+    const address = app.getHttpServer().address();
+    logger.info(
+      typeof address === 'object' && address ? { host: address.address, port: address.port } : { address },
+      'http server listening',
+    );
+    return app;
+  } catch (error) {
+    logger.fatal({ err: error }, 'failed to start');
+    await options.tracing?.shutdown().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+/** The steps of a graceful shutdown, in the order they run. */
+export interface ShutdownSteps {
+  markNotReady: () => void;
+  closeApp: () => Promise<void>;
+  stopTracing: () => Promise<void>;
+}
+
+/**
+ * Runs a graceful shutdown: readiness false first (probes fail, traffic moves elsewhere), wait
+ * `drainDelayMs` for the load balancer to notice, close the app (the HTTP server drains
+ * in-flight requests, then Nest's shutdown hooks close clients), and flush traces last so the
+ * spans of the shutdown itself are exported.
+ */
+export async function shutDownGracefully(steps: ShutdownSteps, drainDelayMs: number): Promise<void> {
+  steps.markNotReady();
+  if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+  await steps.closeApp();
+  await steps.stopTracing();
+}
+
+function listenForShutdown(logger: Logger, options: HttpAppOptions, steps: ShutdownSteps): void {
+  let shuttingDown = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (shuttingDown) {
+      // A second Ctrl-C means "now": do not make a developer wait for the drain.
+      logger.warn({ signal }, 'second signal during shutdown, exiting now');
+      process.exit(1);
+    }
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    const timeoutMs = options.shutdownTimeoutMs ?? 25_000;
+    setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out, exiting');
+      process.exit(1);
+    }, timeoutMs).unref();
+    shutDownGracefully(steps, options.drainDelayMs ?? 0).then(
+      () => {
+        logger.info('shut down');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  // Our own handler rather than app.enableShutdownHooks(): Nest would run module destroy hooks
+  // before readiness turns false and could not flush the tracer after its last hook.
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

@@ -1,0 +1,27 @@
+import type { Level, Logger } from 'pino';
+
+/** Nest provider token of the {@link ObservabilityOptions} an app passed to `forRoot`. */
+export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');
+
+export interface ObservabilityOptions {
+  /** The `service` of every log line and metric series, e.g. `order-service`. */
+  serviceName: string;
+  /** Lowest log level written. Default `info`. Ignored when `logger` is given. */
+  logLevel?: Level | 'silent';
+  /** A logger to use instead of a new one (bootstrapHttpApp passes the one it logs startup with). */
+  logger?: Logger;
+  /** Bound of a readiness check that sets none. Default 2000 ms. */
+  readinessTimeoutMs?: number;
+  /** Node process metrics in `/metrics`. Default `true`. */
+  defaultMetrics?: boolean;
+  /**
+   * Route templates not counted in the HTTP metrics. Default `['/metrics']`: a scrape must not
+   * measure itself.
+   */
+  unmeteredRoutes?: readonly string[];
+  /**
+   * Route templates whose request lines are logged at `debug` instead of `info`: probes and
+   * scrapes every few seconds would drown the log. Default `/metrics`, `/health/live`, `/health/ready`.
+   */
+  quietRoutes?: readonly string[];
+}
