@@ -49,8 +49,8 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ inTests: false })] },
   },
   {
-    // Tests of any project may also use the test helpers (@platform/testing, tagged type:testing).
-    files: ['**/*.spec.ts'],
+    // Tests of any project (and their *.spec-helper.ts) may also use @platform/testing (type:testing).
+    files: ['**/*.spec.ts', '**/*.spec-helper.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ inTests: true })] },
   },
   {

@@ -37,6 +37,8 @@ export const Headers = {
   lastFailureAt: 'x-last-failure-at',
   /** Trace id of the failed processing, to jump from a dead letter to its trace. */
   traceId: 'x-trace-id',
+  /** Why a record was dead-lettered: `decode`, `permanent` or `exhausted` (retries used up). */
+  deadLetterReason: 'x-dead-letter-reason',
 } as const;
 
 /** Any header name this system sets. */

@@ -1,10 +1,27 @@
 /**
- * @platform/messaging: the Kafka runtime every service uses (kafkajs). Today: declaring and
- * creating topics idempotently; the producer, the consumer runtime with retries and the DLQ,
- * and the NestJS integration build on it.
+ * @platform/messaging: the Kafka runtime every service uses (kafkajs).
+ * - EventProducer: idempotent, acks=all, keyed by aggregate id, pipelined batches, trace headers.
+ * - ConsumerRuntime: per-key order with keys in parallel, retries in place, DLQ with provenance,
+ *   commits only what is done, graceful stop and rebalance.
+ * - ensureTopics: idempotent topic creation from specs.
+ * - MessagingMetrics: Prometheus metrics of both sides.
+ * - MessagingModule + @HandleEvent: the NestJS integration (apps never touch kafkajs).
  */
+export { ConsumerRuntime, type ConsumerRuntimeOptions } from './consumer/consumer-runtime';
+export { baseTopicOf, deadLetterRecord, DlqHeaders, type DeadLetterReason } from './consumer/dead-letter';
+export type { EventHandlerFn, MessageContext, MessageDecoder } from './consumer/handler';
+export type { Outcome, RuntimeLogger } from './consumer/message-processor';
+export { backoffMs, defaultRetryPolicy, type RetryPolicy } from './consumer/retry-policy';
+export { errorClassOf, isRetriable, PermanentError, RetriableError } from './errors';
+export { MessagingMetrics } from './metrics';
+export { EventProducer, type EventProducerOptions } from './producer/event-producer';
+export { HandleEvent } from './nest/handle-event.decorator';
+export { MessagingModule } from './nest/messaging.module';
+export type { MessagingModuleAsyncOptions, MessagingModuleOptions } from './nest/messaging.options';
+export { MESSAGING_METRICS } from './nest/messaging.tokens';
 export {
   ensureTopics,
+  topicSpecsOf,
   TopicSpecMismatch,
   type EnsureTopicsResult,
   type TopicSpec,

@@ -3,7 +3,11 @@ import { infraEnv, reach, uniqueName } from '@platform/testing';
 import { ensureTopics, TopicSpecMismatch } from './topic-admin';
 
 describe('ensureTopics (real Kafka)', () => {
-  const kafka = new Kafka({ clientId: 'topic-admin-int', brokers: [...infraEnv.kafkaBrokers], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'topic-admin-int',
+    brokers: [...infraEnv.kafkaBrokers],
+    logLevel: logLevel.NOTHING,
+  });
   let admin: Admin;
   const created: string[] = [];
 

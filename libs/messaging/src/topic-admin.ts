@@ -16,7 +16,10 @@ export class TopicSpecMismatch extends Error {
   readonly code = 'MESSAGING.TOPIC_SPEC_MISMATCH';
   readonly retriable = false;
 
-  constructor(readonly topic: string, readonly detail: string) {
+  constructor(
+    readonly topic: string,
+    readonly detail: string,
+  ) {
     super(`topic ${topic}: ${detail}`);
   }
 }
@@ -76,4 +79,21 @@ function toTopicConfig(spec: TopicSpec): ITopicConfig {
     replicationFactor: spec.replicationFactor ?? 1,
     configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
   };
+}
+
+/** A registry topic (name, partitions, retention) as an ensureTopics spec. */
+export function topicSpecsOf(
+  configs: readonly { name: string; partitions: number; retentionMs: number }[],
+  replicationFactor: number,
+): TopicSpec[] {
+  return configs.map(({ name, partitions, retentionMs }) => ({
+    name,
+    partitions,
+    replicationFactor,
+    configs: {
+      'retention.ms': String(retentionMs),
+      // With 3 replicas, an acks=all write survives one broker down; with 1, there is no choice.
+      'min.insync.replicas': String(Math.min(2, replicationFactor)),
+    },
+  }));
 }

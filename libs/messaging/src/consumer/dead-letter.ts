@@ -1,0 +1,78 @@
+import type { IHeaders, KafkaMessage } from 'kafkajs';
+import { dlqTopicOf, Headers } from '@platform/contracts';
+import { errorClassOf } from '../errors';
+
+/** Header names of a dead-lettered record's provenance (defined once, in the contracts). */
+export const DlqHeaders = {
+  originalTopic: Headers.originalTopic,
+  originalPartition: Headers.originalPartition,
+  originalOffset: Headers.originalOffset,
+  originalKey: Headers.originalKey,
+  consumerGroup: Headers.consumerGroup,
+  errorClass: Headers.errorClass,
+  errorCode: Headers.errorCode,
+  errorMessage: Headers.errorMessage,
+  attempts: Headers.attempts,
+  firstFailureAt: Headers.firstFailureAt,
+  lastFailureAt: Headers.lastFailureAt,
+  traceId: Headers.traceId,
+  reason: Headers.deadLetterReason,
+} as const;
+
+/** Why a message was dead-lettered: unreadable, a permanent error, or retries exhausted. */
+export type DeadLetterReason = 'decode' | 'permanent' | 'exhausted';
+
+/** What the runtime knows about a failure when it gives up on a message. */
+export interface Failure {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+  groupId: string;
+  error: unknown;
+  reason: DeadLetterReason;
+  attempts: number;
+  firstFailureAt: Date;
+  lastFailureAt: Date;
+  traceId: string | undefined;
+}
+
+// Error messages can be huge (a stack, a payload echo); Kafka headers should stay small.
+const MAX_ERROR_MESSAGE_CHARS = 2_000;
+
+/**
+ * The record written to `<topic>.dlq`: the original key, value and headers unchanged (a replay
+ * must deliver the very bytes that failed) plus provenance headers naming the consumer group,
+ * since a failure belongs to one group and only that group must see the replay.
+ */
+export function deadLetterRecord(failure: Failure): {
+  topic: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: IHeaders;
+} {
+  const { message } = failure;
+  const errorMessage = failure.error instanceof Error ? failure.error.message : String(failure.error);
+  const headers: IHeaders = {
+    ...message.headers,
+    [DlqHeaders.originalTopic]: failure.topic,
+    [DlqHeaders.originalPartition]: String(failure.partition),
+    [DlqHeaders.originalOffset]: message.offset,
+    [DlqHeaders.consumerGroup]: failure.groupId,
+    [DlqHeaders.errorClass]: errorClassOf(failure.error),
+    [DlqHeaders.errorMessage]: errorMessage.slice(0, MAX_ERROR_MESSAGE_CHARS),
+    [DlqHeaders.attempts]: String(failure.attempts),
+    [DlqHeaders.firstFailureAt]: failure.firstFailureAt.toISOString(),
+    [DlqHeaders.lastFailureAt]: failure.lastFailureAt.toISOString(),
+    [DlqHeaders.reason]: failure.reason,
+  };
+  if (failure.traceId) headers[DlqHeaders.traceId] = failure.traceId;
+  if (message.key !== null) headers[DlqHeaders.originalKey] = message.key;
+  const code = (failure.error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') headers[DlqHeaders.errorCode] = code;
+  return { topic: dlqTopicOf(baseTopicOf(failure.topic)), key: message.key, value: message.value, headers };
+}
+
+/** `orders.events.retry` -> `orders.events`: a message failing again after a replay goes to the same DLQ. */
+export function baseTopicOf(topic: string): string {
+  return topic.endsWith('.retry') ? topic.slice(0, -'.retry'.length) : topic;
+}

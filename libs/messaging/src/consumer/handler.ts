@@ -1,0 +1,22 @@
+/** What a handler knows about the record it handles, beyond the event itself. */
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: Readonly<Record<string, string>>;
+  groupId: string;
+  /** 1 on the first try, 2 on the first retry, ... */
+  attempt: number;
+  /** Aborted when the runtime gives the message back (shutdown, rebalance): stop early if you can. */
+  signal: AbortSignal;
+}
+
+/** A function that handles one decoded event; throw to fail (see RetriableError, PermanentError). */
+export type EventHandlerFn<E = unknown> = (event: E, context: MessageContext) => Promise<void>;
+
+/**
+ * Turns a record's value into an event with a `type`, or throws: every throw is permanent
+ * (the bytes will not change on a retry) and sends the record to the DLQ at once.
+ */
+export type MessageDecoder<E extends { type: string } = { type: string }> = (value: Buffer | null) => E;

@@ -1,0 +1,114 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { decodeEvent, topicConfigsOwnedBy, type TopicOwner } from '@platform/contracts';
+import { Kafka, logLevel } from 'kafkajs';
+import { ConsumerRuntime } from '../consumer/consumer-runtime';
+import type { EventHandlerFn } from '../consumer/handler';
+import type { RuntimeLogger } from '../consumer/message-processor';
+import type { MessagingMetrics } from '../metrics';
+import { EventProducer } from '../producer/event-producer';
+import { ensureTopics, topicSpecsOf } from '../topic-admin';
+import { HANDLE_EVENT } from './handle-event.decorator';
+import { MESSAGING_METRICS } from './messaging.tokens';
+import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.options';
+
+/**
+ * Starts and stops messaging with the app: at bootstrap it connects the producer, creates the
+ * topics the app owns, finds the @HandleEvent methods and starts the consumer group; at
+ * shutdown it stops the consumer gracefully (running handlers finish, done work is committed),
+ * and once HTTP has drained the producer flushes and disconnects.
+ */
+@Injectable()
+export class MessagingLifecycle
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  private readonly logger = new Logger('Messaging');
+  private runtime: ConsumerRuntime | undefined;
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    @Inject(MESSAGING_METRICS) private readonly metrics: MessagingMetrics,
+    private readonly kafka: Kafka,
+    private readonly producer: EventProducer,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.producer.connect();
+    if (this.options.ownsTopicsOf) await this.createOwnedTopics(this.options.ownsTopicsOf);
+    const handlers = this.discoverHandlers();
+    const { groupId, topics = [] } = this.options;
+    if (!groupId || handlers.size === 0) return;
+    this.runtime = new ConsumerRuntime(this.kafka, {
+      ...this.options.consumer,
+      groupId,
+      topics,
+      handlers,
+      decode: this.options.decode ?? decodeEvent,
+      dlqProducer: this.producer,
+      metrics: this.metrics,
+      logger: this.runtimeLogger(),
+    });
+    await this.runtime.start();
+    this.logger.log(`consuming ${this.runtime.subscribedTopics.join(', ')} as ${groupId}`);
+  }
+
+  /** Consumption stops first: its handlers may still publish through the producer. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runtime?.stop();
+  }
+
+  /** The producer goes last, after HTTP has drained: in-flight requests may still publish. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect();
+  }
+
+  private async createOwnedTopics(owner: TopicOwner): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const specs = topicSpecsOf(topicConfigsOwnedBy(owner), this.options.replicationFactor ?? 1);
+      const result = await ensureTopics(admin, specs);
+      if (result.created.length > 0) this.logger.log(`created topics ${result.created.join(', ')}`);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private discoverHandlers(): Map<string, EventHandlerFn> {
+    const handlers = new Map<string, EventHandlerFn>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+        const fn = instance[method] as (...args: unknown[]) => Promise<void>;
+        const type = this.reflector.get<string | undefined>(HANDLE_EVENT, fn);
+        if (!type) continue;
+        if (handlers.has(type)) throw new Error(`two @HandleEvent('${type}') handlers in one app: keep one`);
+        handlers.set(type, (event, ctx) => fn.call(instance, event, ctx));
+      }
+    }
+    return handlers;
+  }
+
+  private runtimeLogger(): RuntimeLogger {
+    return {
+      warn: (fields, message) => this.logger.warn({ msg: message, ...fields }),
+      error: (fields, message) => this.logger.error({ msg: message, ...fields }),
+    };
+  }
+}
+
+/** The kafkajs client of the app, quiet: the runtime logs what matters itself. */
+export function createKafka(options: MessagingModuleOptions): Kafka {
+  return new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN });
+}

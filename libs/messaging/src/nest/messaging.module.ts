@@ -1,0 +1,62 @@
+import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { METRICS_REGISTRY } from '@platform/observability';
+import { Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { MessagingMetrics } from '../metrics';
+import { EventProducer } from '../producer/event-producer';
+import { createKafka, MessagingLifecycle } from './messaging.lifecycle';
+import {
+  MESSAGING_OPTIONS,
+  type MessagingModuleAsyncOptions,
+  type MessagingModuleOptions,
+} from './messaging.options';
+import { MESSAGING_METRICS } from './messaging.tokens';
+
+const sharedProviders: Provider[] = [
+  {
+    provide: MESSAGING_METRICS,
+    // The app's registry (observability) when there is one, so /metrics shows messaging too.
+    useFactory: (options: MessagingModuleOptions, appRegistry?: Registry) =>
+      MessagingMetrics.for(options.registry ?? appRegistry ?? new Registry()),
+    inject: [MESSAGING_OPTIONS, { token: METRICS_REGISTRY, optional: true }],
+  },
+  { provide: Kafka, useFactory: createKafka, inject: [MESSAGING_OPTIONS] },
+  {
+    provide: EventProducer,
+    useFactory: (kafka: Kafka, options: MessagingModuleOptions, metrics: MessagingMetrics) =>
+      new EventProducer(kafka, { ...options.producer, metrics }),
+    inject: [Kafka, MESSAGING_OPTIONS, MESSAGING_METRICS],
+  },
+  MessagingLifecycle,
+];
+
+/**
+ * Kafka for a NestJS app: inject EventProducer to publish, mark methods with @HandleEvent to
+ * consume. Global, imported once by the app module.
+ */
+@Global()
+@Module({})
+export class MessagingModule {
+  /** Static options. */
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    return MessagingModule.build([{ provide: MESSAGING_OPTIONS, useValue: options }]);
+  }
+
+  /** Options from a factory, e.g. `useFactory: (config: AppConfig) => ({ brokers: config.KAFKA_BROKERS, ... })`. */
+  static forRootAsync(options: MessagingModuleAsyncOptions): DynamicModule {
+    const module = MessagingModule.build([
+      { provide: MESSAGING_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+    ]);
+    return { ...module, imports: [...(module.imports ?? []), ...(options.imports ?? [])] };
+  }
+
+  private static build(optionProviders: Provider[]): DynamicModule {
+    return {
+      module: MessagingModule,
+      imports: [DiscoveryModule],
+      providers: [...optionProviders, ...sharedProviders],
+      exports: [EventProducer, MESSAGING_METRICS, Kafka],
+    };
+  }
+}

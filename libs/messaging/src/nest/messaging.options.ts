@@ -1,0 +1,39 @@
+import type { ModuleMetadata } from '@nestjs/common';
+import type { TopicOwner } from '@platform/contracts';
+import type { Registry } from 'prom-client';
+import type { ConsumerRuntimeOptions } from '../consumer/consumer-runtime';
+import type { MessageDecoder } from '../consumer/handler';
+import type { EventProducerOptions } from '../producer/event-producer';
+
+/** What an app tells the messaging module; usually built from its validated config. */
+export interface MessagingModuleOptions {
+  clientId: string;
+  brokers: string[];
+  /** Creates these owners' topics (with retry and DLQ) at start, idempotently. */
+  ownsTopicsOf?: TopicOwner;
+  /** 1 for a single development broker, 3 in production. */
+  replicationFactor?: number;
+  /** The consumer group; without it (or without @HandleEvent methods) the app only produces. */
+  groupId?: string;
+  /** Topics the group consumes; their retry topics are consumed too. */
+  topics?: string[];
+  /** Defaults to the contracts' decodeEvent: typed events at their latest version. */
+  decode?: MessageDecoder;
+  consumer?: Partial<
+    Omit<
+      ConsumerRuntimeOptions,
+      'groupId' | 'topics' | 'handlers' | 'decode' | 'dlqProducer' | 'metrics' | 'logger'
+    >
+  >;
+  producer?: Omit<EventProducerOptions, 'metrics'>;
+  /** The app's Prometheus registry; defaults to the one observability provides, else a private one. */
+  registry?: Registry;
+}
+
+/** Options from a factory, e.g. one that reads the app's config service. */
+export interface MessagingModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  inject?: (string | symbol | (abstract new (...args: never[]) => unknown))[];
+  useFactory: (...args: never[]) => MessagingModuleOptions | Promise<MessagingModuleOptions>;
+}
+
+export const MESSAGING_OPTIONS = Symbol('platform.messaging.options');
