@@ -1,0 +1,314 @@
+/**
+ * The messaging runtime against raw kafkajs, on the same broker in the same run:
+ *   npm run bench:messaging -- [--messages 200000] [--rounds 3] [--rate 4000]
+ *
+ * 1. produce: N ~1 KB OrderPlaced events in chunks of 1000, raw `producer.sendBatch` vs
+ *    EventProducer.publish (headers, trace context, encode).
+ * 2. consume: N records over 12 partitions, raw kafkajs `eachBatch` with a no-op handler, the
+ *    same with decodeEvent per record, and ConsumerRuntime (decode + validate + upcast +
+ *    dispatch + per-key order + commit), each in a fresh consumer group, rounds alternating;
+ *    rate from first to last record, median of rounds.
+ * 3. latency: both groups subscribed to a live topic while events are produced at a steady rate;
+ *    end-to-end p50/p99 (produced -> handled).
+ * Prints a table (ratios first) and writes tmp/bench/messaging.json. Needs `npm run infra:up`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createEvent, decodeEvent, type DomainEvent, type EventOf } from '@platform/contracts';
+import { ConsumerRuntime, EventProducer, MessagingMetrics, ensureTopics } from '@platform/messaging';
+import { Kafka, logLevel } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { grouped, median, percentile } from './stats';
+
+const args = parseArgs(process.argv.slice(2));
+const N = args['messages'] ?? 200_000;
+const ROUNDS = args['rounds'] ?? 3;
+const RATE = args['rate'] ?? 4_000;
+const LATENCY_SECONDS = args['seconds'] ?? 10;
+const PARTITIONS = 12;
+const CHUNK = 1_000;
+const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const kafka = new Kafka({ clientId: 'bench-messaging', brokers, logLevel: logLevel.NOTHING });
+const runId = `${Date.now().toString(36)}`;
+
+async function main(): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect().catch((err: Error) => {
+    throw new Error(
+      `Kafka is not reachable at ${brokers.join(',')} (${err.message}): run npm run infra:up first`,
+    );
+  });
+  const topics = {
+    raw: `bench.raw.${runId}`,
+    runtime: `bench.runtime.${runId}`,
+    live: `bench.live.${runId}`,
+  };
+  await ensureTopics(
+    admin,
+    [...Object.values(topics), `${topics.runtime}.retry`, `${topics.live}.retry`].map((name) => ({
+      name,
+      partitions: PARTITIONS,
+    })),
+  );
+  try {
+    console.log(
+      `building ${grouped(N)} events of ~${Buffer.byteLength(JSON.stringify(orderPlaced(0)))} bytes`,
+    );
+    const events = Array.from({ length: N }, (_, i) => orderPlaced(i));
+
+    const produce = await benchProduce(topics, events);
+    const consume = await benchConsume(topics.runtime);
+    const latency = await benchLatency(topics.live);
+    report({ produce, consume, latency });
+  } finally {
+    await admin
+      .deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.includes(runId)) })
+      .catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+/** ~1 KB: an order of eight lines, as the order service publishes it. */
+function orderPlaced(i: number): EventOf<'OrderPlaced'> {
+  const orderId = `order-${i % 5_000}`;
+  const lines = Array.from({ length: 8 }, (_, l) => ({
+    sku: `SKU-${(i * 7 + l) % 997}-ABCDEFGHIJ`,
+    quantity: 1 + (l % 3),
+    unitPriceMinor: 1_999 + l * 100,
+  }));
+  return createEvent({
+    type: 'OrderPlaced',
+    aggregateId: orderId,
+    aggregateVersion: 1 + Math.floor(i / 5_000),
+    correlationId: `bench-${runId}-${i}`,
+    causationId: null,
+    payload: {
+      orderId,
+      customerId: `customer-${i % 977}-0123456789abcdef`,
+      currency: 'EUR',
+      lines,
+      totalMinor: lines.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0),
+    },
+  });
+}
+
+async function benchProduce(topics: { raw: string; runtime: string }, events: EventOf<'OrderPlaced'>[]) {
+  const raw = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await raw.connect();
+  let started = performance.now();
+  for (let i = 0; i < events.length; i += CHUNK) {
+    const messages = events
+      .slice(i, i + CHUNK)
+      .map((e) => ({ key: e.aggregateId, value: JSON.stringify(e) }));
+    await raw.sendBatch({ topicMessages: [{ topic: topics.raw, messages }], acks: -1 });
+  }
+  const rawSeconds = (performance.now() - started) / 1000;
+  await raw.disconnect();
+
+  const producer = new EventProducer(kafka, { metrics: MessagingMetrics.for(new Registry()) });
+  await producer.connect();
+  started = performance.now();
+  for (let i = 0; i < events.length; i += CHUNK)
+    await producer.publish(topics.runtime, events.slice(i, i + CHUNK));
+  const runtimeSeconds = (performance.now() - started) / 1000;
+  await producer.disconnect();
+  return { rawPerSecond: events.length / rawSeconds, runtimePerSecond: events.length / runtimeSeconds };
+}
+
+async function benchConsume(topic: string) {
+  const raw: number[] = [];
+  const rawDecode: number[] = [];
+  const runtime: number[] = [];
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    raw.push(await consumeRaw(topic, `raw-${round}`, false));
+    rawDecode.push(await consumeRaw(topic, `raw-decode-${round}`, true));
+    runtime.push(await consumeRuntime(topic, round));
+    console.log(
+      `round ${round}: raw ${grouped(raw.at(-1) ?? 0)}, raw+decodeEvent ${grouped(rawDecode.at(-1) ?? 0)}, runtime ${grouped(runtime.at(-1) ?? 0)} msg/s`,
+    );
+  }
+  return { raw, rawDecode, runtime };
+}
+
+/**
+ * Raw kafkajs: eachBatch, resolve and commit per batch (its defaults), with a no-op handler or
+ * with decodeEvent per record (the runtime's decoding without the rest of its machinery).
+ */
+async function consumeRaw(topic: string, name: string, decode: boolean): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-${name}-${runId}` });
+  const clock = new Clock();
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    partitionsConsumedConcurrently: PARTITIONS,
+    eachBatch: async ({ batch }) => {
+      if (decode) for (const message of batch.messages) decodeEvent(message.value);
+      clock.tick(batch.messages.length);
+    },
+  });
+  await clock.reached(N);
+  await consumer.disconnect();
+  return clock.perSecond();
+}
+
+/** The runtime: decode + validate + upcast + dispatch + per-key order + commit. */
+async function consumeRuntime(topic: string, round: number): Promise<number> {
+  const clock = new Clock();
+  const runtime = createRuntime(`bench-runtime-${runId}-${round}`, topic, async () => clock.tick(1));
+  await runtime.start();
+  await clock.reached(N);
+  await runtime.stop();
+  return clock.perSecond();
+}
+
+function createRuntime(
+  groupId: string,
+  topic: string,
+  handler: (event: DomainEvent) => Promise<void>,
+): ConsumerRuntime {
+  const metrics = MessagingMetrics.for(new Registry());
+  return new ConsumerRuntime(kafka, {
+    groupId,
+    topics: [topic],
+    handlers: new Map([['OrderPlaced', (event: unknown) => handler(event as DomainEvent)]]),
+    decode: decodeEvent,
+    dlqProducer: new EventProducer(kafka, { metrics }),
+    metrics,
+    logger: {
+      warn: (fields, msg) => console.warn(msg, fields),
+      error: (fields, msg) => console.error(msg, fields),
+    },
+  });
+}
+
+async function benchLatency(topic: string) {
+  const rawLatencies: number[] = [];
+  const runtimeLatencies: number[] = [];
+  const raw = kafka.consumer({ groupId: `bench-live-raw-${runId}` });
+  await raw.connect();
+  await raw.subscribe({ topic, fromBeginning: true });
+  await raw.run({
+    partitionsConsumedConcurrently: PARTITIONS,
+    eachBatch: async ({ batch }) => {
+      // The same clock as the runtime's: the event's occurredAt, set right before publishing.
+      const now = Date.now();
+      for (const message of batch.messages) {
+        rawLatencies.push(now - Date.parse(JSON.parse(message.value?.toString() ?? '{}').occurredAt));
+      }
+    },
+  });
+  const runtime = createRuntime(`bench-live-runtime-${runId}`, topic, async (event) => {
+    runtimeLatencies.push(Date.now() - Date.parse(event.occurredAt));
+  });
+  await runtime.start();
+  await delay(3_000); // both groups joined and idle before the clock starts
+
+  const producer = new EventProducer(kafka);
+  await producer.connect();
+  const total = RATE * LATENCY_SECONDS;
+  const perTick = Math.max(1, Math.round(RATE / 50));
+  const started = performance.now();
+  for (let sent = 0; sent < total; sent += perTick) {
+    const due = started + (sent / RATE) * 1000;
+    const wait = due - performance.now();
+    if (wait > 0) await delay(wait);
+    const batch = Array.from({ length: perTick }, (_, i) => orderPlaced(sent + i)); // occurredAt = now
+    void producer.publish(topic, batch);
+  }
+  const deadline = Date.now() + 60_000;
+  while ((rawLatencies.length < total || runtimeLatencies.length < total) && Date.now() < deadline)
+    await delay(100);
+  await Promise.all([raw.disconnect(), runtime.stop(), producer.disconnect()]);
+  const summary = (values: number[]) => ({
+    count: values.length,
+    p50: percentile(values, 50),
+    p99: percentile(values, 99),
+  });
+  return {
+    rate: RATE,
+    seconds: LATENCY_SECONDS,
+    raw: summary(rawLatencies),
+    runtime: summary(runtimeLatencies),
+  };
+}
+
+/** Counts records and times the span from the first to the N-th. */
+class Clock {
+  private count = 0;
+  private first = 0;
+  private last = 0;
+
+  tick(n: number): void {
+    if (this.count === 0) this.first = performance.now();
+    this.count += n;
+    if (this.count >= N && this.last === 0) this.last = performance.now();
+  }
+
+  async reached(n: number, timeoutMs = 600_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.count < n) {
+      if (Date.now() > deadline) throw new Error(`only ${this.count} of ${n} records arrived`);
+      await delay(20);
+    }
+  }
+
+  perSecond(): number {
+    return this.count / ((this.last - this.first) / 1000);
+  }
+}
+
+function report(result: {
+  produce: { rawPerSecond: number; runtimePerSecond: number };
+  consume: { raw: number[]; rawDecode: number[]; runtime: number[] };
+  latency: Awaited<ReturnType<typeof benchLatency>>;
+}): void {
+  const consumeRatio = median(result.consume.runtime) / median(result.consume.raw);
+  const decodeRatio = median(result.consume.runtime) / median(result.consume.rawDecode);
+  const produceRatio = result.produce.runtimePerSecond / result.produce.rawPerSecond;
+  const { latency } = result;
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  console.log(`
+messaging runtime vs raw kafkajs, ${grouped(N)} records of ~1 KB, ${PARTITIONS} partitions, ${ROUNDS} rounds
+machine: ${machine}
+
+| measure                         | raw kafkajs | runtime     | ratio (goal >= 0.8) |
+| ------------------------------- | ----------- | ----------- | ------------------- |
+| consume, msg/s (median)         | ${pad(grouped(median(result.consume.raw)))} | ${pad(grouped(median(result.consume.runtime)))} | ${consumeRatio.toFixed(2)}x |
+| consume vs raw + decodeEvent    | ${pad(grouped(median(result.consume.rawDecode)))} | ${pad(grouped(median(result.consume.runtime)))} | ${decodeRatio.toFixed(2)}x |
+| produce, msg/s (chunks of 1000) | ${pad(grouped(result.produce.rawPerSecond))} | ${pad(grouped(result.produce.runtimePerSecond))} | ${produceRatio.toFixed(2)}x |
+| end-to-end p50 at ${grouped(latency.rate)}/s, ms  | ${pad(String(latency.raw.p50))} | ${pad(String(latency.runtime.p50))} | |
+| end-to-end p99 at ${grouped(latency.rate)}/s, ms  | ${pad(String(latency.raw.p99))} | ${pad(String(latency.runtime.p99))} | |
+
+consume rounds, msg/s: raw ${result.consume.raw.map(grouped).join(' / ')}; raw+decodeEvent ${result.consume.rawDecode.map(grouped).join(' / ')}; runtime ${result.consume.runtime.map(grouped).join(' / ')}
+latency samples: raw ${latency.raw.count}, runtime ${latency.runtime.count}`);
+  const out = join(__dirname, '../../tmp/bench');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    join(out, 'messaging.json'),
+    JSON.stringify({ machine, messages: N, ...result, consumeRatio, decodeRatio, produceRatio }, null, 2),
+  );
+}
+
+const pad = (s: string) => s.padEnd(11);
+
+function parseArgs(argv: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = argv[i]?.replace(/^--/, '');
+    const value = Number(argv[i + 1]);
+    if (!name || !Number.isFinite(value))
+      throw new Error(`usage: --messages N --rounds N --rate N --seconds N (got ${argv.join(' ')})`);
+    out[name] = value;
+  }
+  return out;
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  },
+);
