@@ -37,7 +37,7 @@ class HttpAppRootModule {}
  * It owns the process: meant for `main.ts` only.
  */
 export async function bootstrapHttpApp(
-  appModule: Type<unknown>,
+  appModule: Type<unknown> | DynamicModule,
   options: HttpAppOptions,
 ): Promise<NestExpressApplication> {
   const logger =
@@ -55,6 +55,7 @@ export async function bootstrapHttpApp(
       abortOnError: false,
     });
     app.useLogger(app.get(PinoNestLogger));
+    app.disable('x-powered-by');
     listenForShutdown(logger, options, {
       markNotReady: () => app.get(ReadinessRegistry).markShuttingDown(),
       closeApp: () => app.close(),

@@ -58,7 +58,12 @@ export const env = {
   list: () =>
     z
       .string()
-      .transform((v) => v.split(',').map((item) => item.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string()).min(1, 'needs at least one item')),
   /** A URL with one of the given protocols, e.g. `url('postgres:', 'postgresql:')`. */
   url: (...protocols: string[]) =>

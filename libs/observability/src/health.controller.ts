@@ -1,4 +1,13 @@
-import { Controller, Get } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import {
+  Catch,
+  Controller,
+  Get,
+  HttpException,
+  UseFilters,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import {
   HealthCheck,
   HealthCheckService,
@@ -9,12 +18,27 @@ import {
 import { ReadinessRegistry, SHUTDOWN_CHECK } from './readiness.registry';
 
 /**
+ * Probes answer in terminus's own shape (`{ status, info, error, details }`), which operators and
+ * probe tooling expect, not as problem+json: this filter outranks the app-wide one here.
+ */
+@Catch(HttpException)
+class HealthResponseFilter implements ExceptionFilter {
+  catch(exception: HttpException, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<ServerResponse>();
+    response.statusCode = exception.getStatus();
+    response.setHeader('content-type', 'application/json; charset=utf-8');
+    response.end(JSON.stringify(exception.getResponse()));
+  }
+}
+
+/**
  * `GET /health/live`: the process is up and serving HTTP; it checks no dependency, because a
  * database outage must not make Kubernetes restart every pod.
  * `GET /health/ready`: every registered {@link ReadinessCheck} passes and shutdown has not begun;
  * otherwise 503 naming what failed, so traffic goes to other pods until this one recovers.
  */
 @Controller('health')
+@UseFilters(HealthResponseFilter)
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

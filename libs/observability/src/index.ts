@@ -28,3 +28,9 @@ export {
 export { type ObservabilityOptions } from './observability.options';
 export { ObservabilityModule } from './observability.module';
 export { bootstrapHttpApp, type HttpAppOptions } from './bootstrap-http-app';
+export {
+  defaultProblem,
+  ProblemDetailsFilter,
+  type Problem,
+  type ProblemMapper,
+} from './problem-details.filter';

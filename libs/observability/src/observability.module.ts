@@ -6,6 +6,7 @@ import { createMetricsRegistry, HttpMetrics, METRICS_REGISTRY } from './metrics'
 import { MetricsController } from './metrics.controller';
 import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './observability.options';
 import { PinoNestLogger } from './pino-nest-logger';
+import { ProblemDetailsFilter } from './problem-details.filter';
 import { ReadinessRegistry } from './readiness.registry';
 import { RequestLoggingMiddleware } from './request-logging.middleware';
 
@@ -43,6 +44,9 @@ export class ObservabilityModule implements NestModule {
             }),
         },
         HttpMetrics,
+        // 'APP_FILTER' is @nestjs/core's token, spelled out so that importing this file does not
+        // load @nestjs/core (see index.ts).
+        { provide: 'APP_FILTER', useClass: ProblemDetailsFilter },
         ReadinessRegistry,
         PinoNestLogger,
       ],

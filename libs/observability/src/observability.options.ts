@@ -1,4 +1,5 @@
 import type { Level, Logger } from 'pino';
+import type { ProblemMapper } from './problem-details.filter';
 
 /** Nest provider token of the {@link ObservabilityOptions} an app passed to `forRoot`. */
 export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');
@@ -24,4 +25,9 @@ export interface ObservabilityOptions {
    * scrapes every few seconds would drown the log. Default `/metrics`, `/health/live`, `/health/ready`.
    */
   quietRoutes?: readonly string[];
+  /**
+   * Maps the app's own errors (domain rules, conflicts) to problems; the rest get the defaults
+   * of ProblemDetailsFilter.
+   */
+  mapError?: ProblemMapper;
 }
