@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** `iss` of every access token auth-service signs, and the `aud` the gateway requires. */
+export const ACCESS_TOKEN_ISSUER = 'auth-service';
+export const ACCESS_TOKEN_AUDIENCE = 'platform';
+
+/** Algorithms an access token may be signed with; anything else (`none`, HS256) is refused. */
+export const ACCESS_TOKEN_ALGORITHMS = ['RS256'] as const;
+
+/**
+ * The claims of an access JWT. `sid` is the refresh-token family the token was issued from, so
+ * revoking a family (logout, reuse detected) also revokes its live access tokens.
+ */
+export const accessTokenClaimsSchema = z.object({
+  sub: z.string().min(1).max(128),
+  roles: z.array(z.enum(['customer', 'admin'])),
+  sid: z.string().min(1).max(128),
+  jti: z.string().min(1).max(128),
+  iss: z.literal(ACCESS_TOKEN_ISSUER),
+  aud: z.union([
+    z.literal(ACCESS_TOKEN_AUDIENCE),
+    z.array(z.string()).refine((a) => a.includes(ACCESS_TOKEN_AUDIENCE)),
+  ]),
+  iat: z.number().int(),
+  exp: z.number().int(),
+});
+
+export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
+
+/** A role a user can hold. */
+export type Role = AccessTokenClaims['roles'][number];
