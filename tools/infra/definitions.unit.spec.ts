@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -9,8 +9,11 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 const infraSh = read('tools/infra/infra.sh');
 const compose = parse(read('docker-compose.yml')) as {
-  services: Record<string, { image: string; ports?: string[]; healthcheck?: { test: unknown } }>;
+  services: Record<string, { image?: string; build?: unknown; ports?: string[]; healthcheck?: { test: unknown } }>;
 };
+/** The servers; the other compose services are the apps, built from the repository. */
+const servers = Object.fromEntries(Object.entries(compose.services).filter(([, service]) => !service.build));
+const apps = Object.fromEntries(Object.entries(compose.services).filter(([, service]) => service.build));
 const envExample = Object.fromEntries(
   read('.env.example')
     .split('\n')
@@ -26,18 +29,20 @@ const infraServices = /ALL_SERVICES=\(([^)]*)\)/.exec(infraSh)?.[1]?.split(/\s+/
 
 describe('infrastructure definitions', () => {
   it('runs the same services natively and under docker compose', () => {
-    expect(infraServices.sort()).toEqual(Object.keys(compose.services).sort());
+    expect(infraServices.sort()).toEqual(Object.keys(servers).sort());
   });
 
-  it('gives every compose service a pinned image and a healthcheck', () => {
+  it('gives every compose server a pinned image, and every service a healthcheck', () => {
+    for (const [name, service] of Object.entries(servers)) {
+      expect({ name, tag: service.image?.split(':')[1] ?? 'latest' }).not.toMatchObject({ tag: 'latest' });
+    }
     for (const [name, service] of Object.entries(compose.services)) {
-      expect({ name, tag: service.image.split(':')[1] ?? 'latest' }).not.toMatchObject({ tag: 'latest' });
       expect({ name, healthcheck: Boolean(service.healthcheck?.test) }).toEqual({ name, healthcheck: true });
     }
   });
 
   it('publishes compose ports on loopback from the variables and defaults that infra.sh uses', () => {
-    const published = Object.values(compose.services).flatMap((s) => s.ports ?? []);
+    const published = Object.values(servers).flatMap((s) => s.ports ?? []);
     expect(published.length).toBeGreaterThan(0);
     for (const port of published) {
       const match = /^127\.0\.0\.1:\$\{([A-Z_]+):-(\d+)\}:\d+$/.exec(port);
@@ -52,6 +57,18 @@ describe('infrastructure definitions', () => {
     for (const [variable, fallback] of Object.entries(infraDefaults)) {
       const expected = variable === 'INFRA_HOME' ? './.infra' : fallback.replace(/^"|"$/g, '');
       expect({ variable, value: envExample[variable] }).toEqual({ variable, value: expected });
+    }
+  });
+
+  it('builds every app in apps/ with the one image recipe, and publishes it on loopback', () => {
+    const appDirs = readdirSync(join(root, 'apps')).sort();
+    expect(Object.keys(apps).sort()).toEqual(appDirs);
+    for (const [name, app] of Object.entries(apps)) {
+      expect({ name, build: app.build }).toEqual({
+        name,
+        build: { context: '.', dockerfile: 'tools/docker/app.Dockerfile', args: { APP: name } },
+      });
+      for (const port of app.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
     }
   });
 
