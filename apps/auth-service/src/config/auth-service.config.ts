@@ -11,6 +11,35 @@ export const authServiceConfigSchema = z.object({
     .url('postgres:', 'postgresql:')
     .default('postgres://postgres:postgres@127.0.0.1:5432/auth'),
   REDIS_URL: env.url('redis:', 'rediss:').default('redis://127.0.0.1:6379'),
+  /** Lifetime of an access JWT, seconds. */
+  AUTH_ACCESS_TOKEN_TTL_SECONDS: env.positiveInt().default(900),
+  /** Lifetime of a refresh token (and of its family's revocation key), seconds. */
+  AUTH_REFRESH_TOKEN_TTL_SECONDS: env.positiveInt().default(30 * 24 * 3600),
+  /** A signing key older than this is replaced by a new one. */
+  AUTH_KEY_ROTATION_DAYS: env.positiveInt().default(30),
+  /** Failed logins per account, and per client IP, before 429; within the window. */
+  AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt().default(5),
+  AUTH_LOGIN_MAX_FAILURES_PER_IP: env.positiveInt().default(20),
+  AUTH_LOGIN_FAILURE_WINDOW_SECONDS: env.positiveInt().default(900),
+  /** Prefix of the throttling keys in Redis (tests use their own). */
+  AUTH_THROTTLE_KEY_PREFIX: z.string().min(1).default('auth:login-failures'),
+  /** Emails that get the `admin` role when they register (comma-separated). */
+  AUTH_ADMIN_EMAILS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((email) => email.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  /** Largest request body accepted, e.g. `16kb`. */
+  AUTH_MAX_BODY_SIZE: z
+    .string()
+    .regex(/^\d+(b|kb|mb)?$/i)
+    .default('16kb'),
+  /** Express `trust proxy`: which hops may set X-Forwarded-For (the gateway). */
+  AUTH_TRUST_PROXY: z.string().default('loopback'),
 });
 
 export type AuthServiceConfig = z.infer<typeof authServiceConfigSchema>;

@@ -1,0 +1,44 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ReadinessRegistry } from '@platform/observability';
+import { DataSource } from 'typeorm';
+import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
+import { RefreshTokenEntity } from '../sessions/refresh-token.entity';
+import { SigningKeyEntity } from '../tokens/signing-key.entity';
+import { UserEntity } from '../users/user.entity';
+import { ensureDatabase } from './ensure-database';
+import { InitialSchema1735689600000 } from './migrations/1735689600000-initial-schema.migration';
+
+/**
+ * Postgres through TypeORM: the database is created if missing and migrated at start (never
+ * synchronised). TypeORM closes the pool on application shutdown.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AUTH_SERVICE_CONFIG],
+      useFactory: async (config: AuthServiceConfig) => {
+        await ensureDatabase(config.AUTH_DATABASE_URL);
+        return {
+          type: 'postgres' as const,
+          url: config.AUTH_DATABASE_URL,
+          entities: [UserEntity, RefreshTokenEntity, SigningKeyEntity],
+          migrations: [InitialSchema1735689600000],
+          migrationsRun: true,
+          synchronize: false,
+          logging: false,
+        };
+      },
+    }),
+  ],
+})
+export class PersistenceModule implements OnModuleInit {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register({ name: 'postgres', check: () => this.dataSource.query('SELECT 1') });
+  }
+}

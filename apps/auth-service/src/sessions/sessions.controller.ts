@@ -1,0 +1,46 @@
+import { Body, Controller, Headers, HttpCode, Ip, Post, UseInterceptors } from '@nestjs/common';
+import { RetryAfterInterceptor } from '../http/retry-after.interceptor';
+import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { AccessTokens } from '../tokens/access-tokens';
+import {
+  loginBodySchema,
+  refreshBodySchema,
+  type LoginBody,
+  type RefreshBody,
+  type TokenPair,
+} from './sessions.schemas';
+import { SessionsService } from './sessions.service';
+
+@Controller('auth')
+@UseInterceptors(RetryAfterInterceptor)
+export class SessionsController {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly accessTokens: AccessTokens,
+  ) {}
+
+  /** 200 with a token pair; 401 AUTH.INVALID_CREDENTIALS; 429 AUTH.TOO_MANY_ATTEMPTS + Retry-After. */
+  @Post('login')
+  @HttpCode(200)
+  login(
+    @Body(new ZodBodyPipe(loginBodySchema)) body: LoginBody,
+    @Ip() ip: string,
+    @Headers('user-agent') userAgent: string | undefined,
+  ): Promise<TokenPair> {
+    return this.sessions.login(body, { ip, userAgent });
+  }
+
+  /** 200 with a new pair; 401 AUTH.INVALID_REFRESH_TOKEN or AUTH.REFRESH_REUSED (family revoked). */
+  @Post('refresh')
+  @HttpCode(200)
+  refresh(@Body(new ZodBodyPipe(refreshBodySchema)) body: RefreshBody): Promise<TokenPair> {
+    return this.sessions.refresh(body.refreshToken);
+  }
+
+  /** 204; revokes the session of the Bearer token. 401 AUTH.INVALID_ACCESS_TOKEN. */
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Headers('authorization') authorization: string | undefined): Promise<void> {
+    await this.sessions.logout(await this.accessTokens.authenticate(authorization));
+  }
+}

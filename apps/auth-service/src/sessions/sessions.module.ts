@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ThrottlingModule } from '../throttling/throttling.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { UsersModule } from '../users/users.module';
+import { RefreshFamilies } from './refresh-families';
+import { SessionsController } from './sessions.controller';
+import { SessionsService } from './sessions.service';
+
+/** Login, refresh rotation, logout. */
+@Module({
+  imports: [UsersModule, TokensModule, ThrottlingModule],
+  controllers: [SessionsController],
+  providers: [SessionsService, RefreshFamilies],
+})
+export class SessionsModule {}

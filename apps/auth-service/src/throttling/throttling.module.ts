@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { LoginThrottle } from './login-throttle';
+
+/** Failed-login throttling (Redis). */
+@Module({ providers: [LoginThrottle], exports: [LoginThrottle] })
+export class ThrottlingModule {}

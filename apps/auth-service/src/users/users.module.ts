@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TokensModule } from '../tokens/tokens.module';
+import { PasswordHasher } from './password-hasher';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+/** Accounts: registration, profiles, password hashing. */
+@Module({
+  imports: [TokensModule],
+  controllers: [UsersController],
+  providers: [UsersService, { provide: PasswordHasher, useValue: new PasswordHasher() }],
+  exports: [PasswordHasher],
+})
+export class UsersModule {}

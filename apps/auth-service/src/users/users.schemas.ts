@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { emailField } from './email';
+
+/** POST /auth/register. Passwords: 12-128 characters, anything else is the user's choice (NIST 800-63B). */
+export const registerBodySchema = z.strictObject({
+  email: emailField,
+  password: z.string().min(12).max(128),
+  displayName: z.string().trim().min(1).max(100).optional(),
+});
+
+export type RegisterBody = z.infer<typeof registerBodySchema>;

@@ -1,0 +1,72 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { ObservabilityModule } from '@platform/observability';
+import { infraEnv, reach, uniqueName } from '@platform/testing';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import request from 'supertest';
+import { AppModule } from '../src/app.module';
+import { loadAuthServiceConfig, type AuthServiceConfig } from '../src/config/auth-service.config';
+import { mapAuthError } from '../src/errors/auth-problem.mapper';
+import { configureHttp } from '../src/http/configure-http';
+
+/** A running auth-service on the real servers, with its own database and throttle keys. */
+export interface AuthApp {
+  app: NestExpressApplication;
+  config: AuthServiceConfig;
+  http: () => ReturnType<typeof request>;
+  redis: Redis;
+  close: () => Promise<void>;
+}
+
+function urlOfDatabase(name: string): string {
+  const url = new URL(infraEnv.postgresUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Boots AppModule in-process (as main.ts does, minus listening); the database is dropped on close. */
+export async function startAuthApp(env: Record<string, string> = {}): Promise<AuthApp> {
+  const database = uniqueName('auth_test');
+  const config = loadAuthServiceConfig({
+    AUTH_DATABASE_URL: urlOfDatabase(database),
+    REDIS_URL: infraEnv.redisUrl,
+    KAFKA_BROKERS: infraEnv.kafkaBrokers.join(','),
+    AUTH_THROTTLE_KEY_PREFIX: uniqueName('auth_test_throttle'),
+    LOG_LEVEL: 'error',
+    ...env,
+  });
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true });
+  await reach('Redis', config.REDIS_URL, () => redis.connect());
+  const moduleRef = await reach('PostgreSQL/Kafka', `${infraEnv.postgresUrl} ${config.KAFKA_BROKERS}`, () =>
+    Test.createTestingModule({
+      imports: [
+        AppModule.with(config),
+        ObservabilityModule.forRoot({
+          serviceName: 'auth-service',
+          logLevel: 'silent',
+          mapError: mapAuthError,
+        }),
+      ],
+    }).compile(),
+  );
+  const app = moduleRef.createNestApplication<NestExpressApplication>();
+  configureHttp(app, config);
+  await app.init();
+  return {
+    app,
+    config,
+    redis,
+    http: () => request(app.getHttpServer()),
+    close: async () => {
+      await app.close();
+      const keys = await redis.keys(`${config.AUTH_THROTTLE_KEY_PREFIX}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+      const admin = new Client({ connectionString: infraEnv.postgresUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * @platform/outbox: the transactional outbox of a Postgres-backed service. The app's migration
+ * creates the table (`outboxSchemaSql`), its transactions append events (`appendToOutbox`), and
+ * an `OutboxRelay` publishes them in order, at least once, from as many instances as run.
+ */
+export { OutboxMetrics } from './outbox.metrics';
+export { OutboxRelay, type OutboxLogger, type OutboxRelayOptions } from './outbox-relay';
+export { assertIdentifier, channelOf, outboxSchemaSql, type OutboxTable } from './outbox.schema';
+export { appendToOutbox, type SqlExecutor } from './outbox.writer';
+export { relayBackoffMs } from './relay-backoff';

@@ -1,0 +1,220 @@
+import type { EventEnvelope } from '@platform/contracts';
+import { Client, Pool, type PoolClient } from 'pg';
+import type { Registry } from 'prom-client';
+import { OutboxMetrics } from './outbox.metrics';
+import { assertIdentifier, channelOf, type OutboxTable } from './outbox.schema';
+import { relayBackoffMs } from './relay-backoff';
+
+/** Where the relay reports what it could not do; pino's signature. */
+export interface OutboxLogger {
+  error(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Relay settings; times in ms. */
+export interface OutboxRelayOptions extends OutboxTable {
+  /** The service's database (the one holding the outbox table). */
+  connectionString: string;
+  /** Publishes events in the given order and resolves once the broker has them all. */
+  publish: (events: EventEnvelope[]) => Promise<unknown>;
+  /** Rows per publish. Default 200. */
+  batchSize?: number;
+  /**
+   * Keys are hashed into this many shards; one relay at a time owns a shard (advisory lock), so
+   * several relays share the work while each key's events leave in order. Default 8.
+   */
+  shards?: number;
+  /** Fallback poll when no NOTIFY arrives (lost connection, missed wake-up). Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Backoff after a failed publish: doubling from initial to max. Defaults 200 ms, 10 s. */
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  /** The app's Prometheus registry: backlog, oldest unsent age, published and failures. */
+  registry?: Registry;
+  logger?: OutboxLogger;
+}
+
+const silent: OutboxLogger = { error: () => undefined, warn: () => undefined };
+
+/**
+ * Publishes an outbox table to Kafka: at-least-once, in `id` order per key. Each shard is read
+ * with `SELECT ... FOR UPDATE SKIP LOCKED` inside a transaction that holds the shard's advisory
+ * lock, published, marked sent and committed. A relay that dies after publishing and before the
+ * commit leaves the rows unsent, so they are published again (a duplicate, never a loss):
+ * consumers deduplicate by event id. Woken by LISTEN/NOTIFY, with a fallback poll.
+ */
+export class OutboxRelay {
+  private readonly pool: Pool;
+  private readonly table: string;
+  private readonly channel: string;
+  private readonly batchSize: number;
+  private readonly shards: number;
+  private readonly pollIntervalMs: number;
+  private readonly logger: OutboxLogger;
+  private readonly metrics: OutboxMetrics | undefined;
+  private listener: Client | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.table = assertIdentifier(options.table);
+    this.channel = channelOf(options);
+    this.batchSize = options.batchSize ?? 200;
+    this.shards = options.shards ?? 8;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.logger = options.logger ?? silent;
+    // Two connections: one for the batches, one spare for metrics scrapes.
+    this.pool = new Pool({ connectionString: options.connectionString, max: 2 });
+    this.pool.on('error', (error) => this.logger.warn({ err: error }, 'outbox pool connection failed'));
+    this.metrics = options.registry
+      ? new OutboxMetrics(options.registry, this.table, () => this.backlog())
+      : undefined;
+  }
+
+  /** Starts relaying in the background; resolves once it listens for wake-ups. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.listen().catch((error: unknown) =>
+      this.logger.warn({ err: error, table: this.table }, 'outbox LISTEN failed, polling until it works'),
+    );
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in flight, then closes every connection. Idempotent. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.loop = undefined;
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  /**
+   * Publishes what is unsent now, one batch per free shard; returns how many rows it published.
+   * Used by the loop, and by tests that drive the relay step by step.
+   */
+  async relayOnce(): Promise<number> {
+    const client = await this.pool.connect();
+    let published = 0;
+    try {
+      const first = Math.floor(Math.random() * this.shards);
+      for (let i = 0; i < this.shards; i++) {
+        published += await this.relayShard(client, (first + i) % this.shards);
+      }
+      return published;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Unsent rows and the age of the oldest, for metrics and tests. */
+  async backlog(): Promise<{ count: number; oldestAgeSeconds: number }> {
+    const { rows } = await this.pool.query<{ count: string; age: number | null }>(
+      `SELECT count(*) AS count, extract(epoch FROM now() - min(created_at))::float8 AS age
+       FROM ${this.table} WHERE sent_at IS NULL`,
+    );
+    return { count: Number(rows[0]?.count ?? 0), oldestAgeSeconds: rows[0]?.age ?? 0 };
+  }
+
+  private async relayShard(client: PoolClient, shard: number): Promise<number> {
+    await client.query('BEGIN');
+    try {
+      const lock = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_xact_lock(hashtext($1), $2) AS locked',
+        [this.table, shard],
+      );
+      if (!lock.rows[0]?.locked) {
+        await client.query('ROLLBACK');
+        return 0;
+      }
+      const { rows } = await client.query<{ id: string; envelope: EventEnvelope }>(
+        `SELECT id, envelope FROM ${this.table}
+         WHERE sent_at IS NULL AND mod(abs(hashtext(aggregate_key)::bigint), $1) = $2
+         ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+        [this.shards, shard, this.batchSize],
+      );
+      if (rows.length > 0) {
+        await this.options.publish(rows.map((row) => row.envelope));
+        await client.query(`UPDATE ${this.table} SET sent_at = now() WHERE id = ANY($1::bigint[])`, [
+          rows.map((row) => row.id),
+        ]);
+      }
+      await client.query('COMMIT');
+      this.metrics?.recordPublished(rows.length);
+      return rows.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      if (!this.listener) await this.listen().catch(() => undefined);
+      try {
+        const published = await this.relayOnce();
+        failures = 0;
+        if (published > 0) continue; // there may be more: drain before sleeping
+        await this.sleep(this.pollIntervalMs);
+      } catch (error) {
+        failures += 1;
+        this.metrics?.recordFailure();
+        const delayMs = relayBackoffMs(failures, {
+          initialMs: this.options.backoffInitialMs ?? 200,
+          maxMs: this.options.backoffMaxMs ?? 10_000,
+        });
+        this.logger.error(
+          { err: error, table: this.table, failures, delayMs },
+          'outbox relay failed, backing off',
+        );
+        await this.sleep(delayMs);
+      }
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.options.connectionString });
+    client.on('notification', () => this.wake());
+    // A dropped LISTEN connection degrades to polling; the loop reconnects it.
+    client.on('error', (error) => {
+      this.logger.warn({ err: error, table: this.table }, 'outbox LISTEN connection lost');
+      if (this.listener === client) this.listener = undefined;
+      void client.end().catch(() => undefined);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${this.channel}`);
+    if (!this.running) {
+      await client.end();
+      return;
+    }
+    this.listener = client;
+  }
+
+  private wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Sleeps until `ms` pass or a NOTIFY (or stop) arrives; a wake-up during a batch is not lost. */
+  private async sleep(ms: number): Promise<void> {
+    if (this.woken || !this.running) {
+      this.woken = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeUp = undefined;
+    this.woken = false;
+  }
+}

@@ -1,0 +1,52 @@
+/** Where one service keeps its outbox: a table and the NOTIFY channel its inserts wake relays on. */
+export interface OutboxTable {
+  /** Table name, e.g. `outbox` (one outbox per service database). */
+  table: string;
+  /** LISTEN/NOTIFY channel; defaults to `<table>_inserted`. */
+  channel?: string;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,50}$/;
+
+/**
+ * Checks a table or channel name before it is spliced into SQL: identifiers cannot be bound as
+ * parameters, so only plain lowercase names are accepted.
+ */
+export function assertIdentifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`"${name}" is not a plain lowercase SQL identifier`);
+  return name;
+}
+
+/** The channel a table's inserts notify on. */
+export function channelOf(outbox: OutboxTable): string {
+  return assertIdentifier(outbox.channel ?? `${outbox.table}_inserted`);
+}
+
+/**
+ * DDL of an outbox table, for the owning app's migration to run (`up` in order, `down` to undo).
+ * `id` is the publishing order. A statement-level trigger NOTIFYs the channel; Postgres delivers
+ * it only when the inserting transaction commits, so a woken relay always finds the rows.
+ */
+export function outboxSchemaSql(outbox: OutboxTable): { up: string[]; down: string[] } {
+  const t = assertIdentifier(outbox.table);
+  const channel = channelOf(outbox);
+  return {
+    up: [
+      `CREATE TABLE ${t} (
+        id bigserial PRIMARY KEY,
+        event_id uuid NOT NULL UNIQUE,
+        aggregate_key text NOT NULL,
+        event_type text NOT NULL,
+        envelope jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        sent_at timestamptz
+      )`,
+      // The relay only ever reads unsent rows: a partial index stays as small as the backlog.
+      `CREATE INDEX ${t}_unsent_idx ON ${t} (id) WHERE sent_at IS NULL`,
+      `CREATE FUNCTION ${t}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_notify('${channel}', ''); RETURN NULL; END $$`,
+      `CREATE TRIGGER ${t}_notify AFTER INSERT ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION ${t}_notify()`,
+    ],
+    down: [`DROP TABLE ${t}`, `DROP FUNCTION ${t}_notify()`],
+  };
+}
