@@ -11,6 +11,7 @@ void bootstrapHttpApp(AppModule.with(config), {
   port: config.AUTH_HTTP_PORT,
   logLevel: config.LOG_LEVEL,
   tracing,
+  drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
   mapError: mapAuthError,
   configure: (app) => configureHttp(app, config),
 });

@@ -5,6 +5,8 @@ import { z } from 'zod';
 export const authServiceConfigSchema = z.object({
   AUTH_HTTP_PORT: env.port().default(3001),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  /** After SIGTERM, keep serving this long with readiness false so load balancers move away. */
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   KAFKA_BROKERS: env.list().default(['127.0.0.1:9092']),
   KAFKA_REPLICATION_FACTOR: env.positiveInt().default(1),
   AUTH_DATABASE_URL: env
