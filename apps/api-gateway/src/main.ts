@@ -2,6 +2,8 @@ import { tracing } from './instrument';
 import { bootstrapHttpApp } from '@platform/observability';
 import { AppModule } from './app.module';
 import { loadApiGatewayConfig } from './config/api-gateway.config';
+import { gatewayProblemOf } from './http/gateway.error';
+import { setUpGatewayHttp } from './http/gateway-http.setup';
 
 const config = loadApiGatewayConfig();
 void bootstrapHttpApp(AppModule.with(config), {
@@ -9,4 +11,6 @@ void bootstrapHttpApp(AppModule.with(config), {
   port: config.GATEWAY_HTTP_PORT,
   logLevel: config.LOG_LEVEL,
   tracing,
+  mapError: gatewayProblemOf,
+  configure: (app) => setUpGatewayHttp(app, config),
 });

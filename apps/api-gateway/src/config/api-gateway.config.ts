@@ -1,5 +1,9 @@
 import { env, parseEnv } from '@platform/observability';
 import { z } from 'zod';
+import { routeTableSchema } from '../routing/route-table';
+import { rateLimitClassesSchema } from '../rate-limit/rate-limit-classes';
+
+const positive = () => env.positiveInt();
 
 /** Every variable api-gateway reads, with local defaults (see .env.example). */
 export const apiGatewayConfigSchema = z.object({
@@ -11,6 +15,57 @@ export const apiGatewayConfigSchema = z.object({
   NOTIFICATION_SERVICE_URL: env.url('http:', 'https:').default('http://127.0.0.1:3003'),
   ANALYTICS_SERVICE_URL: env.url('http:', 'https:').default('http://127.0.0.1:3004'),
   DLQ_SERVICE_URL: env.url('http:', 'https:').default('http://127.0.0.1:3005'),
+  /**
+   * The route table as JSON (an array of routes, see routing/route-table.ts); unset = the
+   * default table. Upstreams are named (`auth`, `orders`, ...) and resolved from the URLs above.
+   */
+  GATEWAY_ROUTES: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of routes' });
+        return z.NEVER;
+      }
+    })
+    .pipe(routeTableSchema.optional()),
+  /** HMAC secret of the identity headers, shared with the services. The default is for local runs only. */
+  GATEWAY_IDENTITY_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .default('local-dev-identity-secret-change-me-0123456789'),
+  /** Origins allowed by CORS, comma-separated; unset = no CORS headers (same-origin only). */
+  GATEWAY_CORS_ORIGINS: env.list().optional(),
+  /** Rate-limit classes as `name=limit/windowSeconds`, comma-separated; routes name a class. */
+  GATEWAY_RATE_LIMITS: rateLimitClassesSchema.default({
+    standard: { limit: 600, windowSeconds: 60 },
+    auth: { limit: 20, windowSeconds: 60 },
+  }),
+  /** Prefix of every rate-limit key in Redis (instances sharing it share the counts). */
+  GATEWAY_RATE_LIMIT_PREFIX: z.string().min(1).default('gateway:rl:'),
+  /** Redis commands slower than this fail (revocation: 503, rate limit: allowed). */
+  GATEWAY_REDIS_COMMAND_TIMEOUT_MS: positive().default(500),
+  /** A JWKS younger than this is never refetched, even for an unknown `kid` (anti-hammering). */
+  GATEWAY_JWKS_MIN_REFETCH_MS: positive().default(30_000),
+  /** A JWKS older than this is refetched before the next verification. */
+  GATEWAY_JWKS_MAX_AGE_MS: positive().default(600_000),
+  /** Bound of one JWKS fetch from auth-service. */
+  GATEWAY_JWKS_TIMEOUT_MS: positive().default(2_000),
+  /** Keep-alive connections per upstream. */
+  GATEWAY_UPSTREAM_CONNECTIONS: positive().default(128),
+  /** Consecutive failures (connect error, timeout, 5xx) that open an upstream's circuit. */
+  GATEWAY_BREAKER_FAILURE_THRESHOLD: positive().default(5),
+  /** Failure ratio (0..1) over the last GATEWAY_BREAKER_WINDOW calls that opens the circuit. */
+  GATEWAY_BREAKER_FAILURE_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
+  /** Calls the failure ratio is computed over (and the minimum volume before it applies). */
+  GATEWAY_BREAKER_WINDOW: positive().default(20),
+  /** How long an open circuit refuses calls before one half-open probe. */
+  GATEWAY_BREAKER_OPEN_MS: positive().default(10_000),
+  /** First retry delay; doubles per attempt, with jitter. */
+  GATEWAY_RETRY_BASE_DELAY_MS: positive().default(50),
 });
 
 export type ApiGatewayConfig = z.infer<typeof apiGatewayConfigSchema>;

@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ACCESS_TOKEN_ALGORITHMS,
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ISSUER,
+  accessTokenClaimsSchema,
+  type AccessTokenClaims,
+  RevocationKeys,
+} from '@platform/identity';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../config/api-gateway.config';
+import { RedisClient } from '../redis/redis.client';
+import { AuthFailure, AuthUnavailable, classifyJoseError } from './auth-failure';
+
+const BEARER = /^Bearer +([A-Za-z0-9\-_.=]+)$/i;
+
+/**
+ * Verifies access tokens locally: signature against auth-service's JWKS (cached, refetched on an
+ * unknown `kid` at most once per GATEWAY_JWKS_MIN_REFETCH_MS so a flood of made-up kids cannot
+ * hammer auth-service), RS256 only, issuer and audience of the contract, claims by schema; then
+ * the revocation list in one Redis round trip.
+ */
+@Injectable()
+export class AccessTokenVerifier {
+  private readonly keys: ReturnType<typeof createRemoteJWKSet>;
+  private readonly options = {
+    algorithms: [...ACCESS_TOKEN_ALGORITHMS],
+    issuer: ACCESS_TOKEN_ISSUER,
+    audience: ACCESS_TOKEN_AUDIENCE,
+  };
+
+  constructor(
+    @Inject(API_GATEWAY_CONFIG) config: ApiGatewayConfig,
+    private readonly redis: RedisClient,
+  ) {
+    this.keys = createRemoteJWKSet(new URL('/.well-known/jwks.json', config.AUTH_SERVICE_URL), {
+      cooldownDuration: config.GATEWAY_JWKS_MIN_REFETCH_MS,
+      cacheMaxAge: config.GATEWAY_JWKS_MAX_AGE_MS,
+      timeoutDuration: config.GATEWAY_JWKS_TIMEOUT_MS,
+    });
+  }
+
+  /**
+   * The claims of the bearer token in `authorization`, signature and claims checked; throws
+   * AuthFailure (the caller's fault, 401) or AuthUnavailable (keys unreachable: 503). Revocation
+   * is a separate step, so the caller can overlap its Redis round trip with others.
+   */
+  async verify(authorization: string | undefined): Promise<AccessTokenClaims> {
+    if (!authorization) throw new AuthFailure('missing');
+    const token = BEARER.exec(authorization)?.[1];
+    if (!token) throw new AuthFailure('malformed');
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys, this.options));
+    } catch (error) {
+      throw classifyJoseError(error);
+    }
+    const claims = accessTokenClaimsSchema.safeParse(payload);
+    if (!claims.success) throw new AuthFailure('invalid_claims');
+    return claims.data;
+  }
+
+  /** Throws AuthFailure('revoked') when the token or its family is revoked, AuthUnavailable when Redis is down. */
+  async assertNotRevoked(claims: AccessTokenClaims): Promise<void> {
+    let revoked: number;
+    try {
+      revoked = await this.redis.redis.exists(
+        RevocationKeys.family(claims.sid),
+        RevocationKeys.token(claims.jti),
+      );
+    } catch (error) {
+      throw new AuthUnavailable('revocation list', { cause: error });
+    }
+    if (revoked > 0) throw new AuthFailure('revoked');
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * What api-gateway adds to a request, on this host, in one run:
+ *   bash tools/bench/run.sh gateway [--rate 1000] [--seconds 15] [--connections 50]
+ *
+ * A tiny node:http upstream answering small JSON, and the built gateway as production runs it
+ * (`node dist/apps/api-gateway/main.js`, build first: npx nx build api-gateway) in front of it,
+ * with a JWKS and a signed token, real Redis (revocation check + rate limit, limit set high).
+ * autocannon drives both at the same fixed rate, direct first, then through the gateway, and
+ * the p50/p99 latency and achieved rate are printed side by side (goal: gateway adds <= 2 ms at
+ * p99) and written to tmp/bench/gateway.json. Reports, never asserts.
+ */
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@platform/identity';
+import autocannon from 'autocannon';
+import Redis from 'ioredis';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+const args = parseArgs(process.argv.slice(2));
+const RATE = args['rate'] ?? 1_000;
+const SECONDS = args['seconds'] ?? 15;
+const CONNECTIONS = args['connections'] ?? 50;
+const ROOT = join(__dirname, '../..');
+const MAIN = join(ROOT, 'dist/apps/api-gateway/main.js');
+const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const runId = Date.now().toString(36);
+const prefix = `bench:gateway:${runId}:`;
+
+async function main(): Promise<void> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npx nx build api-gateway first`);
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect().catch((err: Error) => {
+    throw new Error(`Redis is not reachable at ${redisUrl} (${err.message}): run npm run infra:up first`);
+  });
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: `bench-${runId}`, alg: 'RS256', use: 'sig' };
+  const jwks = JSON.stringify({ keys: [jwk] });
+  const body = JSON.stringify({ id: 'order-1', status: 'placed', totalMinor: 4_990 });
+  const upstream = await listen(
+    createServer((req, res) => {
+      // Drain whatever was sent, then answer: the cheapest realistic service.
+      req.resume();
+      req.on('end', () => {
+        const payload = req.url === '/.well-known/jwks.json' ? jwks : body;
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        });
+        res.end(payload);
+      });
+    }),
+  );
+  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  const token = await new SignJWT({ roles: ['customer'], sid: `sid-${runId}` })
+    .setProtectedHeader({ alg: 'RS256', kid: jwk.kid })
+    .setSubject(`bench-user-${runId}`)
+    .setJti(`jti-${runId}`)
+    .setIssuer(ACCESS_TOKEN_ISSUER)
+    .setAudience(ACCESS_TOKEN_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(privateKey);
+
+  const port = await freePort();
+  const gateway = startGateway(port, upstreamUrl);
+  try {
+    const gatewayUrl = `http://127.0.0.1:${port}`;
+    await waitForReady(gatewayUrl, gateway);
+    const headers = { authorization: `Bearer ${token}` };
+    console.log(
+      `warming up (3 s each), then ${SECONDS} s per target at ${RATE} req/s, ${CONNECTIONS} connections`,
+    );
+    await load(`${upstreamUrl}/orders/1`, headers, 3);
+    await load(`${gatewayUrl}/orders/1`, headers, 3);
+    const direct = await load(`${upstreamUrl}/orders/1`, headers, SECONDS);
+    const through = await load(`${gatewayUrl}/orders/1`, headers, SECONDS);
+    report(direct, through);
+  } finally {
+    gateway.kill('SIGTERM');
+    await new Promise((resolve) => gateway.once('exit', resolve));
+    await new Promise((resolve) => upstream.close(resolve));
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  }
+}
+
+function startGateway(port: number, upstreamUrl: string): ChildProcess {
+  return spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      GATEWAY_HTTP_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      REDIS_URL: redisUrl,
+      AUTH_SERVICE_URL: upstreamUrl,
+      ORDER_SERVICE_URL: upstreamUrl,
+      GATEWAY_RATE_LIMITS: 'standard=100000000/60,auth=1000/60',
+      GATEWAY_RATE_LIMIT_PREFIX: prefix,
+    },
+  });
+}
+
+async function load(url: string, headers: Record<string, string>, duration: number) {
+  const result = await autocannon({ url, headers, duration, connections: CONNECTIONS, overallRate: RATE });
+  return {
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    perSecond: result.requests.total / result.duration,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+type Load = Awaited<ReturnType<typeof load>>;
+
+function report(direct: Load, through: Load): void {
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const addedP99 = through.p99 - direct.p99;
+  const row = (name: string, l: Load) =>
+    `| ${name.padEnd(15)} | ${String(l.p50).padStart(8)} | ${String(l.p90).padStart(8)} | ${String(l.p99).padStart(8)} | ${String(l.max).padStart(8)} | ${l.perSecond.toFixed(0).padStart(7)} | ${String(l.non2xx + l.errors).padStart(6)} |`;
+  console.log(`
+api-gateway overhead at ${RATE} req/s for ${SECONDS} s (JWT RS256 + revocation check + rate limit + proxy)
+machine: ${machine}
+
+| target          | p50 ms   | p90 ms   | p99 ms   | max ms   | req/s   | errors |
+| --------------- | -------- | -------- | -------- | -------- | ------- | ------ |
+${row('direct', direct)}
+${row('through gateway', through)}
+
+p99 added by the gateway: ${addedP99.toFixed(2)} ms (goal <= 2 ms); p50 added: ${(through.p50 - direct.p50).toFixed(2)} ms`);
+  const out = join(ROOT, 'tmp/bench');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    join(out, 'gateway.json'),
+    JSON.stringify(
+      {
+        machine,
+        rate: RATE,
+        seconds: SECONDS,
+        connections: CONNECTIONS,
+        direct,
+        gateway: through,
+        addedP99Ms: addedP99,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+async function waitForReady(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`the gateway exited with ${child.exitCode} before it was ready`);
+    const ok = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await delay(100);
+  }
+  throw new Error('the gateway was not ready within 20 s');
+}
+
+function listen(server: Server): Promise<Server> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function freePort(): Promise<number> {
+  const server = await listen(createServer());
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function parseArgs(argv: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = argv[i]?.replace(/^--/, '');
+    const value = Number(argv[i + 1]);
+    if (!name || !Number.isFinite(value))
+      throw new Error(`usage: --rate N --seconds N --connections N (got ${argv.join(' ')})`);
+    out[name] = value;
+  }
+  return out;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
