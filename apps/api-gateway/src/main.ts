@@ -11,6 +11,7 @@ void bootstrapHttpApp(AppModule.with(config), {
   port: config.GATEWAY_HTTP_PORT,
   logLevel: config.LOG_LEVEL,
   tracing,
+  bodyParser: false,
   mapError: gatewayProblemOf,
   configure: (app) => setUpGatewayHttp(app, config),
 });

@@ -130,7 +130,7 @@ export async function startGateway(env: Record<string, string>): Promise<TestGat
       AppModule.with(config),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false, bodyParser: false });
   setUpGatewayHttp(app, config);
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;

@@ -22,6 +22,11 @@ export interface HttpAppOptions extends ObservabilityOptions {
   drainDelayMs?: number;
   /** Shutdown taking longer than this exits with code 1 anyway. Default 25 s (Kubernetes kills at 30 s). */
   shutdownTimeoutMs?: number;
+  /**
+   * Nest's JSON and urlencoded body parsers. Default true; a proxy that streams bodies through
+   * (the gateway) turns them off, or the body is consumed before it can be forwarded.
+   */
+  bodyParser?: boolean;
   /** App-specific setup between creation and listening (global prefix, pipes, filters). */
   configure?: (app: NestExpressApplication) => void | Promise<void>;
 }
@@ -53,6 +58,7 @@ export async function bootstrapHttpApp(
     const app = await NestFactory.create<NestExpressApplication>(root, {
       bufferLogs: true,
       abortOnError: false,
+      bodyParser: options.bodyParser ?? true,
     });
     app.useLogger(app.get(PinoNestLogger));
     app.disable('x-powered-by');

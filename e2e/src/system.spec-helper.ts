@@ -1,0 +1,72 @@
+// Starts the built apps (dist/apps/<app>/main.js) as real processes on free ports, against the
+// real servers, and stops them with SIGTERM as an orchestrator would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { eventually, infraEnv } from '@platform/testing';
+
+const root = join(__dirname, '../..');
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** One running app: its URL, its log so far, and how to stop it. */
+export interface RunningApp {
+  name: string;
+  url: string;
+  log: () => string;
+  stop: () => Promise<number | null>;
+}
+
+/** Starts `dist/apps/<name>/main.js` with `env` and waits for /health/ready. */
+export async function startApp(name: string, port: number, env: Record<string, string>): Promise<RunningApp> {
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'dist/apps', name, 'main.js')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      KAFKA_BROKERS: infraEnv.kafkaBrokers.join(','),
+      REDIS_URL: infraEnv.redisUrl,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await eventually(
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-2_000)}`);
+        const res = await fetch(`${url}/health/ready`);
+        if (!res.ok) throw new Error(`${name} not ready: ${res.status} ${await res.text()}`);
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${name} did not start (is it built? nx build ${name}): ${(error as Error).message}`);
+  }
+  return {
+    name,
+    url,
+    log: () => output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
