@@ -1,23 +1,80 @@
 #!/usr/bin/env bash
-# Sets up and runs the system: installs dependencies, starts the real servers (Docker compose where a
-# Docker engine answers, natively otherwise) and prints where everything is.
-# Apps join this script as they are added to apps/.
+# Sets up and runs the system: installs dependencies, starts the real servers, builds and starts
+# every app, waits until each answers /health/ready, prints where everything is, and on Ctrl-C
+# (or SIGTERM) stops the apps gracefully. The servers stay up for the next run (npm run infra:down).
+#
+# With a Docker engine (and INFRA_MODE unset or docker) everything runs under docker compose;
+# otherwise the servers run natively (tools/infra/infra.sh) and the apps as node processes.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+
+# app name and port, in start order (the gateway last: it fronts the others).
+APPS=(auth-service:3001 api-gateway:3000)
 
 require_node
 ensure_deps
 
+if [ "${INFRA_MODE:-auto}" != native ] && command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+  step "starting everything with docker compose"
+  docker compose up -d --build --wait
+  docker compose ps
+  echo
+  echo "Gateway: http://127.0.0.1:${GATEWAY_HTTP_PORT:-3000}   API docs: http://127.0.0.1:${GATEWAY_HTTP_PORT:-3000}/docs"
+  echo "Stop with: docker compose down"
+  exit 0
+fi
+
 step "infrastructure"
 bash tools/infra/infra.sh up
 
-step "running"
-bash tools/infra/infra.sh status
+step "building the apps"
+names=()
+for entry in "${APPS[@]}"; do names+=("${entry%%:*}"); done
+npx nx run-many -t build -p "${names[@]}" --outputStyle=static
+
+LOG_DIR="${INFRA_HOME:-$ROOT/.infra}/apps"
+mkdir -p "$LOG_DIR"
+pids=()
+
+stop_apps() {
+  trap - INT TERM EXIT
+  if [ ${#pids[@]} -gt 0 ]; then
+    step "stopping the apps (SIGTERM: they drain and exit)"
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+  echo "Apps stopped. The servers keep running: npm run infra:down stops them."
+}
+trap stop_apps INT TERM EXIT
+
+step "starting the apps"
+eval "$(bash tools/infra/infra.sh env)"
+for entry in "${APPS[@]}"; do
+  app=${entry%%:*}
+  port=${entry##*:}
+  node "dist/apps/$app/main.js" >"$LOG_DIR/$app.log" 2>&1 &
+  pids+=($!)
+  deadline=$((SECONDS + 60))
+  until curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do
+    if ! kill -0 "${pids[-1]}" 2>/dev/null || ((SECONDS > deadline)); then
+      echo "$app did not become ready on port $port; its log ($LOG_DIR/$app.log) ends with:"
+      tail -n 20 "$LOG_DIR/$app.log"
+      exit 1
+    fi
+    sleep 0.5
+  done
+  echo "$app ready on http://127.0.0.1:$port (log: $LOG_DIR/$app.log)"
+done
+
 cat <<TXT
 
-Connection settings (the same variables the apps and tests read):
-$(bash tools/infra/infra.sh env | sed 's/^/  /')
-
-Stop everything with: npm run infra:down
+The system runs.
+  Gateway:   http://127.0.0.1:3000
+  API docs:  http://127.0.0.1:3000/docs   (OpenAPI: /openapi.json)
+  Metrics:   http://127.0.0.1:<port>/metrics of each app; health: /health/live, /health/ready
+  Servers:   npm run infra:status
+Ctrl-C stops the apps gracefully.
 TXT
+wait "${pids[@]}"
