@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs the system: installs dependencies, starts the real servers, builds and starts
 # every app, waits until each answers /health/ready, prints where everything is, and on Ctrl-C
-# (or SIGTERM) stops the apps gracefully. The servers stay up for the next run (npm run infra:down).
+# (or SIGTERM, or `npm run stop`) stops the apps gracefully. The servers stay up for the next run (npm run infra:down).
 #
 # With a Docker engine (and INFRA_MODE unset or docker) everything runs under docker compose;
 # otherwise the servers run natively (tools/infra/infra.sh) and the apps as node processes.
@@ -44,6 +44,7 @@ stop_apps() {
     step "stopping the apps (SIGTERM: they drain and exit)"
     kill -TERM "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
+    rm -f "$LOG_DIR"/*.pid
   fi
   echo "Apps stopped. The servers keep running: npm run infra:down stops them."
 }
@@ -56,6 +57,7 @@ for entry in "${APPS[@]}"; do
   port=${entry##*:}
   node "dist/apps/$app/main.js" >"$LOG_DIR/$app.log" 2>&1 &
   pids+=($!)
+  echo $! >"$LOG_DIR/$app.pid"
   deadline=$((SECONDS + 60))
   until curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do
     if ! kill -0 "${pids[-1]}" 2>/dev/null || ((SECONDS > deadline)); then
@@ -75,6 +77,6 @@ The system runs.
   API docs:  http://127.0.0.1:3000/docs   (OpenAPI: /openapi.json)
   Metrics:   http://127.0.0.1:<port>/metrics of each app; health: /health/live, /health/ready
   Servers:   npm run infra:status
-Ctrl-C stops the apps gracefully.
+Ctrl-C (or npm run stop from another terminal) stops the apps gracefully.
 TXT
 wait "${pids[@]}"
