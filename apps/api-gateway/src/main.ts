@@ -11,6 +11,7 @@ void bootstrapHttpApp(AppModule.with(config), {
   port: config.GATEWAY_HTTP_PORT,
   logLevel: config.LOG_LEVEL,
   tracing,
+  drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
   bodyParser: false,
   mapError: gatewayProblemOf,
   configure: (app) => setUpGatewayHttp(app, config),

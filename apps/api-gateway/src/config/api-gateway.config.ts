@@ -9,6 +9,8 @@ const positive = () => env.positiveInt();
 export const apiGatewayConfigSchema = z.object({
   GATEWAY_HTTP_PORT: env.port().default(3000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  /** After SIGTERM, keep serving this long with readiness false so load balancers move away. */
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   REDIS_URL: env.url('redis:', 'rediss:').default('redis://127.0.0.1:6379'),
   AUTH_SERVICE_URL: env.url('http:', 'https:').default('http://127.0.0.1:3001'),
   ORDER_SERVICE_URL: env.url('http:', 'https:').default('http://127.0.0.1:3002'),
