@@ -13,6 +13,7 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY nx.json tsconfig.base.json jest.preset.js eslint.config.mjs ./
 COPY libs ./libs
+COPY tools/webpack ./tools/webpack
 COPY apps/${APP} ./apps/${APP}
 RUN test -n "${APP}" || (echo "build with --build-arg APP=<app name>" && exit 1)
 ENV NX_DAEMON=false NX_NO_CLOUD=true
