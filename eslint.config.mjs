@@ -15,12 +15,22 @@ function boundaries({ inTests }) {
   return {
     enforceBuildableLibDependency: true,
     banTransitiveDependencies: true,
-    allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
+    // Shared config files that projects' own config files load (not code the apps run).
+    allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^(\\.\\./)+tools/webpack/app\\.webpack$'],
     depConstraints: [
-      { sourceTag: 'type:app', onlyDependOnLibsWithTags: withTests(['type:domain', 'type:data-access', 'type:util']) },
-      { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:testing'] },
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: withTests(['type:domain', 'type:data-access', 'type:util']),
+      },
+      {
+        sourceTag: 'type:tooling',
+        onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:testing'],
+      },
       { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
-      { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: withTests(['type:data-access', 'type:util']) },
+      {
+        sourceTag: 'type:data-access',
+        onlyDependOnLibsWithTags: withTests(['type:data-access', 'type:util']),
+      },
       { sourceTag: 'type:domain', onlyDependOnLibsWithTags: withTests(['type:util']) },
       { sourceTag: 'type:util', onlyDependOnLibsWithTags: withTests(['type:util']) },
       { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
