@@ -91,7 +91,10 @@ async function main(): Promise<void> {
 }
 
 function startGateway(port: number, upstreamUrl: string): ChildProcess {
-  return spawn(process.execPath, [MAIN], {
+  // BENCH_CPU_PROFILE_DIR=<dir> writes the gateway's CPU profile there when it exits.
+  const profileDir = process.env['BENCH_CPU_PROFILE_DIR'];
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return spawn(process.execPath, [...profile, MAIN], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

@@ -1,7 +1,7 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { MongooseInstrumentation } from '@opentelemetry/instrumentation-mongoose';
@@ -128,7 +128,9 @@ function createInstrumentations(ignoredPaths: readonly string[]): Instrumentatio
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (req) => ignored.has((req.url ?? '').split('?', 1)[0]),
     }),
-    new ExpressInstrumentation(),
+    // A span per Express middleware (helmet, correlation, logging, metrics, ...) is noise on every
+    // request and, measured on the gateway, a visible share of its per-request CPU.
+    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
     new NestInstrumentation(),
     // A query outside any request or message (a readiness probe, a polling loop) would be a
     // one-span trace every few seconds: noise that costs storage and hides real traces.
