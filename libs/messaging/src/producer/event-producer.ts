@@ -1,6 +1,6 @@
 import { context, propagation } from '@opentelemetry/api';
 import type { IHeaders, Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
-import { CompressionTypes } from 'kafkajs';
+import { CompressionTypes, Partitioners } from 'kafkajs';
 import {
   encodeEnvelope,
   Headers,
@@ -52,6 +52,9 @@ export class EventProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // murmur2 on the key, as the Java client does: a key lands in the same partition whichever
+      // client produced it (and kafkajs stops warning about its changed default).
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.maxBatchMessages = options.maxBatchMessages ?? 10_000;
     this.compression = options.compression ?? CompressionTypes.None;
