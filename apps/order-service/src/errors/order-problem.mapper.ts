@@ -1,0 +1,51 @@
+import { IdentityHeaderError } from '@platform/identity';
+import type { Problem } from '@platform/observability';
+import {
+  IdempotencyKeyInProgress,
+  IdempotencyKeyReused,
+  InvalidIdempotencyKey,
+} from '../idempotency/idempotency.errors';
+import { OrderNotFound } from '../orders/application/order-not-found';
+import { OrderError, OrderRuleViolation, type OrderRuleCode } from '../orders/domain/order.errors';
+import { InvalidBody, InvalidIfMatch, InvalidQuery } from '../orders/http/order-http.errors';
+import { VersionConflict } from '../orders/infrastructure/version-conflict';
+
+/** Rules about what the request carries (422); the others are about the order's state (409). */
+const unprocessable = new Set<OrderRuleCode>([
+  'ORDER.EMPTY',
+  'ORDER.INVALID_QUANTITY',
+  'ORDER.INVALID_PRICE',
+  'ORDER.INVALID_CURRENCY',
+  'ORDER.TOTAL_TOO_LARGE',
+  'ORDER.AMOUNT_MISMATCH',
+  'ORDER.CURRENCY_MISMATCH',
+]);
+
+function statusOf(error: OrderError): { status: number; title: string } {
+  if (error instanceof InvalidBody) return { status: 400, title: 'Invalid request body' };
+  if (error instanceof InvalidQuery) return { status: 400, title: 'Invalid query parameters' };
+  if (error instanceof InvalidIfMatch) return { status: 400, title: 'Invalid If-Match header' };
+  if (error instanceof InvalidIdempotencyKey) return { status: 400, title: 'Invalid Idempotency-Key header' };
+  if (error instanceof IdempotencyKeyReused) return { status: 422, title: 'Idempotency-Key reused' };
+  if (error instanceof IdempotencyKeyInProgress) return { status: 409, title: 'Request in progress' };
+  if (error instanceof OrderNotFound) return { status: 404, title: 'Order not found' };
+  if (error instanceof VersionConflict) return { status: 409, title: 'Order changed meanwhile' };
+  if (error instanceof OrderRuleViolation) {
+    if (error.code === 'ORDER.NOT_PLACED') return { status: 404, title: 'Order not found' };
+    return unprocessable.has(error.code)
+      ? { status: 422, title: 'Order rule violated' }
+      : { status: 409, title: 'Order is not in a state that allows this' };
+  }
+  return { status: 500, title: 'Internal error' };
+}
+
+/** The one mapping of order-service's errors to RFC 9457 problems (ObservabilityOptions.mapError). */
+export function mapOrderError(error: unknown): Problem | undefined {
+  if (error instanceof IdentityHeaderError) {
+    return { status: 401, title: 'Unauthenticated', code: error.code, detail: error.message };
+  }
+  if (!(error instanceof OrderError)) return undefined;
+  const problem: Problem = { ...statusOf(error), code: error.code, detail: error.message };
+  if (error instanceof InvalidBody || error instanceof InvalidQuery) problem['errors'] = error.errors;
+  return problem;
+}

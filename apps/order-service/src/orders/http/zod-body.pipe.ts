@@ -1,0 +1,19 @@
+import type { PipeTransform } from '@nestjs/common';
+import type { z } from 'zod';
+import { InvalidBody } from './order-http.errors';
+
+/** Validates a body at the edge; code behind it trusts the parsed type. */
+export class ZodBodyPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
+  constructor(private readonly schema: S) {}
+
+  transform(value: unknown): z.infer<S> {
+    const result = this.schema.safeParse(value ?? {});
+    if (result.success) return result.data;
+    throw new InvalidBody(
+      result.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.') || '(body)',
+        message: issue.message,
+      })),
+    );
+  }
+}

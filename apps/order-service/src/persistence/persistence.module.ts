@@ -1,0 +1,43 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ReadinessRegistry } from '@platform/observability';
+import { DataSource } from 'typeorm';
+import { ORDER_SERVICE_CONFIG, type OrderServiceConfig } from '../config/order-service.config';
+import { ensureDatabase } from './ensure-database';
+import { OrderEvents1764000000000 } from './migrations/1764000000000-order-events.migration';
+import { IdempotencyKeys1764000000001 } from './migrations/1764000000001-idempotency-keys.migration';
+import { OrderSummaries1764000000002 } from './migrations/1764000000002-order-summaries.migration';
+
+/**
+ * Postgres through TypeORM: the database is created if missing and migrated at start (never
+ * synchronised). TypeORM closes the pool on application shutdown.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [ORDER_SERVICE_CONFIG],
+      useFactory: async (config: OrderServiceConfig) => {
+        await ensureDatabase(config.ORDER_DATABASE_URL);
+        return {
+          type: 'postgres' as const,
+          url: config.ORDER_DATABASE_URL,
+          entities: [],
+          migrations: [OrderEvents1764000000000, IdempotencyKeys1764000000001, OrderSummaries1764000000002],
+          migrationsRun: true,
+          synchronize: false,
+          logging: false,
+        };
+      },
+    }),
+  ],
+})
+export class PersistenceModule implements OnModuleInit {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register({ name: 'postgres', check: () => this.dataSource.query('SELECT 1') });
+  }
+}

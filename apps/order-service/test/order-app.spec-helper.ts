@@ -1,0 +1,71 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { signIdentity, type CallerIdentity } from '@platform/identity';
+import { ObservabilityModule } from '@platform/observability';
+import { infraEnv, reach, uniqueName } from '@platform/testing';
+import { Client } from 'pg';
+import request from 'supertest';
+import { AppModule } from '../src/app.module';
+import { loadOrderServiceConfig, type OrderServiceConfig } from '../src/config/order-service.config';
+import { mapOrderError } from '../src/errors/order-problem.mapper';
+
+/** A running order-service on the real servers, with its own database. */
+export interface OrderApp {
+  app: NestExpressApplication;
+  config: OrderServiceConfig;
+  http: () => ReturnType<typeof request>;
+  /** Identity headers as the gateway signs them for `caller`. */
+  as: (caller: CallerIdentity) => Record<string, string>;
+  close: () => Promise<void>;
+}
+
+function urlOfDatabase(name: string): string {
+  const url = new URL(infraEnv.postgresUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Boots AppModule in-process (as main.ts does, minus listening); the database is dropped on close. */
+export async function startOrderApp(env: Record<string, string> = {}): Promise<OrderApp> {
+  const database = uniqueName('orders_test');
+  const config = loadOrderServiceConfig({
+    ORDER_DATABASE_URL: urlOfDatabase(database),
+    KAFKA_BROKERS: infraEnv.kafkaBrokers.join(','),
+    LOG_LEVEL: 'error',
+    ...env,
+  });
+  const moduleRef = await reach('PostgreSQL/Kafka', `${infraEnv.postgresUrl} ${config.KAFKA_BROKERS}`, () =>
+    Test.createTestingModule({
+      imports: [
+        AppModule.with(config),
+        ObservabilityModule.forRoot({
+          serviceName: 'order-service',
+          logLevel: 'silent',
+          mapError: mapOrderError,
+        }),
+      ],
+    }).compile(),
+  );
+  const app = moduleRef.createNestApplication<NestExpressApplication>();
+  await app.init();
+  return {
+    app,
+    config,
+    http: () => request(app.getHttpServer()),
+    as: (caller) => signIdentity(caller, config.GATEWAY_IDENTITY_SECRET),
+    close: async () => {
+      await app.close();
+      await dropDatabase(database);
+    },
+  };
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const admin = new Client({ connectionString: infraEnv.postgresUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { OrderEvent } from '../src/orders/domain/order.events';
+import { OrderEventStore } from '../src/orders/infrastructure/order-event-store';
+import { VersionConflict } from '../src/orders/infrastructure/version-conflict';
+import { startOrderApp, type OrderApp } from './order-app.spec-helper';
+
+let orders: OrderApp;
+let store: OrderEventStore;
+let db: DataSource;
+
+beforeAll(async () => {
+  orders = await startOrderApp();
+  store = orders.app.get(OrderEventStore);
+  db = orders.app.get(DataSource);
+});
+afterAll(() => orders?.close());
+
+const placed = (orderId: string): OrderEvent => ({
+  type: 'OrderPlaced',
+  data: {
+    orderId,
+    customerId: 'customer-1',
+    lines: [{ sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 }],
+    currency: 'EUR',
+    totalMinor: 2500,
+  },
+});
+const confirmed = (orderId: string): OrderEvent => ({ type: 'OrderConfirmed', data: { orderId } });
+
+describe('the order event store', () => {
+  it('appends events with their versions and the same envelopes to the outbox, and folds them back', async () => {
+    const orderId = randomUUID();
+    expect(await store.append(orderId, 0, [placed(orderId)])).toBe(1);
+    expect(await store.append(orderId, 1, [confirmed(orderId)])).toBe(2);
+
+    const loaded = await store.load(orderId);
+    expect(loaded.version).toBe(2);
+    expect(loaded.state).toMatchObject({ status: 'confirmed', orderId, totalMinor: 2500 });
+
+    const rows = (await db.query(
+      `SELECT e.version, e.type, e.schema_version, o.envelope->>'id' = e.event_id AS same_id
+         FROM order_events e JOIN outbox o ON o.event_id::text = e.event_id
+        WHERE e.aggregate_id = $1 ORDER BY e.version`,
+      [orderId],
+    )) as { version: number; type: string; schema_version: number; same_id: boolean }[];
+    expect(rows).toEqual([
+      { version: 1, type: 'OrderPlaced', schema_version: 2, same_id: true },
+      { version: 2, type: 'OrderConfirmed', schema_version: 1, same_id: true },
+    ]);
+  });
+
+  it('refuses an append at a stale version with VersionConflict and records nothing', async () => {
+    const orderId = randomUUID();
+    await store.append(orderId, 0, [placed(orderId)]);
+    await expect(store.append(orderId, 0, [placed(orderId)])).rejects.toBeInstanceOf(VersionConflict);
+    expect((await store.load(orderId)).version).toBe(1);
+  });
+
+  it('lets exactly one of two concurrent appends at the same version win', async () => {
+    const orderId = randomUUID();
+    await store.append(orderId, 0, [placed(orderId)]);
+    const results = await Promise.allSettled([
+      store.append(orderId, 1, [confirmed(orderId)]),
+      store.append(orderId, 1, [confirmed(orderId)]),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]?.reason).toBeInstanceOf(VersionConflict);
+    const [{ count }] = (await db.query(
+      'SELECT count(*)::int AS count FROM outbox WHERE aggregate_key = $1',
+      [orderId],
+    )) as { count: number }[];
+    expect(count).toBe(2);
+  });
+
+  it('reads an OrderPlaced stored at version 1 as the current version, prices in minor units', async () => {
+    const orderId = randomUUID();
+    await db.query(
+      `INSERT INTO order_events (event_id, aggregate_id, version, type, schema_version, payload, metadata, occurred_at)
+       VALUES ($1, $2, 1, 'OrderPlaced', 1, $3::jsonb, $4::jsonb, now())`,
+      [
+        randomUUID(),
+        orderId,
+        JSON.stringify({
+          orderId,
+          customerId: 'customer-1',
+          currency: 'GBP',
+          lines: [{ sku: 'LAMP-1', quantity: 2, price: '10.50' }],
+        }),
+        JSON.stringify({ correlationId: 'c-1', causationId: null }),
+      ],
+    );
+    const { state } = await store.load(orderId);
+    expect(state).toMatchObject({
+      status: 'placed',
+      lines: [{ sku: 'LAMP-1', quantity: 2, unitPriceMinor: 1050 }],
+      totalMinor: 2100,
+    });
+  });
+
+  it('keeps the history append-only', async () => {
+    const orderId = randomUUID();
+    await store.append(orderId, 0, [placed(orderId)]);
+    await expect(db.query('DELETE FROM order_events WHERE aggregate_id = $1', [orderId])).rejects.toThrow(
+      /append-only/,
+    );
+  });
+});

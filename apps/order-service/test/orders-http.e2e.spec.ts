@@ -1,0 +1,353 @@
+import { decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
+import { signIdentity } from '@platform/identity';
+import { eventually, infraEnv, uniqueName } from '@platform/testing';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { startOrderApp, type OrderApp } from './order-app.spec-helper';
+
+let orders: OrderApp;
+let consumer: Consumer | undefined;
+
+beforeAll(async () => {
+  orders = await startOrderApp();
+});
+afterAll(async () => {
+  await consumer?.disconnect();
+  await orders?.close();
+});
+
+const customer = () => ({ userId: uniqueName('customer'), roles: ['customer'] });
+const admin = { userId: 'admin-1', roles: ['customer', 'admin'] };
+const lines = [
+  { sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 },
+  { sku: 'PEN-1', quantity: 3, unitPriceMinor: 199 },
+];
+
+async function place(caller: { userId: string; roles: string[] }): Promise<{ id: string; version: number }> {
+  const res = await orders
+    .http()
+    .post('/orders')
+    .set(orders.as(caller))
+    .send({ lines, currency: 'EUR' })
+    .expect(201);
+  return res.body as { id: string; version: number };
+}
+
+describe('order commands over HTTP', () => {
+  it('places, confirms, pays and ships an order, answering each step with the new state', async () => {
+    const me = customer();
+    const { id, version } = await place(me);
+    expect(version).toBe(1);
+
+    const confirm = await orders
+      .http()
+      .post(`/orders/${id}/confirm`)
+      .set(orders.as(me))
+      .set('if-match', '"1"')
+      .expect(200);
+    expect(confirm.body).toMatchObject({ id, status: 'confirmed', version: 2, totalMinor: 3097 });
+    expect(confirm.headers['etag']).toBe('"2"');
+
+    const pay = await orders
+      .http()
+      .post(`/orders/${id}/pay`)
+      .set(orders.as(me))
+      .send({ amountMinor: 3097, currency: 'EUR', paymentReference: 'pay-1' })
+      .expect(200);
+    expect(pay.body).toMatchObject({ status: 'paid', version: 3 });
+
+    const ship = await orders
+      .http()
+      .post(`/orders/${id}/ship`)
+      .set(orders.as(admin))
+      .send({ carrier: 'DHL' })
+      .expect(200);
+    expect(ship.body).toMatchObject({ status: 'shipped', version: 4, customerId: me.userId });
+
+    const read = await orders.http().get(`/orders/${id}`).set(orders.as(me)).expect(200);
+    expect(read.body).toEqual({
+      id,
+      customerId: me.userId,
+      status: 'shipped',
+      lines,
+      currency: 'EUR',
+      totalMinor: 3097,
+      version: 4,
+    });
+  });
+
+  it('refuses to cancel a shipped order with 409 ORDER.ALREADY_SHIPPED', async () => {
+    const me = customer();
+    const { id } = await place(me);
+    await orders.http().post(`/orders/${id}/confirm`).set(orders.as(me)).expect(200);
+    await orders
+      .http()
+      .post(`/orders/${id}/pay`)
+      .set(orders.as(me))
+      .send({ amountMinor: 3097, currency: 'EUR', paymentReference: 'pay-1' })
+      .expect(200);
+    await orders.http().post(`/orders/${id}/ship`).set(orders.as(me)).send({}).expect(200);
+
+    const res = await orders
+      .http()
+      .post(`/orders/${id}/cancel`)
+      .set(orders.as(me))
+      .send({ reason: 'too late' })
+      .expect(409);
+    expect(res.body).toMatchObject({ code: 'ORDER.ALREADY_SHIPPED', status: 409 });
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('answers a confirmation of a confirmed order with the same state and version', async () => {
+    const me = customer();
+    const { id } = await place(me);
+    await orders.http().post(`/orders/${id}/confirm`).set(orders.as(me)).expect(200);
+    const again = await orders.http().post(`/orders/${id}/confirm`).set(orders.as(me)).expect(200);
+    expect(again.body).toMatchObject({ status: 'confirmed', version: 2 });
+  });
+
+  it('refuses a payment that is not the total with 422 ORDER.AMOUNT_MISMATCH', async () => {
+    const me = customer();
+    const { id } = await place(me);
+    await orders.http().post(`/orders/${id}/confirm`).set(orders.as(me)).expect(200);
+    const res = await orders
+      .http()
+      .post(`/orders/${id}/pay`)
+      .set(orders.as(me))
+      .send({ amountMinor: 1, currency: 'EUR', paymentReference: 'pay-1' })
+      .expect(422);
+    expect(res.body.code).toBe('ORDER.AMOUNT_MISMATCH');
+  });
+
+  it('lets exactly one of two concurrent commands on one version win and answers the other 409', async () => {
+    const me = customer();
+    const { id } = await place(me);
+    const [a, b] = await Promise.all([
+      orders.http().post(`/orders/${id}/confirm`).set(orders.as(me)).set('if-match', '1'),
+      orders
+        .http()
+        .post(`/orders/${id}/cancel`)
+        .set(orders.as(me))
+        .set('if-match', '1')
+        .send({ reason: 'oops' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const conflict = a.status === 409 ? a : b;
+    expect(conflict.body.code).toBe('ORDER.VERSION_CONFLICT');
+    expect((await orders.http().get(`/orders/${id}`).set(orders.as(me)).expect(200)).body.version).toBe(2);
+  });
+
+  it('answers a stale If-Match with 409 and records nothing', async () => {
+    const me = customer();
+    const { id } = await place(me);
+    const res = await orders
+      .http()
+      .post(`/orders/${id}/confirm`)
+      .set(orders.as(me))
+      .set('if-match', '"7"')
+      .expect(409);
+    expect(res.body.code).toBe('ORDER.VERSION_CONFLICT');
+    expect((await orders.http().get(`/orders/${id}`).set(orders.as(me)).expect(200)).body.status).toBe(
+      'placed',
+    );
+  });
+});
+
+describe('order input and access over HTTP', () => {
+  it('answers 400 with the path of every invalid field', async () => {
+    const res = await orders
+      .http()
+      .post('/orders')
+      .set(orders.as(customer()))
+      .send({ lines: [{ sku: 'BOOK-1', quantity: 'two', unitPriceMinor: 1.5 }] })
+      .expect(400);
+    expect(res.body.code).toBe('ORDER.INVALID_BODY');
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'currency',
+      'lines.0.quantity',
+      'lines.0.unitPriceMinor',
+    ]);
+  });
+
+  it('refuses an empty order and a quantity of 0 with their domain codes', async () => {
+    const me = customer();
+    const empty = await orders
+      .http()
+      .post('/orders')
+      .set(orders.as(me))
+      .send({ lines: [], currency: 'EUR' })
+      .expect(422);
+    expect(empty.body.code).toBe('ORDER.EMPTY');
+    const zero = await orders
+      .http()
+      .post('/orders')
+      .set(orders.as(me))
+      .send({ lines: [{ sku: 'BOOK-1', quantity: 0, unitPriceMinor: 100 }], currency: 'EUR' })
+      .expect(422);
+    expect(zero.body.code).toBe('ORDER.INVALID_QUANTITY');
+  });
+
+  it("answers 404 for another customer's order, for reads and changes, but lets an admin see it", async () => {
+    const owner = customer();
+    const { id } = await place(owner);
+    const read = await orders.http().get(`/orders/${id}`).set(orders.as(customer())).expect(404);
+    expect(read.body.code).toBe('ORDER.NOT_FOUND');
+    await orders
+      .http()
+      .post(`/orders/${id}/cancel`)
+      .set(orders.as(customer()))
+      .send({ reason: 'mine now' })
+      .expect(404);
+    await orders.http().get(`/orders/${id}`).set(orders.as(admin)).expect(200);
+  });
+
+  it('answers 404 for an unknown order', async () => {
+    const res = await orders.http().get('/orders/no-such-order').set(orders.as(customer())).expect(404);
+    expect(res.body.code).toBe('ORDER.NOT_FOUND');
+  });
+
+  it('answers 401 without identity headers, and with headers signed by another secret', async () => {
+    const missing = await orders.http().get('/orders/any').expect(401);
+    expect(missing.body.code).toBe('IDENTITY.UNTRUSTED_HEADERS');
+    await orders
+      .http()
+      .post('/orders')
+      .set(signIdentity(customer(), 'another-secret-another-secret-another-secret'))
+      .send({ lines, currency: 'EUR' })
+      .expect(401);
+  });
+});
+
+describe('order events on Kafka', () => {
+  it('publishes OrderPlaced to order.events keyed by the order id', async () => {
+    const kafka = new Kafka({
+      clientId: uniqueName('order-reader'),
+      brokers: infraEnv.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    });
+    consumer = kafka.consumer({ groupId: uniqueName('order_reader') });
+    const received: { key: string | undefined; event: EventEnvelope }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: Topics.orderEvents.name, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        received.push({ key: message.key?.toString(), event: decodeEnvelope(message.value) });
+      },
+    });
+
+    const { id } = await place(customer());
+
+    const placed = await eventually(
+      () => {
+        const found = received.find((r) => r.event.aggregateId === id && r.event.type === 'OrderPlaced');
+        if (!found) throw new Error(`OrderPlaced of ${id} not received yet`);
+        return found;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(placed.key).toBe(id);
+    expect(placed.event).toMatchObject({
+      version: 2,
+      aggregateVersion: 1,
+      payload: { orderId: id, totalMinor: 3097 },
+    });
+  });
+});
+
+describe('Idempotency-Key on POST routes', () => {
+  it('answers a retry with the same key and body with the first answer, placing one order', async () => {
+    const me = customer();
+    const key = uniqueName('key');
+    const send = () =>
+      orders
+        .http()
+        .post('/orders')
+        .set(orders.as(me))
+        .set('idempotency-key', key)
+        .send({ lines, currency: 'EUR' });
+    const first = await send().expect(201);
+    const retry = await send().expect(201);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers['location']).toBe(first.headers['location']);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('refuses the same key with a different body with 422', async () => {
+    const me = customer();
+    const key = uniqueName('key');
+    await orders
+      .http()
+      .post('/orders')
+      .set(orders.as(me))
+      .set('idempotency-key', key)
+      .send({ lines, currency: 'EUR' })
+      .expect(201);
+    const res = await orders
+      .http()
+      .post('/orders')
+      .set(orders.as(me))
+      .set('idempotency-key', key)
+      .send({ lines, currency: 'USD' })
+      .expect(422);
+    expect(res.body.code).toBe('IDEMPOTENCY.KEY_REUSED');
+  });
+
+  it('keeps keys per caller, and runs a failed request again on retry', async () => {
+    const key = uniqueName('key');
+    const a = await orders
+      .http()
+      .post('/orders')
+      .set(orders.as(customer()))
+      .set('idempotency-key', key)
+      .send({ lines, currency: 'EUR' })
+      .expect(201);
+    const b = await orders
+      .http()
+      .post('/orders')
+      .set(orders.as(customer()))
+      .set('idempotency-key', key)
+      .send({ lines, currency: 'EUR' })
+      .expect(201);
+    expect(b.body.id).not.toBe(a.body.id);
+
+    const me = customer();
+    const { id } = await place(me);
+    const ship = () =>
+      orders.http().post(`/orders/${id}/ship`).set(orders.as(me)).set('idempotency-key', key).send({});
+    await ship().expect(409);
+    await ship().expect(409);
+  });
+});
+
+describe('the list of my orders', () => {
+  it('pages through the caller’s own orders, newest first, with their current status', async () => {
+    const me = customer();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await place(me)).id);
+    await place(customer());
+    await orders.http().post(`/orders/${ids[4]}/confirm`).set(orders.as(me)).expect(200);
+
+    const seen: { id: string; status: string }[] = [];
+    let cursor: string | null | undefined;
+    do {
+      const res = await orders
+        .http()
+        .get('/orders')
+        .query(cursor ? { limit: 2, cursor } : { limit: 2 })
+        .set(orders.as(me))
+        .expect(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+
+    expect(seen.map((o) => o.id)).toEqual([...ids].reverse());
+    expect(seen[0]).toMatchObject({ status: 'confirmed', version: 2, totalMinor: 3097, currency: 'EUR' });
+  });
+
+  it('answers 400 for a limit out of range and for a cursor it did not make', async () => {
+    const me = customer();
+    const limit = await orders.http().get('/orders').query({ limit: 0 }).set(orders.as(me)).expect(400);
+    expect(limit.body.code).toBe('ORDER.INVALID_QUERY');
+    await orders.http().get('/orders').query({ cursor: 'bogus' }).set(orders.as(me)).expect(400);
+  });
+});
