@@ -8,3 +8,4 @@ export { OutboxRelay, type OutboxLogger, type OutboxRelayOptions } from './outbo
 export { assertIdentifier, channelOf, outboxSchemaSql, type OutboxTable } from './outbox.schema';
 export { appendToOutbox, type SqlExecutor } from './outbox.writer';
 export { relayBackoffMs } from './relay-backoff';
+export { OUTBOX_RELAY_OPTIONS, OutboxRelayHost, type OutboxRelayHostOptions } from './nest/outbox-relay.host';
