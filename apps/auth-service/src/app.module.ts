@@ -1,7 +1,5 @@
-import { Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { MessagingModule } from '@platform/messaging';
-import { ReadinessRegistry } from '@platform/observability';
-import { Kafka, type Admin } from 'kafkajs';
 import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from './config/auth-service.config';
 import { IdentityOutboxModule } from './outbox/identity-outbox.module';
 import { PersistenceModule } from './persistence/persistence.module';
@@ -12,16 +10,7 @@ import { UsersModule } from './users/users.module';
 
 /** auth-service: users, password hashes, tokens and revocation. Capabilities are imported here. */
 @Module({})
-export class AppModule implements OnModuleInit, OnApplicationShutdown {
-  private readonly kafkaAdmin: Admin;
-
-  constructor(
-    kafka: Kafka,
-    private readonly readiness: ReadinessRegistry,
-  ) {
-    this.kafkaAdmin = kafka.admin();
-  }
-
+export class AppModule {
   /** The app with its validated config available for injection. */
   static with(config: AuthServiceConfig): DynamicModule {
     return {
@@ -44,21 +33,5 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
       providers: [{ provide: AUTH_SERVICE_CONFIG, useValue: config }],
       exports: [AUTH_SERVICE_CONFIG],
     };
-  }
-
-  // EventProducer does not expose its connection state; a metadata round trip to the cluster
-  // over a long-lived admin client is the nearest check that the producer can publish.
-  onModuleInit(): void {
-    this.readiness.register({
-      name: 'kafka',
-      check: async () => {
-        await this.kafkaAdmin.connect();
-        return this.kafkaAdmin.describeCluster();
-      },
-    });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.kafkaAdmin.disconnect();
   }
 }

@@ -1,3 +1,4 @@
+import { ensureDatabase } from '@platform/outbox';
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReadinessRegistry } from '@platform/observability';
@@ -6,7 +7,6 @@ import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-serv
 import { RefreshTokenEntity } from '../sessions/refresh-token.entity';
 import { SigningKeyEntity } from '../tokens/signing-key.entity';
 import { UserEntity } from '../users/user.entity';
-import { ensureDatabase } from './ensure-database';
 import { InitialSchema1735689600000 } from './migrations/1735689600000-initial-schema.migration';
 
 /**

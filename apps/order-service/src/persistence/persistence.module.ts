@@ -1,9 +1,9 @@
+import { ensureDatabase } from '@platform/outbox';
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReadinessRegistry } from '@platform/observability';
 import { DataSource } from 'typeorm';
 import { ORDER_SERVICE_CONFIG, type OrderServiceConfig } from '../config/order-service.config';
-import { ensureDatabase } from './ensure-database';
 import { OrderEvents1764000000000 } from './migrations/1764000000000-order-events.migration';
 import { IdempotencyKeys1764000000001 } from './migrations/1764000000001-idempotency-keys.migration';
 import { OrderSummaries1764000000002 } from './migrations/1764000000002-order-summaries.migration';

@@ -2,13 +2,15 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { decodeEvent, topicConfigsOwnedBy, type TopicOwner } from '@platform/contracts';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { ReadinessRegistry } from '@platform/observability';
 import { ConsumerRuntime } from '../consumer/consumer-runtime';
 import type { EventHandlerFn } from '../consumer/handler';
 import type { RuntimeLogger } from '../consumer/message-processor';
@@ -31,6 +33,7 @@ export class MessagingLifecycle
 {
   private readonly logger = new Logger('Messaging');
   private runtime: ConsumerRuntime | undefined;
+  private readinessAdmin: Admin | undefined;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -40,9 +43,11 @@ export class MessagingLifecycle
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    @Optional() private readonly readiness?: ReadinessRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.registerReadiness();
     await this.producer.connect();
     if (this.options.ownsTopicsOf) await this.createOwnedTopics(this.options.ownsTopicsOf);
     const handlers = this.discoverHandlers();
@@ -70,6 +75,22 @@ export class MessagingLifecycle
   /** The producer goes last, after HTTP has drained: in-flight requests may still publish. */
   async onApplicationShutdown(): Promise<void> {
     await this.producer.disconnect();
+    await this.readinessAdmin?.disconnect();
+  }
+
+  // Every app that messages is ready only while the cluster answers. kafkajs does not expose a
+  // producer's connection state; a metadata round trip over a long-lived admin client is the
+  // nearest check that the producer can publish.
+  private registerReadiness(): void {
+    if (!this.readiness) return;
+    const admin = (this.readinessAdmin = this.kafka.admin());
+    this.readiness.register({
+      name: 'kafka',
+      check: async () => {
+        await admin.connect();
+        return admin.describeCluster();
+      },
+    });
   }
 
   private async createOwnedTopics(owner: TopicOwner): Promise<void> {

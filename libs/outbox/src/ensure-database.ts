@@ -1,4 +1,4 @@
-import { assertIdentifier } from '@platform/outbox';
+import { assertIdentifier } from './outbox.schema';
 import { Client } from 'pg';
 
 /**
