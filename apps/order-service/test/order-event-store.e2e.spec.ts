@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { OrderEvent } from '../src/orders/domain/order.events';
-import { OrderEventStore } from '../src/orders/infrastructure/order-event-store';
+import { NEW_ORDER, OrderEventStore } from '../src/orders/infrastructure/order-event-store';
 import { VersionConflict } from '../src/orders/infrastructure/version-conflict';
 import { startOrderApp, type OrderApp } from './order-app.spec-helper';
 
@@ -31,8 +31,8 @@ const confirmed = (orderId: string): OrderEvent => ({ type: 'OrderConfirmed', da
 describe('the order event store', () => {
   it('appends events with their versions and the same envelopes to the outbox, and folds them back', async () => {
     const orderId = randomUUID();
-    expect(await store.append(orderId, 0, [placed(orderId)])).toBe(1);
-    expect(await store.append(orderId, 1, [confirmed(orderId)])).toBe(2);
+    expect(await store.append(orderId, NEW_ORDER, [placed(orderId)])).toBe(1);
+    expect(await store.append(orderId, await store.load(orderId), [confirmed(orderId)])).toBe(2);
 
     const loaded = await store.load(orderId);
     expect(loaded.version).toBe(2);
@@ -52,17 +52,18 @@ describe('the order event store', () => {
 
   it('refuses an append at a stale version with VersionConflict and records nothing', async () => {
     const orderId = randomUUID();
-    await store.append(orderId, 0, [placed(orderId)]);
-    await expect(store.append(orderId, 0, [placed(orderId)])).rejects.toBeInstanceOf(VersionConflict);
+    await store.append(orderId, NEW_ORDER, [placed(orderId)]);
+    await expect(store.append(orderId, NEW_ORDER, [placed(orderId)])).rejects.toBeInstanceOf(VersionConflict);
     expect((await store.load(orderId)).version).toBe(1);
   });
 
   it('lets exactly one of two concurrent appends at the same version win', async () => {
     const orderId = randomUUID();
-    await store.append(orderId, 0, [placed(orderId)]);
+    await store.append(orderId, NEW_ORDER, [placed(orderId)]);
+    const seen = await store.load(orderId);
     const results = await Promise.allSettled([
-      store.append(orderId, 1, [confirmed(orderId)]),
-      store.append(orderId, 1, [confirmed(orderId)]),
+      store.append(orderId, seen, [confirmed(orderId)]),
+      store.append(orderId, seen, [confirmed(orderId)]),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -102,7 +103,7 @@ describe('the order event store', () => {
 
   it('keeps the history append-only', async () => {
     const orderId = randomUUID();
-    await store.append(orderId, 0, [placed(orderId)]);
+    await store.append(orderId, NEW_ORDER, [placed(orderId)]);
     await expect(db.query('DELETE FROM order_events WHERE aggregate_id = $1', [orderId])).rejects.toThrow(
       /append-only/,
     );

@@ -2,6 +2,8 @@ import { decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts'
 import { signIdentity } from '@platform/identity';
 import { eventually, infraEnv, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { IdempotencyKeys } from '../src/idempotency/idempotency-keys';
 import { startOrderApp, type OrderApp } from './order-app.spec-helper';
 
 let orders: OrderApp;
@@ -315,6 +317,63 @@ describe('Idempotency-Key on POST routes', () => {
       orders.http().post(`/orders/${id}/ship`).set(orders.as(me)).set('idempotency-key', key).send({});
     await ship().expect(409);
     await ship().expect(409);
+  });
+});
+
+describe('Idempotency-Key and crashes', () => {
+  const placedBy = async (customerId: string) => {
+    const [{ count }] = (await orders.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS count FROM order_summaries WHERE customer_id = $1`, [customerId])) as {
+      count: number;
+    }[];
+    return count;
+  };
+
+  it('answers concurrent requests with one key with one order: the second waits and replays', async () => {
+    const me = customer();
+    const key = uniqueName('key');
+    const send = () =>
+      orders
+        .http()
+        .post('/orders')
+        .set(orders.as(me))
+        .set('idempotency-key', key)
+        .send({ lines, currency: 'EUR' });
+    const answers = await Promise.all([send(), send(), send()]);
+    expect(answers.map((res) => res.status)).toEqual([201, 201, 201]);
+    expect(new Set(answers.map((res) => res.body.id)).size).toBe(1);
+    expect(await placedBy(me.userId)).toBe(1);
+  });
+
+  it('leaves neither events nor the key behind when the answer cannot be stored, so a retry runs again', async () => {
+    const me = customer();
+    const key = uniqueName('key');
+    const keys = orders.app.get(IdempotencyKeys);
+    // The process failing between the events and the stored answer, as a crash would.
+    const complete = jest.spyOn(keys, 'complete').mockRejectedValueOnce(new Error('crash before the answer'));
+    try {
+      const send = () =>
+        orders
+          .http()
+          .post('/orders')
+          .set(orders.as(me))
+          .set('idempotency-key', key)
+          .send({ lines, currency: 'EUR' });
+      await send().expect(500);
+      expect(await placedBy(me.userId)).toBe(0);
+      const retry = await send().expect(201);
+      expect(retry.headers['idempotent-replayed']).toBeUndefined();
+      expect(await placedBy(me.userId)).toBe(1);
+      const [{ count }] = (await orders
+        .app.get(DataSource)
+        .query('SELECT count(*)::int AS count FROM outbox WHERE aggregate_key = $1', [retry.body.id])) as {
+        count: number;
+      }[];
+      expect(count).toBe(1);
+    } finally {
+      complete.mockRestore();
+    }
   });
 });
 

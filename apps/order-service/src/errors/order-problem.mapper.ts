@@ -1,10 +1,6 @@
 import { IdentityHeaderError } from '@platform/identity';
 import type { Problem } from '@platform/observability';
-import {
-  IdempotencyKeyInProgress,
-  IdempotencyKeyReused,
-  InvalidIdempotencyKey,
-} from '../idempotency/idempotency.errors';
+import { IdempotencyKeyReused, InvalidIdempotencyKey } from '../idempotency/idempotency.errors';
 import { OrderNotFound } from '../orders/application/order-not-found';
 import { OrderError, OrderRuleViolation, type OrderRuleCode } from '../orders/domain/order.errors';
 import { InvalidBody, InvalidIfMatch, InvalidQuery } from '../orders/http/order-http.errors';
@@ -27,7 +23,6 @@ function statusOf(error: OrderError): { status: number; title: string } {
   if (error instanceof InvalidIfMatch) return { status: 400, title: 'Invalid If-Match header' };
   if (error instanceof InvalidIdempotencyKey) return { status: 400, title: 'Invalid Idempotency-Key header' };
   if (error instanceof IdempotencyKeyReused) return { status: 422, title: 'Idempotency-Key reused' };
-  if (error instanceof IdempotencyKeyInProgress) return { status: 409, title: 'Request in progress' };
   if (error instanceof OrderNotFound) return { status: 404, title: 'Order not found' };
   if (error instanceof VersionConflict) return { status: 409, title: 'Order changed meanwhile' };
   if (error instanceof OrderRuleViolation) {

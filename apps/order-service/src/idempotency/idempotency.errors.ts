@@ -10,16 +10,6 @@ export class IdempotencyKeyReused extends OrderError {
   }
 }
 
-/** The first request with the key has not answered yet; retry later. */
-export class IdempotencyKeyInProgress extends OrderError {
-  override readonly name = 'IdempotencyKeyInProgress';
-  readonly code = 'IDEMPOTENCY.IN_PROGRESS';
-
-  constructor() {
-    super('a request with this Idempotency-Key is still in progress');
-  }
-}
-
 /** An Idempotency-Key that is empty or too long. */
 export class InvalidIdempotencyKey extends OrderError {
   override readonly name = 'InvalidIdempotencyKey';

@@ -11,7 +11,8 @@ import type { CallerIdentity } from '@platform/identity';
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { IdempotencyKeyInProgress, IdempotencyKeyReused, InvalidIdempotencyKey } from './idempotency.errors';
+import { UnitOfWork } from '../persistence/unit-of-work';
+import { IdempotencyKeyReused, InvalidIdempotencyKey } from './idempotency.errors';
 import { IdempotencyKeys } from './idempotency-keys';
 
 type Request = {
@@ -28,13 +29,15 @@ const REPLAYED_HEADERS = ['etag', 'location'] as const;
 /**
  * `Idempotency-Key` on POST routes: the first request with a key (per caller) runs and its
  * answer is stored; the same request again gets that answer without running; the key with a
- * different request is 422. Failed requests are not stored, so a retry runs again. Runs after
- * CallerGuard, which names the caller.
+ * different request is 422. The key's record, the request's events and its answer commit in one
+ * transaction (UnitOfWork), so a crash in between leaves nothing behind and a retry runs again;
+ * a failed request rolls back the same way. Runs after CallerGuard, which names the caller.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly keys: IdempotencyKeys,
+    private readonly unitOfWork: UnitOfWork,
     private readonly reflector: Reflector,
   ) {}
 
@@ -51,7 +54,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  private async run(
+  private run(
     callerId: string,
     key: string,
     request: Request,
@@ -62,36 +65,31 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const hash = createHash('sha256')
       .update(`${request.method}\n${request.originalUrl}\n${JSON.stringify(request.body ?? null)}`)
       .digest('base64url');
-    const claim = await this.keys.claim(callerId, key, hash);
-    switch (claim.kind) {
-      case 'reused':
-        throw new IdempotencyKeyReused();
-      case 'in-progress':
-        throw new IdempotencyKeyInProgress();
-      case 'replay':
-        for (const [name, value] of Object.entries(claim.response.headers)) response.setHeader(name, value);
-        response.setHeader('Idempotent-Replayed', 'true');
-        return claim.response.body;
-      case 'claimed':
-        break;
-      default: {
-        const unknown: never = claim;
-        throw new Error(`unknown claim ${JSON.stringify(unknown)}`);
+    return this.unitOfWork.run(async (tx) => {
+      const claim = await this.keys.claim(tx, callerId, key, hash);
+      switch (claim.kind) {
+        case 'reused':
+          throw new IdempotencyKeyReused();
+        case 'replay':
+          for (const [name, value] of Object.entries(claim.response.headers)) response.setHeader(name, value);
+          response.setHeader('Idempotent-Replayed', 'true');
+          return claim.response.body;
+        case 'claimed':
+          break;
+        default: {
+          const unknown: never = claim;
+          throw new Error(`unknown claim ${JSON.stringify(unknown)}`);
+        }
       }
-    }
-    let body: unknown;
-    try {
-      body = await lastValueFrom(next.handle());
-    } catch (error) {
-      await this.keys.release(callerId, key);
-      throw error;
-    }
-    const headers: Record<string, string> = {};
-    for (const name of REPLAYED_HEADERS) {
-      const value = response.getHeader(name);
-      if (typeof value === 'string') headers[name] = value;
-    }
-    await this.keys.complete(callerId, key, { status, body, headers });
-    return body;
+      // Subscribed inside the unit of work: the handler's queries join its transaction.
+      const body = await lastValueFrom(next.handle());
+      const headers: Record<string, string> = {};
+      for (const name of REPLAYED_HEADERS) {
+        const value = response.getHeader(name);
+        if (typeof value === 'string') headers[name] = value;
+      }
+      await this.keys.complete(tx, callerId, key, { status, body, headers });
+      return body;
+    });
   }
 }

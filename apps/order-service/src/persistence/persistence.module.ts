@@ -1,5 +1,5 @@
 import { ensureDatabase } from '@platform/outbox';
-import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReadinessRegistry } from '@platform/observability';
 import { DataSource } from 'typeorm';
@@ -7,11 +7,15 @@ import { ORDER_SERVICE_CONFIG, type OrderServiceConfig } from '../config/order-s
 import { OrderEvents1764000000000 } from './migrations/1764000000000-order-events.migration';
 import { IdempotencyKeys1764000000001 } from './migrations/1764000000001-idempotency-keys.migration';
 import { OrderSummaries1764000000002 } from './migrations/1764000000002-order-summaries.migration';
+import { ReadModelRebuilds1764000000003 } from './migrations/1764000000003-read-model-rebuilds.migration';
+import { UnitOfWork } from './unit-of-work';
 
 /**
  * Postgres through TypeORM: the database is created if missing and migrated at start (never
- * synchronised). TypeORM closes the pool on application shutdown.
+ * synchronised). TypeORM closes the pool on application shutdown. UnitOfWork shares one transaction
+ * across a request.
  */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -22,7 +26,12 @@ import { OrderSummaries1764000000002 } from './migrations/1764000000002-order-su
           type: 'postgres' as const,
           url: config.ORDER_DATABASE_URL,
           entities: [],
-          migrations: [OrderEvents1764000000000, IdempotencyKeys1764000000001, OrderSummaries1764000000002],
+          migrations: [
+            OrderEvents1764000000000,
+            IdempotencyKeys1764000000001,
+            OrderSummaries1764000000002,
+            ReadModelRebuilds1764000000003,
+          ],
           migrationsRun: true,
           synchronize: false,
           logging: false,
@@ -30,6 +39,8 @@ import { OrderSummaries1764000000002 } from './migrations/1764000000002-order-su
       },
     }),
   ],
+  providers: [UnitOfWork],
+  exports: [UnitOfWork],
 })
 export class PersistenceModule implements OnModuleInit {
   constructor(

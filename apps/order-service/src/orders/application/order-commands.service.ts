@@ -6,7 +6,7 @@ import { decide } from '../domain/order.decide';
 import type { OrderLine } from '../domain/order.events';
 import { evolveAll } from '../domain/order.evolve';
 import type { OrderDetails, OrderState } from '../domain/order.state';
-import { OrderEventStore, type LoadedOrder } from '../infrastructure/order-event-store';
+import { NEW_ORDER, OrderEventStore, type LoadedOrder } from '../infrastructure/order-event-store';
 import { VersionConflict } from '../infrastructure/version-conflict';
 import { OrderNotFound } from './order-not-found';
 
@@ -30,7 +30,7 @@ export class OrderCommands {
   ): Promise<VersionedOrder> {
     const orderId = randomUUID();
     const command: OrderCommand = { type: 'PlaceOrder', orderId, customerId: caller.userId, ...order };
-    return this.record(orderId, { state: { status: 'none' }, version: 0 }, command);
+    return this.record(orderId, NEW_ORDER, command);
   }
 
   /** Runs the command `toCommand` makes of the order; `ifMatch` is the version the caller saw. */
@@ -54,7 +54,7 @@ export class OrderCommands {
 
   private async record(orderId: string, loaded: LoadedOrder, command: OrderCommand): Promise<VersionedOrder> {
     const events = decide(loaded.state, command);
-    const version = await this.store.append(orderId, loaded.version, events);
+    const version = await this.store.append(orderId, loaded, events);
     const state = evolveAll(events, loaded.state);
     if (state.status === 'none') throw new Error(`order ${orderId} has no state after ${command.type}`);
     return { state, version };

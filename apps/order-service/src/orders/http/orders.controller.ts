@@ -17,7 +17,12 @@ import { IdempotencyInterceptor } from '../../idempotency/idempotency.intercepto
 import { isAdmin, OrderCommands, type VersionedOrder } from '../application/order-commands.service';
 import type { OrderCommand } from '../domain/order.commands';
 import type { OrderDetails } from '../domain/order.state';
-import { decodeCursor, OrderSummaries, type OrderSummaryPage } from '../infrastructure/order-summaries';
+import {
+  decodeCursor,
+  OrderSummaries,
+  type ListPosition,
+  type OrderSummaryPage,
+} from '../infrastructure/order-summaries';
 import { Caller, CallerGuard } from './caller.guard';
 import { etagOf, parseIfMatch } from './if-match';
 import { InvalidQuery } from './order-http.errors';
@@ -58,7 +63,7 @@ export class OrdersController {
     @Caller() caller: CallerIdentity,
     @Query(new ZodQueryPipe(listOrdersQuerySchema)) query: ListOrdersQuery,
   ): Promise<OrderSummaryPage> {
-    let after: bigint | undefined;
+    let after: ListPosition | undefined;
     if (query.cursor !== undefined) {
       after = decodeCursor(query.cursor);
       if (after === undefined)

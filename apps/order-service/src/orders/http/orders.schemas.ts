@@ -38,6 +38,6 @@ export const emptyBodySchema = z.object({});
 
 export const listOrdersQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(64).optional(),
+  cursor: z.string().min(1).max(200).optional(),
 });
 export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;

@@ -1,23 +1,30 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createEvent, validateEvent, type DomainEvent, type EventEnvelope } from '@platform/contracts';
 import { currentCorrelationId } from '@platform/observability';
 import { appendToOutbox } from '@platform/outbox';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ORDER_OUTBOX } from '../../outbox/order-outbox.table';
+import { UnitOfWork } from '../../persistence/unit-of-work';
 import type { OrderEvent } from '../domain/order.events';
 import { evolveAll } from '../domain/order.evolve';
 import type { OrderState } from '../domain/order.state';
-import { projectOrderSummaries } from './order-summary.projection';
+import { READ_MODEL_LOCK } from './read-model.lock';
+import { ORDER_SUMMARIES, summaryOf, upsertOrderSummaries } from './order-summary.projection';
 import { VersionConflict } from './version-conflict';
 
 /** An order as its stream says: the fold of its events and the version of the last one (0: none). */
 export interface LoadedOrder {
   state: OrderState;
   version: number;
+  /** When it was placed (occurredAt of OrderPlaced); absent before. */
+  placedAt?: string;
 }
 
-interface EventRow {
+/** The stream before its first event. */
+export const NEW_ORDER: LoadedOrder = { state: { status: 'none' }, version: 0 };
+
+/** A row of order_events. */
+export interface EventRow {
   event_id: string;
   aggregate_id: string;
   version: number;
@@ -33,29 +40,31 @@ const STREAM_KEY = 'order_events_stream_key';
 /**
  * The append-only store of order events in Postgres. Each append is one transaction that also
  * writes the events' envelopes to the outbox, so what is published is exactly what is stored,
- * and updates the order_summaries read model.
+ * and updates the order_summaries read model (and the table a rebuild is filling, if one runs).
  */
 @Injectable()
 export class OrderEventStore {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(private readonly unitOfWork: UnitOfWork) {}
 
   /** Reads an order's stream, upcasting old event versions, and folds it into its state. */
   async load(orderId: string): Promise<LoadedOrder> {
-    const rows = (await this.dataSource.query(
+    const rows = (await this.unitOfWork.runner().query(
       `SELECT event_id, aggregate_id, version, type, schema_version, payload, metadata, occurred_at
          FROM order_events WHERE aggregate_id = $1 ORDER BY version`,
       [orderId],
     )) as EventRow[];
-    const events = rows.map((row) => toOrderEvent(validateEvent(toEnvelope(row))));
-    return { state: evolveAll(events), version: rows.at(-1)?.version ?? 0 };
+    const events = rows.map(orderEventOf);
+    const placedAt = rows[0]?.occurred_at.toISOString();
+    return { state: evolveAll(events), version: rows.at(-1)?.version ?? 0, ...(placedAt ? { placedAt } : {}) };
   }
 
   /**
-   * Appends `events` after `expectedVersion` and returns the new version. Throws VersionConflict
-   * when the stream is elsewhere, including when a concurrent writer commits the same version
-   * first (the unique (aggregate_id, version) constraint decides that race).
+   * Appends `events` to the order as `base` loaded it and returns the new version. Throws
+   * VersionConflict when the stream has moved past `base`, including when a concurrent writer
+   * commits the same version first (the unique (aggregate_id, version) constraint decides that race).
    */
-  async append(orderId: string, expectedVersion: number, events: readonly OrderEvent[]): Promise<number> {
+  async append(orderId: string, base: LoadedOrder, events: readonly OrderEvent[]): Promise<number> {
+    const expectedVersion = base.version;
     if (events.length === 0) return expectedVersion;
     const correlationId = currentCorrelationId() ?? randomUUID();
     const envelopes = events.map((event, i) =>
@@ -69,21 +78,33 @@ export class OrderEventStore {
       } as Parameters<typeof createEvent>[0]),
     );
     try {
-      await this.dataSource.transaction(async (manager) => {
+      await this.unitOfWork.run(async (manager) => {
+        // Shared with every append; a rebuild takes it exclusively for an instant to start and
+        // to swap, so each append sees the table being rebuilt from start to swap.
         const [current] = (await manager.query(
-          'SELECT coalesce(max(version), 0)::int AS version FROM order_events WHERE aggregate_id = $1',
-          [orderId],
+          `SELECT coalesce(max(version), 0)::int AS version, pg_advisory_xact_lock_shared($2, $3) AS shared
+             FROM order_events WHERE aggregate_id = $1`,
+          [orderId, READ_MODEL_LOCK.space, READ_MODEL_LOCK.cut],
         )) as { version: number }[];
         const actual = current?.version ?? 0;
         if (actual !== expectedVersion) throw new VersionConflict(orderId, expectedVersion, actual);
-        await insertEvents(manager, envelopes);
+        const building = await insertEvents(manager, envelopes);
         // After the events: a second writer of this order waits on the stream key above and
         // fails, so outbox rows of one order are inserted (and committed) in version order.
         await appendToOutbox(manager, ORDER_OUTBOX.table, envelopes);
-        await projectOrderSummaries(
-          manager,
-          events.map((event, i) => ({ event, envelope: envelopes[i] as EventEnvelope })),
+        const first = envelopes[0] as EventEnvelope;
+        const last = envelopes.at(-1) as EventEnvelope;
+        const summary = summaryOf(
+          evolveAll(events, base.state),
+          last.aggregateVersion,
+          base.placedAt ?? first.occurredAt,
+          last.occurredAt,
         );
+        if (summary) {
+          for (const table of building ? [ORDER_SUMMARIES, building] : [ORDER_SUMMARIES]) {
+            await upsertOrderSummaries(manager, table, [summary]);
+          }
+        }
       });
     } catch (error) {
       if (isStreamKeyViolation(error)) throw new VersionConflict(orderId, expectedVersion);
@@ -93,10 +114,11 @@ export class OrderEventStore {
   }
 }
 
+/** Inserts the events; answers the read-model table a rebuild is filling, if any. */
 async function insertEvents(
   manager: { query(sql: string, parameters?: unknown[]): Promise<unknown> },
   envelopes: readonly EventEnvelope[],
-): Promise<void> {
+): Promise<string | null> {
   const values: string[] = [];
   const parameters: unknown[] = [];
   for (const e of envelopes) {
@@ -115,11 +137,20 @@ async function insertEvents(
       e.occurredAt,
     );
   }
-  await manager.query(
-    `INSERT INTO order_events (event_id, aggregate_id, version, type, schema_version, payload, metadata, occurred_at)
-     VALUES ${values.join(', ')}`,
+  // One round trip; the read of order_read_model runs after the lock above was granted.
+  const [state] = (await manager.query(
+    `WITH appended AS (
+       INSERT INTO order_events (event_id, aggregate_id, version, type, schema_version, payload, metadata, occurred_at)
+       VALUES ${values.join(', ')} RETURNING 1)
+     SELECT building FROM order_read_model WHERE name = '${ORDER_SUMMARIES}'`,
     parameters,
-  );
+  )) as { building: string | null }[];
+  return state?.building ?? null;
+}
+
+/** A stored row as the domain's event, upcast to the catalog's latest version. */
+export function orderEventOf(row: EventRow): OrderEvent {
+  return toOrderEvent(validateEvent(toEnvelope(row)));
 }
 
 function toEnvelope(row: EventRow): EventEnvelope {

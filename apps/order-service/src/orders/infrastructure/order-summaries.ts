@@ -17,8 +17,13 @@ export interface OrderSummaryPage {
   nextCursor: string | null;
 }
 
+/** Where a page ends: the last order's placement time and id (the list's keyset). */
+export interface ListPosition {
+  placedAt: string;
+  orderId: string;
+}
+
 interface SummaryRow {
-  seq: string;
   order_id: string;
   status: string;
   currency: string;
@@ -27,39 +32,46 @@ interface SummaryRow {
   placed_at: Date;
 }
 
-/** Reads order_summaries with keyset pagination: a cursor is the position after the last item. */
+/**
+ * Reads order_summaries with keyset pagination on (placed_at, order_id): values a rebuild
+ * reproduces, so a cursor stays valid across a rebuild's swap.
+ */
 @Injectable()
 export class OrderSummaries {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  async ofCustomer(customerId: string, limit: number, after?: bigint): Promise<OrderSummaryPage> {
+  async ofCustomer(customerId: string, limit: number, after?: ListPosition): Promise<OrderSummaryPage> {
     const rows = (await this.dataSource.query(
-      `SELECT seq, order_id, status, currency, total_minor, version, placed_at FROM order_summaries
-        WHERE customer_id = $1 AND ($2::bigint IS NULL OR seq < $2::bigint)
-        ORDER BY seq DESC LIMIT $3`,
-      [customerId, after === undefined ? null : after.toString(), limit + 1],
+      `SELECT order_id, status, currency, total_minor, version, placed_at FROM order_summaries
+        WHERE customer_id = $1 AND ($2::timestamptz IS NULL OR (placed_at, order_id) < ($2::timestamptz, $3::text))
+        ORDER BY placed_at DESC, order_id DESC LIMIT $4`,
+      [customerId, after?.placedAt ?? null, after?.orderId ?? null, limit + 1],
     )) as SummaryRow[];
-    const page = rows.slice(0, limit);
+    const page = rows.slice(0, limit).map((row) => ({
+      id: row.order_id,
+      status: row.status,
+      currency: row.currency,
+      totalMinor: Number(row.total_minor),
+      version: row.version,
+      placedAt: row.placed_at.toISOString(),
+    }));
     const last = page.at(-1);
     return {
-      items: page.map((row) => ({
-        id: row.order_id,
-        status: row.status,
-        currency: row.currency,
-        totalMinor: Number(row.total_minor),
-        version: row.version,
-        placedAt: row.placed_at.toISOString(),
-      })),
-      nextCursor: rows.length > limit && last ? encodeCursor(BigInt(last.seq)) : null,
+      items: page,
+      nextCursor: rows.length > limit && last ? encodeCursor({ placedAt: last.placedAt, orderId: last.id }) : null,
     };
   }
 }
 
 /** Cursors are opaque to clients, so the keyset can change without breaking them. */
-export const encodeCursor = (seq: bigint) => Buffer.from(`s:${seq}`).toString('base64url');
+export const encodeCursor = (position: ListPosition) =>
+  Buffer.from(`p:${position.placedAt}|${position.orderId}`).toString('base64url');
+
+const CURSOR = /^p:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([\w-]{1,64})$/;
 
 /** The position a cursor names, or undefined when it is not one of ours. */
-export function decodeCursor(cursor: string): bigint | undefined {
-  const match = /^s:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match?.[1] ? BigInt(match[1]) : undefined;
+export function decodeCursor(cursor: string): ListPosition | undefined {
+  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match?.[1] || !match[2] || Number.isNaN(Date.parse(match[1]))) return undefined;
+  return { placedAt: match[1], orderId: match[2] };
 }

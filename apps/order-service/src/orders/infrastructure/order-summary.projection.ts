@@ -1,36 +1,76 @@
-import type { EventEnvelope } from '@platform/contracts';
-import type { SqlExecutor } from '@platform/outbox';
-import type { OrderEvent } from '../domain/order.events';
-import type { OrderStatus } from '../domain/order.state';
+import type { OrderState } from '../domain/order.state';
 
-const statusAfter: Record<Exclude<OrderEvent['type'], 'OrderPlaced'>, OrderStatus> = {
-  OrderConfirmed: 'confirmed',
-  OrderPaid: 'paid',
-  OrderShipped: 'shipped',
-  OrderCancelled: 'cancelled',
-};
+/** The live read model behind GET /orders; a rebuild fills a fresh copy and swaps it in. */
+export const ORDER_SUMMARIES = 'order_summaries';
+
+/** The live table, or the fresh copy a rebuild fills; checked because it is spliced into SQL. */
+export function readModelTable(name: string): string {
+  if (name !== ORDER_SUMMARIES && !/^order_summaries_r\d{1,16}$/.test(name)) {
+    throw new Error(`"${name}" is not an order read-model table`);
+  }
+  return name;
+}
+
+/** One row of order_summaries: a pure function of an order's stream, so a replay reproduces it. */
+export interface OrderSummaryRow {
+  orderId: string;
+  customerId: string;
+  status: string;
+  currency: string;
+  totalMinor: number;
+  /** The stream version the row reflects: the projection's position in this order's stream. */
+  version: number;
+  /** occurredAt of OrderPlaced. */
+  placedAt: string;
+  /** occurredAt of the last event. */
+  updatedAt: string;
+}
+
+/** The summary of an order after `version` events; undefined before OrderPlaced. */
+export function summaryOf(
+  state: OrderState,
+  version: number,
+  placedAt: string,
+  updatedAt: string,
+): OrderSummaryRow | undefined {
+  if (state.status === 'none') return undefined;
+  const { orderId, customerId, status, currency, totalMinor } = state;
+  return { orderId, customerId, status, currency, totalMinor, version, placedAt, updatedAt };
+}
 
 /**
- * Keeps order_summaries in step with the store, inside the append's transaction: the list a
- * customer reads is never behind the order they just changed.
+ * Writes summaries into `table`, each only over an older version of its order: applying a row
+ * twice, or after a newer one, changes nothing. That makes the inline projection, the rebuild's
+ * backfill and the writes that reach a table being rebuilt safe to interleave in any order.
  */
-export async function projectOrderSummaries(
-  executor: SqlExecutor,
-  events: readonly { event: OrderEvent; envelope: EventEnvelope }[],
+export async function upsertOrderSummaries(
+  executor: { query(sql: string, parameters?: unknown[]): Promise<unknown> },
+  table: string,
+  rows: readonly OrderSummaryRow[],
 ): Promise<void> {
-  for (const { event, envelope } of events) {
-    if (event.type === 'OrderPlaced') {
-      const { orderId, customerId, currency, totalMinor } = event.data;
-      await executor.query(
-        `INSERT INTO order_summaries (order_id, customer_id, status, currency, total_minor, version, placed_at, updated_at)
-         VALUES ($1, $2, 'placed', $3, $4, $5, $6, $6)`,
-        [orderId, customerId, currency, totalMinor, envelope.aggregateVersion, envelope.occurredAt],
-      );
-    } else {
-      await executor.query(
-        'UPDATE order_summaries SET status = $2, version = $3, updated_at = $4 WHERE order_id = $1',
-        [envelope.aggregateId, statusAfter[event.type], envelope.aggregateVersion, envelope.occurredAt],
-      );
-    }
+  if (rows.length === 0) return;
+  const values: string[] = [];
+  const parameters: unknown[] = [];
+  for (const row of rows) {
+    const n = parameters.length;
+    values.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8})`);
+    parameters.push(
+      row.orderId,
+      row.customerId,
+      row.status,
+      row.currency,
+      row.totalMinor,
+      row.version,
+      row.placedAt,
+      row.updatedAt,
+    );
   }
+  await executor.query(
+    `INSERT INTO ${readModelTable(table)} AS s (order_id, customer_id, status, currency, total_minor, version, placed_at, updated_at)
+     VALUES ${values.join(', ')}
+     ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, version = excluded.version,
+       updated_at = excluded.updated_at
+     WHERE s.version < excluded.version`,
+    parameters,
+  );
 }
