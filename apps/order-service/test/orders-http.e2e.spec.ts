@@ -365,8 +365,8 @@ describe('Idempotency-Key and crashes', () => {
       const retry = await send().expect(201);
       expect(retry.headers['idempotent-replayed']).toBeUndefined();
       expect(await placedBy(me.userId)).toBe(1);
-      const [{ count }] = (await orders
-        .app.get(DataSource)
+      const [{ count }] = (await orders.app
+        .get(DataSource)
         .query('SELECT count(*)::int AS count FROM outbox WHERE aggregate_key = $1', [retry.body.id])) as {
         count: number;
       }[];

@@ -135,7 +135,9 @@ describe('rebuilding the order read model', () => {
     await place(uniqueName('customer'));
     // What a rebuild that died mid-backfill leaves: a half-filled table recorded as building.
     await db.query('CREATE TABLE order_summaries_r1 (LIKE order_summaries INCLUDING ALL)');
-    await db.query(`UPDATE order_read_model SET building = 'order_summaries_r1' WHERE name = 'order_summaries'`);
+    await db.query(
+      `UPDATE order_read_model SET building = 'order_summaries_r1' WHERE name = 'order_summaries'`,
+    );
 
     const results = await Promise.allSettled([
       new OrderSummariesRebuild(db).run(),

@@ -50,3 +50,16 @@ export function outboxSchemaSql(outbox: OutboxTable): { up: string[]; down: stri
     down: [`DROP TABLE ${t}`, `DROP FUNCTION ${t}_notify()`],
   };
 }
+
+/**
+ * DDL that lets a RetentionPurge find sent rows without scanning the table: an index on
+ * `sent_at` of sent rows. A separate step so that apps whose first migration already ran
+ * `outboxSchemaSql` add it in a migration of their own.
+ */
+export function outboxRetentionIndexSql(outbox: OutboxTable): { up: string[]; down: string[] } {
+  const t = assertIdentifier(outbox.table);
+  return {
+    up: [`CREATE INDEX ${t}_sent_idx ON ${t} (sent_at) WHERE sent_at IS NOT NULL`],
+    down: [`DROP INDEX ${t}_sent_idx`],
+  };
+}

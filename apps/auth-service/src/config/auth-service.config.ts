@@ -12,6 +12,9 @@ export const authServiceConfigSchema = z.object({
   AUTH_DATABASE_URL: env
     .url('postgres:', 'postgresql:')
     .default('postgres://postgres:postgres@127.0.0.1:5432/auth'),
+  /** Sent outbox rows are kept this long (debugging, late replays), then purged. */
+  OUTBOX_RETENTION_HOURS: env.positiveInt().default(168),
+  RETENTION_PURGE_INTERVAL_SECONDS: env.positiveInt().default(300),
   REDIS_URL: env.url('redis:', 'rediss:').default('redis://127.0.0.1:6379'),
   /** Lifetime of an access JWT, seconds. */
   AUTH_ACCESS_TOKEN_TTL_SECONDS: env.positiveInt().default(900),

@@ -8,6 +8,7 @@ import { RefreshTokenEntity } from '../sessions/refresh-token.entity';
 import { SigningKeyEntity } from '../tokens/signing-key.entity';
 import { UserEntity } from '../users/user.entity';
 import { InitialSchema1735689600000 } from './migrations/1735689600000-initial-schema.migration';
+import { OutboxRetentionIndex1764000000000 } from './migrations/1764000000000-outbox-retention-index.migration';
 
 /**
  * Postgres through TypeORM: the database is created if missing and migrated at start (never
@@ -23,7 +24,7 @@ import { InitialSchema1735689600000 } from './migrations/1735689600000-initial-s
           type: 'postgres' as const,
           url: config.AUTH_DATABASE_URL,
           entities: [UserEntity, RefreshTokenEntity, SigningKeyEntity],
-          migrations: [InitialSchema1735689600000],
+          migrations: [InitialSchema1735689600000, OutboxRetentionIndex1764000000000],
           migrationsRun: true,
           synchronize: false,
           logging: false,

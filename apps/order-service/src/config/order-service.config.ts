@@ -12,6 +12,11 @@ export const orderServiceConfigSchema = z.object({
   ORDER_DATABASE_URL: env
     .url('postgres:', 'postgresql:')
     .default('postgres://postgres:postgres@127.0.0.1:5432/orders'),
+  /** Sent outbox rows are kept this long (debugging, late replays), then purged. */
+  OUTBOX_RETENTION_HOURS: env.positiveInt().default(168),
+  /** Answered Idempotency-Keys are kept this long: a retry after that runs again. */
+  ORDER_IDEMPOTENCY_KEY_RETENTION_HOURS: env.positiveInt().default(24),
+  RETENTION_PURGE_INTERVAL_SECONDS: env.positiveInt().default(300),
   /** HMAC secret of the gateway's identity headers; the default matches api-gateway's, for local runs only. */
   GATEWAY_IDENTITY_SECRET: z
     .string()

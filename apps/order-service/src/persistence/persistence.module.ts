@@ -8,6 +8,7 @@ import { OrderEvents1764000000000 } from './migrations/1764000000000-order-event
 import { IdempotencyKeys1764000000001 } from './migrations/1764000000001-idempotency-keys.migration';
 import { OrderSummaries1764000000002 } from './migrations/1764000000002-order-summaries.migration';
 import { ReadModelRebuilds1764000000003 } from './migrations/1764000000003-read-model-rebuilds.migration';
+import { RetentionIndexes1764000000004 } from './migrations/1764000000004-retention-indexes.migration';
 import { UnitOfWork } from './unit-of-work';
 
 /**
@@ -31,6 +32,7 @@ import { UnitOfWork } from './unit-of-work';
             IdempotencyKeys1764000000001,
             OrderSummaries1764000000002,
             ReadModelRebuilds1764000000003,
+            RetentionIndexes1764000000004,
           ],
           migrationsRun: true,
           synchronize: false,

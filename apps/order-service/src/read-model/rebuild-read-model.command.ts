@@ -13,7 +13,9 @@ export async function rebuildReadModel(config: OrderServiceConfig): Promise<void
     const report = await new OrderSummariesRebuild(pool).run();
     process.stdout.write(`${JSON.stringify({ msg: 'read model rebuilt', ...report })}\n`);
   } catch (error) {
-    process.stderr.write(`read-model rebuild failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `read-model rebuild failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exitCode = 1;
   } finally {
     await pool.end();

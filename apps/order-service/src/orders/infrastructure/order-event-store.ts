@@ -55,7 +55,11 @@ export class OrderEventStore {
     )) as EventRow[];
     const events = rows.map(orderEventOf);
     const placedAt = rows[0]?.occurred_at.toISOString();
-    return { state: evolveAll(events), version: rows.at(-1)?.version ?? 0, ...(placedAt ? { placedAt } : {}) };
+    return {
+      state: evolveAll(events),
+      version: rows.at(-1)?.version ?? 0,
+      ...(placedAt ? { placedAt } : {}),
+    };
   }
 
   /**

@@ -58,7 +58,8 @@ export class OrderSummaries {
     const last = page.at(-1);
     return {
       items: page,
-      nextCursor: rows.length > limit && last ? encodeCursor({ placedAt: last.placedAt, orderId: last.id }) : null,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor({ placedAt: last.placedAt, orderId: last.id }) : null,
     };
   }
 }

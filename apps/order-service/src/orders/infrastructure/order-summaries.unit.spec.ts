@@ -2,7 +2,10 @@ import { decodeCursor, encodeCursor } from './order-summaries';
 
 describe('order list cursors', () => {
   it('decode to the position they were made from', () => {
-    const position = { placedAt: '2026-11-25T14:00:00.123Z', orderId: '0b6f4a3e-5d8c-4e0b-9a57-1f2d3c4b5a69' };
+    const position = {
+      placedAt: '2026-11-25T14:00:00.123Z',
+      orderId: '0b6f4a3e-5d8c-4e0b-9a57-1f2d3c4b5a69',
+    };
     expect(decodeCursor(encodeCursor(position))).toEqual(position);
   });
 

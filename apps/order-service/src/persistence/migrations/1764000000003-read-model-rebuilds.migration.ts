@@ -14,9 +14,7 @@ export class ReadModelRebuilds1764000000003 implements MigrationInterface {
       `CREATE INDEX order_summaries_customer_idx ON order_summaries (customer_id, placed_at DESC, order_id DESC)`,
     );
     // Where each order starts, in store order: the rebuild pages through orders with it.
-    await runner.query(
-      'CREATE INDEX order_events_first_idx ON order_events (position) WHERE version = 1',
-    );
+    await runner.query('CREATE INDEX order_events_first_idx ON order_events (position) WHERE version = 1');
     // building: the table a running rebuild fills (appends write to it too); NULL when none runs.
     await runner.query(`CREATE TABLE order_read_model (
       name text PRIMARY KEY,

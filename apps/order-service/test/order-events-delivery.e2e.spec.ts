@@ -1,0 +1,167 @@
+import { decodeEnvelope, Topics, type DomainEvent, type EventEnvelope } from '@platform/contracts';
+import { EventProducer } from '@platform/messaging';
+import { OutboxRelay, OutboxRelayHost, processedEventsSchemaSql, recordProcessed } from '@platform/outbox';
+import { eventually, infraEnv, uniqueName } from '@platform/testing';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Pool } from 'pg';
+import { ORDER_OUTBOX } from '../src/outbox/order-outbox.table';
+import { startOrderApp, type OrderApp } from './order-app.spec-helper';
+
+let orders: OrderApp;
+let db: Pool;
+const consumers: Consumer[] = [];
+const kafka = new Kafka({
+  clientId: uniqueName('delivery'),
+  brokers: infraEnv.kafkaBrokers,
+  logLevel: logLevel.NOTHING,
+});
+
+beforeAll(async () => {
+  orders = await startOrderApp();
+  db = new Pool({ connectionString: orders.config.ORDER_DATABASE_URL, max: 4 });
+});
+afterAll(async () => {
+  await Promise.all(consumers.map((c) => c.disconnect()));
+  await db?.end();
+  await orders?.close();
+});
+
+const lines = [{ sku: 'BOOK-1', quantity: 1, unitPriceMinor: 1000 }];
+
+interface Received {
+  partition: number;
+  key: string | undefined;
+  event: EventEnvelope;
+}
+
+/** Reads order.events from the start, keeping the records of `orderIds`. */
+async function readOrderEvents(orderIds: ReadonlySet<string>, onEvent?: (r: Received) => Promise<void>) {
+  const received: Received[] = [];
+  const consumer = kafka.consumer({ groupId: uniqueName('delivery_reader') });
+  consumers.push(consumer);
+  await consumer.connect();
+  await consumer.subscribe({ topic: Topics.orderEvents.name, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      const event = decodeEnvelope(message.value);
+      if (!orderIds.has(event.aggregateId)) return;
+      const record = { partition, key: message.key?.toString(), event };
+      received.push(record);
+      await onEvent?.(record);
+    },
+  });
+  return received;
+}
+
+async function lifecycle(userId: string): Promise<string> {
+  const as = orders.as({ userId, roles: ['customer'] });
+  const placed = await orders.http().post('/orders').set(as).send({ lines, currency: 'EUR' }).expect(201);
+  const id = placed.body.id as string;
+  await orders.http().post(`/orders/${id}/confirm`).set(as).send({}).expect(200);
+  await orders
+    .http()
+    .post(`/orders/${id}/pay`)
+    .set(as)
+    .send({ amountMinor: 1000, currency: 'EUR', paymentReference: `pay-${id}` })
+    .expect(200);
+  await orders.http().post(`/orders/${id}/ship`).set(as).send({}).expect(200);
+  return id;
+}
+
+describe('order events on Kafka, in order', () => {
+  it('arrive in stream order per order, each order in one partition, across the 12 partitions', async () => {
+    expect(Topics.orderEvents.partitions).toBe(12);
+    const ids = await Promise.all(Array.from({ length: 40 }, () => lifecycle(uniqueName('customer'))));
+    const received = await readOrderEvents(new Set(ids));
+    await eventually(
+      () => {
+        if (received.length < ids.length * 4)
+          throw new Error(`${received.length} of ${ids.length * 4} received`);
+      },
+      { timeoutMs: 30_000 },
+    );
+
+    const partitions = new Set<number>();
+    for (const id of ids) {
+      const ofOrder = received.filter((r) => r.event.aggregateId === id);
+      expect(ofOrder.map((r) => r.event.aggregateVersion)).toEqual([1, 2, 3, 4]);
+      expect(ofOrder.map((r) => r.event.type)).toEqual([
+        'OrderPlaced',
+        'OrderConfirmed',
+        'OrderPaid',
+        'OrderShipped',
+      ]);
+      expect(new Set(ofOrder.map((r) => r.partition)).size).toBe(1);
+      expect(new Set(ofOrder.map((r) => r.key))).toEqual(new Set([id]));
+      partitions.add(ofOrder[0]!.partition);
+    }
+    expect(partitions.size).toBeGreaterThan(6);
+  });
+});
+
+describe('a relay that dies between publish and mark-as-sent', () => {
+  it('leaves the rows unsent, the next relay republishes them, and a deduping consumer applies each event once', async () => {
+    // The app's own relay would publish first; this test plays the relays itself.
+    await orders.app.get(OutboxRelayHost).relay.stop();
+    const producer = orders.app.get(EventProducer);
+    const relayOptions = {
+      ...ORDER_OUTBOX,
+      connectionString: orders.config.ORDER_DATABASE_URL,
+      batchSize: 50,
+    };
+    const publish = (events: EventEnvelope[]) => producer.publishEvents(events as DomainEvent[]);
+
+    const ids = await Promise.all(Array.from({ length: 5 }, () => lifecycle(uniqueName('customer'))));
+    let publishedBeforeDying = 0;
+    const dying = new OutboxRelay({
+      ...relayOptions,
+      publish: async (events) => {
+        await publish(events);
+        publishedBeforeDying += events.length;
+        throw new Error('relay died after the broker acknowledged, before marking the rows sent');
+      },
+    });
+    await expect(dying.relayOnce()).rejects.toThrow('relay died');
+    await dying.stop();
+    expect(publishedBeforeDying).toBeGreaterThan(0);
+
+    const next = new OutboxRelay({ ...relayOptions, publish });
+    expect((await next.backlog()).count).toBe(20); // nothing was marked sent
+    expect(await next.relayOnce()).toBe(20);
+    expect((await next.backlog()).count).toBe(0);
+    await next.stop();
+
+    // A consumer whose effect and processed-event record share one transaction.
+    for (const sql of processedEventsSchemaSql('test_processed_events').up) await db.query(sql);
+    await db.query('CREATE TABLE test_effects (event_id uuid NOT NULL, order_id text NOT NULL)');
+    const received = await readOrderEvents(new Set(ids), async ({ event }) => {
+      const client = await db.connect();
+      try {
+        await client.query('BEGIN');
+        if (await recordProcessed(client, 'test_processed_events', event.id)) {
+          await client.query('INSERT INTO test_effects (event_id, order_id) VALUES ($1, $2)', [
+            event.id,
+            event.aggregateId,
+          ]);
+        }
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    });
+    await eventually(
+      () => {
+        const expected = 20 + publishedBeforeDying;
+        if (received.length < expected) throw new Error(`${received.length} of ${expected} records received`);
+      },
+      { timeoutMs: 30_000 },
+    );
+
+    expect(received).toHaveLength(20 + publishedBeforeDying); // the dying relay's batch went out twice
+    expect(new Set(received.map((r) => r.event.id)).size).toBe(20);
+    const { rows } = await db.query<{ events: string; effects: string }>(
+      'SELECT count(DISTINCT event_id) AS events, count(*) AS effects FROM test_effects',
+    );
+    expect(rows[0]).toEqual({ events: '20', effects: '20' });
+  });
+});
