@@ -130,7 +130,7 @@ describe('api-gateway streaming and public surface', () => {
       >;
     };
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/orders', '/orders/{path}', '/orders/uploads']),
+      expect.arrayContaining(['/orders', '/orders/{id}', '/orders/{id}/confirm', '/orders/uploads']),
     );
     expect(doc.paths['/orders']?.['post']?.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/orders']?.['get']?.responses['401']?.content).toHaveProperty([

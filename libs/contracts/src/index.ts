@@ -1,6 +1,8 @@
 /**
  * @platform/contracts: what services agree on, and the only thing they share about each other.
- * Event envelope and codecs, the catalog of every event and version, topics, keys and headers.
+ * Event envelope and codecs, the catalog of every event and version, topics, keys and headers;
+ * and the public HTTP APIs of the services (request schemas the services validate with, which
+ * the gateway documents).
  */
 export {
   decodeEnvelope,
@@ -54,3 +56,20 @@ export type { OrderPaidV1 } from './orders/order-paid.v1';
 export type { OrderPlacedV1 } from './orders/order-placed.v1';
 export { totalOfLines, type OrderLine, type OrderPlacedV2 } from './orders/order-placed.v2';
 export type { OrderShippedV1 } from './orders/order-shipped.v1';
+
+// Public HTTP APIs behind the gateway.
+export type { HttpApiSpec, HttpOperationSpec, HttpResponseSpec } from './http/http-api';
+export {
+  cancelOrderBodySchema,
+  emptyBodySchema,
+  listOrdersQuerySchema,
+  ordersHttpApi,
+  payOrderBodySchema,
+  placeOrderBodySchema,
+  shipOrderBodySchema,
+  type CancelOrderBody,
+  type ListOrdersQuery,
+  type PayOrderBody,
+  type PlaceOrderBody,
+  type ShipOrderBody,
+} from './http/orders.api';

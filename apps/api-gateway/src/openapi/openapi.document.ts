@@ -1,4 +1,5 @@
 import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
+import { ordersHttpApi, type HttpApiSpec, type HttpOperationSpec } from '@platform/contracts';
 import { z } from 'zod';
 import type { CompiledRoute, RouteTable } from '../routing/route-table';
 import { authBodies, tokenPairSchema } from './auth-bodies.schema';
@@ -32,12 +33,19 @@ const RATE_LIMIT_HEADERS = {
   'RateLimit-Reset': { schema: { type: 'integer' }, description: 'seconds' },
 };
 
+/** Services whose API the contracts describe operation by operation. */
+const SERVICE_APIS: readonly HttpApiSpec[] = [ordersHttpApi];
+
 /**
  * The public API as the gateway serves it, generated from the route table (paths, methods,
- * auth, roles, limits) and the zod schemas of the auth bodies: a route added to the table
- * appears here without another line of code.
+ * auth, roles, limits), the zod schemas of the auth bodies and the services' API specs in
+ * `@platform/contracts`: a route added to the table appears here without another line of code,
+ * as a pass-through until its service's operations are described there.
  */
-export function buildOpenApiDocument(routes: RouteTable): OpenAPIObject {
+export function buildOpenApiDocument(
+  routes: RouteTable,
+  apis: readonly HttpApiSpec[] = SERVICE_APIS,
+): OpenAPIObject {
   const base = new DocumentBuilder()
     .setTitle('Platform public API')
     .setDescription('Everything clients reach through api-gateway. Errors are application/problem+json.')
@@ -46,6 +54,13 @@ export function buildOpenApiDocument(routes: RouteTable): OpenAPIObject {
     .build();
   const paths: OpenAPIObject['paths'] = {};
   for (const route of [...routes.all()].sort((a, b) => a.prefix.localeCompare(b.prefix))) {
+    const api = apis.find((candidate) => candidate.prefix === route.prefix);
+    if (api) {
+      for (const op of api.operations) {
+        paths[op.path] = { ...paths[op.path], [op.method.toLowerCase()]: describedOperation(route, op) };
+      }
+      continue;
+    }
     const exact = route.prefix in authBodies || route.prefix.endsWith('.json');
     paths[route.prefix] = operations(route);
     if (!exact) {
@@ -81,14 +96,107 @@ function operations(route: CompiledRoute): Record<string, Operation> {
 
 function operation(route: CompiledRoute, method: string): Operation {
   const bodySchema = authBodies[route.prefix as keyof typeof authBodies];
-  const responses: Record<string, unknown> = {
-    '2XX': {
-      description: `the ${route.upstream} service's answer`,
-      headers: RATE_LIMIT_HEADERS,
-      ...(route.prefix === '/auth/login' || route.prefix === '/auth/refresh'
-        ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/TokenPair' } } } }
-        : {}),
+  return {
+    tags: [route.upstream],
+    summary: route.summary ?? `${method} via ${route.upstream}`,
+    description: gatewayNote(route),
+    ...(route.auth ? { security: [{ bearer: [] }] } : {}),
+    ...(bodySchema && method !== 'GET'
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: z.toJSONSchema(bodySchema) } },
+          },
+        }
+      : {}),
+    responses: {
+      '2XX': {
+        description: `the ${route.upstream} service's answer`,
+        headers: RATE_LIMIT_HEADERS,
+        ...(route.prefix === '/auth/login' || route.prefix === '/auth/refresh'
+          ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/TokenPair' } } } }
+          : {}),
+      },
+      ...gatewayResponses(route),
     },
+  };
+}
+
+/** An operation a service's API spec describes, with what the gateway adds around it. */
+function describedOperation(route: CompiledRoute, op: HttpOperationSpec): Operation {
+  const parameters: Record<string, unknown>[] = [];
+  for (const [name, description] of Object.entries(op.params ?? {})) {
+    parameters.push({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+  }
+  if (op.query) {
+    const query = jsonSchema(op.query) as { properties?: Record<string, unknown>; required?: string[] };
+    for (const [name, schema] of Object.entries(query.properties ?? {})) {
+      const { description, ...rest } = schema as { description?: string };
+      parameters.push({
+        name,
+        in: 'query',
+        required: query.required?.includes(name) ?? false,
+        ...(description ? { description } : {}),
+        schema: rest,
+      });
+    }
+  }
+  for (const [name, header] of Object.entries(op.headers ?? {})) {
+    parameters.push({
+      name,
+      in: 'header',
+      required: header.required ?? false,
+      description: header.description,
+      schema: { type: 'string' },
+    });
+  }
+  const responses: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(op.responses)) {
+    const success = Number(status) < 400;
+    responses[status] = success
+      ? {
+          description: response.description,
+          headers: {
+            ...RATE_LIMIT_HEADERS,
+            ...Object.fromEntries(
+              Object.entries(response.headers ?? {}).map(([name, description]) => [
+                name,
+                { description, schema: { type: 'string' } },
+              ]),
+            ),
+          },
+          ...(response.body
+            ? { content: { 'application/json': { schema: jsonSchema(response.body) } } }
+            : {}),
+        }
+      : problem(response.description);
+  }
+  return {
+    tags: [route.upstream],
+    summary: op.summary,
+    description: [op.description, gatewayNote(route)].filter(Boolean).join(' '),
+    ...(route.auth ? { security: [{ bearer: [] }] } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(op.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } }
+      : {}),
+    responses: { ...gatewayResponses(route), ...responses },
+  };
+}
+
+/** Auth, rate limit, timeout and retries of a route, in words. */
+function gatewayNote(route: CompiledRoute): string {
+  return [
+    route.auth
+      ? `Bearer token required${route.roles.length ? ` with role ${route.roles.join(' or ')}` : ''}.`
+      : 'Public.',
+    `Rate-limit class \`${route.rateLimit}\`; timeout ${route.timeoutMs} ms; ${route.retries} retries for idempotent body-less requests.`,
+  ].join(' ');
+}
+
+/** The answers the gateway itself may give on a route. */
+function gatewayResponses(route: CompiledRoute): Record<string, unknown> {
+  const responses: Record<string, unknown> = {
     '413': problem(`body larger than ${route.maxBodyBytes} bytes`),
     '429': problem('rate limit reached (Retry-After says when to retry)'),
     '502': problem('the service is unreachable'),
@@ -101,24 +209,11 @@ function operation(route: CompiledRoute, method: string): Operation {
     );
     if (route.roles.length > 0) responses['403'] = problem(`needs role ${route.roles.join(' or ')}`);
   }
-  return {
-    tags: [route.upstream],
-    summary: route.summary ?? `${method} via ${route.upstream}`,
-    description: [
-      route.auth
-        ? `Bearer token required${route.roles.length ? ` with role ${route.roles.join(' or ')}` : ''}.`
-        : 'Public.',
-      `Rate-limit class \`${route.rateLimit}\`; timeout ${route.timeoutMs} ms; ${route.retries} retries for idempotent body-less requests.`,
-    ].join(' '),
-    ...(route.auth ? { security: [{ bearer: [] }] } : {}),
-    ...(bodySchema && method !== 'GET'
-      ? {
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: z.toJSONSchema(bodySchema) } },
-          },
-        }
-      : {}),
-    responses,
-  };
+  return responses;
+}
+
+/** A zod schema as JSON Schema for the document, as clients send it (defaults optional). */
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+  return rest;
 }

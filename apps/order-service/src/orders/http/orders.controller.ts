@@ -39,7 +39,7 @@ import {
   type PayOrderBody,
   type PlaceOrderBody,
   type ShipOrderBody,
-} from './orders.schemas';
+} from '@platform/contracts';
 import { ZodBodyPipe } from './zod-body.pipe';
 import { ZodQueryPipe } from './zod-query.pipe';
 

@@ -1,0 +1,67 @@
+import { DEFAULT_ROUTES, RouteTable } from '../routing/route-table';
+import { buildOpenApiDocument } from './openapi.document';
+
+type Parameter = { name: string; in: string; required: boolean };
+type Operation = {
+  summary: string;
+  parameters?: Parameter[];
+  requestBody?: {
+    content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }>;
+  };
+  responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
+  security?: unknown;
+};
+
+const doc = buildOpenApiDocument(new RouteTable(DEFAULT_ROUTES));
+const op = (path: string, method: string) => doc.paths[path]?.[method as 'get'] as unknown as Operation;
+
+describe('the OpenAPI document', () => {
+  it('describes every order route from the contracts instead of a pass-through', () => {
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/orders'))).toEqual([
+      '/orders',
+      '/orders/{id}',
+      '/orders/{id}/confirm',
+      '/orders/{id}/pay',
+      '/orders/{id}/ship',
+      '/orders/{id}/cancel',
+    ]);
+    expect(Object.keys(doc.paths['/orders'] ?? {})).toEqual(['get', 'post']);
+  });
+
+  it('gives a command its body, path id, If-Match and Idempotency-Key, and every answer', () => {
+    const pay = op('/orders/{id}/pay', 'post');
+    expect(pay.parameters?.map((p) => [p.name, p.in, p.required])).toEqual([
+      ['id', 'path', true],
+      ['If-Match', 'header', false],
+      ['Idempotency-Key', 'header', false],
+    ]);
+    const body = pay.requestBody?.content['application/json']?.schema;
+    expect(body?.required).toEqual(['amountMinor', 'currency', 'paymentReference']);
+    expect(Object.keys(pay.responses).sort()).toEqual(
+      ['200', '400', '401', '404', '409', '413', '422', '429', '502', '503', '504'].sort(),
+    );
+    expect(pay.responses['200']?.headers).toHaveProperty('ETag');
+    expect(pay.responses['409']?.content).toHaveProperty(['application/problem+json']);
+    expect(pay.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('lists the query of the order list with its bounds, and the placed order answer', () => {
+    const list = op('/orders', 'get');
+    expect(list.parameters).toEqual([
+      expect.objectContaining({
+        name: 'limit',
+        in: 'query',
+        required: false,
+        schema: expect.objectContaining({ maximum: 100 }),
+      }),
+      expect.objectContaining({ name: 'cursor', in: 'query', required: false }),
+    ]);
+    const place = op('/orders', 'post');
+    expect(place.responses['201']?.headers).toHaveProperty('Location');
+    expect(place.responses['201']?.content).toHaveProperty(['application/json']);
+  });
+
+  it('keeps pass-through entries for routes the contracts do not describe yet', () => {
+    expect(doc.paths).toHaveProperty(['/notifications/{path}']);
+  });
+});

@@ -1,0 +1,182 @@
+import { decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
+import { eventually, infraEnv, uniqueName } from '@platform/testing';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Client } from 'pg';
+import { freePort, startApp, type RunningApp } from './system.spec-helper';
+
+// The order story across the real processes: client -> api-gateway (JWT) -> order-service
+// (identity headers) -> Postgres -> outbox relay -> Kafka, with auth-service issuing the tokens.
+describe('orders through the gateway (built apps, real servers)', () => {
+  const databases = { auth: uniqueName('e2e_auth'), orders: uniqueName('e2e_orders') };
+  const urlOf = (name: string) => infraEnv.postgresUrl.replace(/\/[^/]*$/, `/${name}`);
+  let auth: RunningApp;
+  let orders: RunningApp;
+  let gateway: RunningApp;
+  let consumer: Consumer | undefined;
+
+  beforeAll(async () => {
+    const [authPort, orderPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+    const identitySecret = `e2e-identity-secret-${uniqueName('s')}-0123456789`;
+    [auth, orders] = await Promise.all([
+      startApp('auth-service', authPort, {
+        AUTH_HTTP_PORT: String(authPort),
+        AUTH_DATABASE_URL: urlOf(databases.auth),
+        AUTH_THROTTLE_KEY_PREFIX: uniqueName('e2e_throttle'),
+        GATEWAY_IDENTITY_SECRET: identitySecret,
+      }),
+      startApp('order-service', orderPort, {
+        ORDER_HTTP_PORT: String(orderPort),
+        ORDER_DATABASE_URL: urlOf(databases.orders),
+        GATEWAY_IDENTITY_SECRET: identitySecret,
+      }),
+    ]);
+    gateway = await startApp('api-gateway', gatewayPort, {
+      GATEWAY_HTTP_PORT: String(gatewayPort),
+      AUTH_SERVICE_URL: auth.url,
+      ORDER_SERVICE_URL: orders.url,
+      GATEWAY_IDENTITY_SECRET: identitySecret,
+      GATEWAY_RATE_LIMIT_PREFIX: `${uniqueName('e2e_rl')}:`,
+    });
+  });
+
+  afterAll(async () => {
+    await consumer?.disconnect();
+    const codes = await Promise.all([gateway?.stop(), orders?.stop(), auth?.stop()]);
+    const admin = new Client({ connectionString: infraEnv.postgresUrl });
+    await admin.connect();
+    for (const name of Object.values(databases))
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    expect(codes).toEqual([0, 0, 0]);
+  });
+
+  const call = (
+    path: string,
+    init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) =>
+    fetch(`${gateway.url}${path}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...init.headers,
+      },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+
+  async function customer(): Promise<{ token: string; userId: string }> {
+    const email = `${uniqueName('buyer')}@example.com`;
+    const password = 'correct horse battery staple';
+    const registered = await call('/auth/register', { method: 'POST', body: { email, password } });
+    expect(registered.status).toBe(201);
+    const login = await call('/auth/login', { method: 'POST', body: { email, password } });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const me = (await (await call('/auth/me', { token: accessToken })).json()) as { id: string };
+    return { token: accessToken, userId: me.id };
+  }
+
+  it('places an order once per Idempotency-Key, confirms it with If-Match, lists it, and publishes its events', async () => {
+    const ada = await customer();
+    const lines = [{ sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 }];
+    const place = () =>
+      call('/orders', {
+        method: 'POST',
+        token: ada.token,
+        headers: { 'idempotency-key': 'checkout-1' },
+        body: { lines, currency: 'EUR' },
+      });
+    const placed = await place();
+    expect(placed.status).toBe(201);
+    const { id } = (await placed.json()) as { id: string };
+    const retried = await place();
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await retried.json()) as { id: string }).id).toBe(id);
+
+    const stale = await call(`/orders/${id}/confirm`, {
+      method: 'POST',
+      token: ada.token,
+      headers: { 'if-match': '"7"' },
+      body: {},
+    });
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ code: 'ORDER.VERSION_CONFLICT' });
+    const confirmed = await call(`/orders/${id}/confirm`, {
+      method: 'POST',
+      token: ada.token,
+      headers: { 'if-match': '"1"' },
+      body: {},
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.headers.get('etag')).toBe('"2"');
+    expect(await confirmed.json()).toMatchObject({
+      id,
+      status: 'confirmed',
+      customerId: ada.userId,
+      totalMinor: 2500,
+    });
+
+    const list = (await (await call('/orders?limit=5', { token: ada.token })).json()) as {
+      items: { id: string; status: string }[];
+    };
+    expect(list.items).toEqual([expect.objectContaining({ id, status: 'confirmed' })]);
+
+    const kafka = new Kafka({
+      clientId: uniqueName('e2e'),
+      brokers: infraEnv.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    });
+    consumer = kafka.consumer({ groupId: uniqueName('e2e_orders') });
+    const received: { key: string | undefined; event: EventEnvelope }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: Topics.orderEvents.name, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const event = decodeEnvelope(message.value);
+        if (event.aggregateId === id) received.push({ key: message.key?.toString(), event });
+      },
+    });
+    await eventually(() => expect(received).toHaveLength(2), { timeoutMs: 30_000 });
+    expect(received.map((r) => [r.key, r.event.type, r.event.aggregateVersion])).toEqual([
+      [id, 'OrderPlaced', 1],
+      [id, 'OrderConfirmed', 2],
+    ]);
+    expect(received[0]?.event.payload).toMatchObject({ customerId: ada.userId });
+  });
+
+  it("hides another customer's order, and answers bad input with 400 and the invalid fields", async () => {
+    const [ada, bob] = [await customer(), await customer()];
+    const placed = await call('/orders', {
+      method: 'POST',
+      token: ada.token,
+      body: { lines: [{ sku: 'PEN-1', quantity: 1, unitPriceMinor: 199 }], currency: 'EUR' },
+    });
+    const { id } = (await placed.json()) as { id: string };
+    expect((await call(`/orders/${id}`, { token: bob.token })).status).toBe(404);
+    expect(
+      (await call(`/orders/${id}/cancel`, { method: 'POST', token: bob.token, body: { reason: 'mine now' } }))
+        .status,
+    ).toBe(404);
+
+    const bad = await call('/orders', {
+      method: 'POST',
+      token: ada.token,
+      body: { lines: 'many', currency: 7 },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      code: 'ORDER.INVALID_BODY',
+      errors: expect.arrayContaining([
+        expect.objectContaining({ path: 'lines' }),
+        expect.objectContaining({ path: 'currency' }),
+      ]),
+    });
+  });
+
+  it('documents the order routes in the gateway’s OpenAPI', async () => {
+    const doc = (await (await call('/openapi.json')).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/orders', '/orders/{id}', '/orders/{id}/cancel']),
+    );
+  });
+});
