@@ -16,6 +16,7 @@ declare module 'autocannon' {
     overallRate?: number;
     headers?: Record<string, string>;
     method?: string;
+    body?: string;
   }
   interface Result {
     latency: Histogram;

@@ -17,11 +17,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { freePort, machine as describeMachine, parseArgs, waitForReady } from './harness';
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseArgs(process.argv.slice(2), '--rate N --seconds N --connections N');
 const RATE = args['rate'] ?? 1_000;
 const SECONDS = args['seconds'] ?? 15;
 const CONNECTIONS = args['connections'] ?? 50;
@@ -70,7 +69,7 @@ async function main(): Promise<void> {
   const gateway = startGateway(port, upstreamUrl);
   try {
     const gatewayUrl = `http://127.0.0.1:${port}`;
-    await waitForReady(gatewayUrl, gateway);
+    await waitForReady(gatewayUrl, gateway, 'the gateway');
     const headers = { authorization: `Bearer ${token}` };
     console.log(
       `warming up (3 s each), then ${SECONDS} s per target at ${RATE} req/s, ${CONNECTIONS} connections`,
@@ -127,7 +126,7 @@ async function load(url: string, headers: Record<string, string>, duration: numb
 type Load = Awaited<ReturnType<typeof load>>;
 
 function report(direct: Load, through: Load): void {
-  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const machine = describeMachine();
   const addedP99 = through.p99 - direct.p99;
   const row = (name: string, l: Load) =>
     `| ${name.padEnd(15)} | ${String(l.p50).padStart(8)} | ${String(l.p90).padStart(8)} | ${String(l.p99).padStart(8)} | ${String(l.max).padStart(8)} | ${l.perSecond.toFixed(0).padStart(7)} | ${String(l.non2xx + l.errors).padStart(6)} |`;
@@ -161,42 +160,8 @@ p99 added by the gateway: ${addedP99.toFixed(2)} ms (goal <= 2 ms); p50 added: $
   );
 }
 
-async function waitForReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`the gateway exited with ${child.exitCode} before it was ready`);
-    const ok = await fetch(`${url}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await delay(100);
-  }
-  throw new Error('the gateway was not ready within 20 s');
-}
-
 function listen(server: Server): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-async function freePort(): Promise<number> {
-  const server = await listen(createServer());
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function parseArgs(argv: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i]?.replace(/^--/, '');
-    const value = Number(argv[i + 1]);
-    if (!name || !Number.isFinite(value))
-      throw new Error(`usage: --rate N --seconds N --connections N (got ${argv.join(' ')})`);
-    out[name] = value;
-  }
-  return out;
 }
 
 main().catch((err: unknown) => {

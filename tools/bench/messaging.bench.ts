@@ -13,7 +13,6 @@
  * Prints a table (ratios first) and writes tmp/bench/messaging.json. Needs `npm run infra:up`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createEvent, decodeEvent, type DomainEvent, type EventOf } from '@platform/contracts';
@@ -21,8 +20,9 @@ import { ConsumerRuntime, EventProducer, MessagingMetrics, ensureTopics } from '
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { grouped, median, percentile } from './stats';
+import { parseArgs, machine as describeMachine } from './harness';
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseArgs(process.argv.slice(2), '--messages N --rounds N --rate N --seconds N');
 const N = args['messages'] ?? 200_000;
 const ROUNDS = args['rounds'] ?? 3;
 const RATE = args['rate'] ?? 4_000;
@@ -268,7 +268,7 @@ function report(result: {
   const decodeRatio = median(result.consume.runtime) / median(result.consume.rawDecode);
   const produceRatio = result.produce.runtimePerSecond / result.produce.rawPerSecond;
   const { latency } = result;
-  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const machine = describeMachine();
   console.log(`
 messaging runtime vs raw kafkajs, ${grouped(N)} records of ~1 KB, ${PARTITIONS} partitions, ${ROUNDS} rounds
 machine: ${machine}
@@ -292,18 +292,6 @@ latency samples: raw ${latency.raw.count}, runtime ${latency.runtime.count}`);
 }
 
 const pad = (s: string) => s.padEnd(11);
-
-function parseArgs(argv: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i]?.replace(/^--/, '');
-    const value = Number(argv[i + 1]);
-    if (!name || !Number.isFinite(value))
-      throw new Error(`usage: --messages N --rounds N --rate N --seconds N (got ${argv.join(' ')})`);
-    out[name] = value;
-  }
-  return out;
-}
 
 main().then(
   () => process.exit(0),

@@ -12,11 +12,12 @@ export { OutboxRelay, type OutboxLogger, type OutboxRelayOptions } from './outbo
 export {
   assertIdentifier,
   channelOf,
+  outboxAnnouncedByWriterSql,
   outboxRetentionIndexSql,
   outboxSchemaSql,
   type OutboxTable,
 } from './outbox.schema';
-export { appendToOutbox, type SqlExecutor } from './outbox.writer';
+export { appendToOutbox, outboxInsertSql, type SqlExecutor } from './outbox.writer';
 export { processedEventsSchemaSql, recordProcessed } from './processed-events';
 export { relayBackoffMs } from './relay-backoff';
 export { RetentionPurge, type RetentionPurgeOptions, type RetentionRule } from './retention-purge';

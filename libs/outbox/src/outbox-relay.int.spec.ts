@@ -4,7 +4,8 @@ import { eventually, infraEnv, reach, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { appendToOutbox, OutboxRelay, outboxSchemaSql } from './index';
+import { setTimeout as delay } from 'node:timers/promises';
+import { appendToOutbox, OutboxRelay, outboxAnnouncedByWriterSql, outboxSchemaSql } from './index';
 
 const kafka = new Kafka({
   clientId: 'outbox-int',
@@ -137,6 +138,35 @@ describe('OutboxRelay', () => {
       const copies = received.filter((e) => e.id === event.id).length;
       expect(copies).toBe(publishedBeforeDying.includes(event.id) ? 2 : 1);
     }
+  });
+
+  it('wakes on the announce of a writer when the table has no notify trigger, without waiting for the poll', async () => {
+    const topic = await newTopic();
+    const quiet = { table: 'outbox_announced', channel: 'outbox_announced_inserted' };
+    for (const sql of [...outboxSchemaSql(quiet).up, ...outboxAnnouncedByWriterSql(quiet).up])
+      await db.query(sql);
+    const options = {
+      ...quiet,
+      connectionString: databaseUrl,
+      publish: (events: EventEnvelope[]) => producer.publish(topic, events),
+      pollIntervalMs: 60_000,
+    };
+    // One relay listening (another instance), one the writer announces through.
+    const listening = new OutboxRelay(options);
+    const writers = new OutboxRelay(options);
+    relays.push(listening, writers);
+    await listening.start();
+    const received = await readAll(topic);
+    await delay(1_500); // both relays polled once and now sleep for a minute
+
+    const event = registered(randomUUID(), 1);
+    await appendToOutbox(db, quiet.table, [event]);
+    await delay(500);
+    expect(received).toEqual([]); // no trigger: nobody knows yet
+    writers.announce();
+    await eventually(() => received.length === 1, { timeoutMs: 5_000 });
+    expect(received[0]?.id).toBe(event.id);
+    await db.query(`DROP TABLE ${quiet.table}`);
   });
 
   it('reports the backlog and the age of the oldest unsent row', async () => {

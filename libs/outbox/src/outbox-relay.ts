@@ -20,8 +20,9 @@ export interface OutboxRelayOptions extends OutboxTable {
   /** Rows per publish. Default 200. */
   batchSize?: number;
   /**
-   * Keys are hashed into this many shards; one relay at a time owns a shard (advisory lock), so
-   * several relays share the work while each key's events leave in order. Default 8.
+   * Keys are hashed into this many shards; a relay's batch takes every shard no other relay holds
+   * (advisory locks until its commit), so several relays can run and share the shards while each
+   * key's events leave in order. Default 8.
    */
   shards?: number;
   /** Fallback poll when no NOTIFY arrives (lost connection, missed wake-up). Default 1000 ms. */
@@ -37,9 +38,9 @@ export interface OutboxRelayOptions extends OutboxTable {
 const silent: OutboxLogger = { error: () => undefined, warn: () => undefined };
 
 /**
- * Publishes an outbox table to Kafka: at-least-once, in `id` order per key. Each shard is read
- * with `SELECT ... FOR UPDATE SKIP LOCKED` inside a transaction that holds the shard's advisory
- * lock, published, marked sent and committed. A relay that dies after publishing and before the
+ * Publishes an outbox table to Kafka: at-least-once, in `id` order per key. Each batch is one
+ * transaction: take the advisory locks of the free shards, read their oldest unsent rows with
+ * `SELECT ... FOR UPDATE SKIP LOCKED`, publish them in one send, mark them sent and commit. A relay that dies after publishing and before the
  * commit leaves the rows unsent, so they are published again (a duplicate, never a loss):
  * consumers deduplicate by event id. Woken by LISTEN/NOTIFY, with a fallback poll.
  */
@@ -57,6 +58,8 @@ export class OutboxRelay {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  private announcing = false;
+  private announceAgain = false;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.table = assertIdentifier(options.table);
@@ -95,21 +98,42 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes what is unsent now, one batch per free shard; returns how many rows it published.
-   * Used by the loop, and by tests that drive the relay step by step.
+   * Publishes one batch of what is unsent now from the shards no other relay holds; returns how
+   * many rows it published. Used by the loop, and by tests that drive the relay step by step.
    */
   async relayOnce(): Promise<number> {
     const client = await this.pool.connect();
-    let published = 0;
     try {
-      const first = Math.floor(Math.random() * this.shards);
-      for (let i = 0; i < this.shards; i++) {
-        published += await this.relayShard(client, (first + i) % this.shards);
-      }
-      return published;
+      return await this.relayBatch(client);
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Says that outbox rows were committed: wakes this relay at once and, with a NOTIFY on the
+   * table's channel, the relays of other instances. For writers of a table without the notify
+   * trigger (`outboxAnnouncedByWriterSql`); call after the commit. Coalesced: at most one NOTIFY
+   * in flight and one queued, whatever the commit rate.
+   */
+  announce(): void {
+    this.wake();
+    if (this.pool.ended) return;
+    if (this.announcing) {
+      this.announceAgain = true;
+      return;
+    }
+    this.announcing = true;
+    this.pool
+      .query('SELECT pg_notify($1, NULL)', [this.channel])
+      .catch((error: unknown) => this.logger.warn({ err: error, table: this.table }, 'outbox NOTIFY failed'))
+      .finally(() => {
+        this.announcing = false;
+        if (this.announceAgain && this.running) {
+          this.announceAgain = false;
+          this.announce();
+        }
+      });
   }
 
   /** Unsent rows and the age of the oldest, for metrics and tests. */
@@ -121,28 +145,33 @@ export class OutboxRelay {
     return { count: Number(rows[0]?.count ?? 0), oldestAgeSeconds: rows[0]?.age ?? 0 };
   }
 
-  private async relayShard(client: PoolClient, shard: number): Promise<number> {
-    await client.query('BEGIN');
+  private async relayBatch(client: PoolClient): Promise<number> {
+    // A mark-as-sent lost in a crash only republishes (at-least-once), so the commit need not
+    // wait for the WAL flush: one fsync less per batch.
+    await client.query('BEGIN; SET LOCAL synchronous_commit TO off');
     try {
-      const lock = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_xact_lock(hashtext($1), $2) AS locked',
-        [this.table, shard],
+      // Every shard no other relay holds, in one round trip; held until COMMIT.
+      const { rows: owned } = await client.query<{ shard: number }>(
+        `SELECT s AS shard FROM generate_series(0, $2::int - 1) AS s
+          WHERE pg_try_advisory_xact_lock(hashtext($1), s)`,
+        [this.table, this.shards],
       );
-      if (!lock.rows[0]?.locked) {
+      if (owned.length === 0) {
         await client.query('ROLLBACK');
         return 0;
       }
       const { rows } = await client.query<{ id: string; envelope: EventEnvelope }>(
         `SELECT id, envelope FROM ${this.table}
-         WHERE sent_at IS NULL AND mod(abs(hashtext(aggregate_key)::bigint), $1) = $2
+         WHERE sent_at IS NULL AND mod(abs(hashtext(aggregate_key)::bigint), $1) = ANY($2::int[])
          ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
-        [this.shards, shard, this.batchSize],
+        [this.shards, owned.map((row) => row.shard), this.batchSize],
       );
       if (rows.length > 0) {
         await this.options.publish(rows.map((row) => row.envelope));
-        await client.query(`UPDATE ${this.table} SET sent_at = now() WHERE id = ANY($1::bigint[])`, [
-          rows.map((row) => row.id),
-        ]);
+        await client.query(
+          `UPDATE ${this.table} SET sent_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
+          [rows.map((row) => row.id)],
+        );
       }
       await client.query('COMMIT');
       this.metrics?.recordPublished(rows.length);

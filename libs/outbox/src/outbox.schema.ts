@@ -43,12 +43,33 @@ export function outboxSchemaSql(outbox: OutboxTable): { up: string[]; down: stri
       )`,
       // The relay only ever reads unsent rows: a partial index stays as small as the backlog.
       `CREATE INDEX ${t}_unsent_idx ON ${t} (id) WHERE sent_at IS NULL`,
-      `CREATE FUNCTION ${t}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN PERFORM pg_notify('${channel}', ''); RETURN NULL; END $$`,
-      `CREATE TRIGGER ${t}_notify AFTER INSERT ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION ${t}_notify()`,
+      ...notifyTrigger(t, channel).create,
     ],
     down: [`DROP TABLE ${t}`, `DROP FUNCTION ${t}_notify()`],
   };
+}
+
+function notifyTrigger(table: string, channel: string): { create: string[]; drop: string[] } {
+  return {
+    create: [
+      `CREATE FUNCTION ${table}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_notify('${channel}', ''); RETURN NULL; END $$`,
+      `CREATE TRIGGER ${table}_notify AFTER INSERT ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ${table}_notify()`,
+    ],
+    drop: [`DROP TRIGGER ${table}_notify ON ${table}`, `DROP FUNCTION ${table}_notify()`],
+  };
+}
+
+/**
+ * DDL that replaces the insert trigger's NOTIFY by the writer's own announcement
+ * (`OutboxRelay.announce()` after each commit). A transaction that NOTIFYs takes a database-wide
+ * lock from its commit until it ends, WAL flush included, so notifying commits run one at a
+ * time; a high-rate writer drops the trigger and announces after committing instead, coalesced,
+ * outside its transactions. Relays keep the fallback poll for an announcement lost in a crash.
+ */
+export function outboxAnnouncedByWriterSql(outbox: OutboxTable): { up: string[]; down: string[] } {
+  const trigger = notifyTrigger(assertIdentifier(outbox.table), channelOf(outbox));
+  return { up: trigger.drop, down: trigger.create };
 }
 
 /**

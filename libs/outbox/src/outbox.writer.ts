@@ -10,6 +10,23 @@ export interface SqlExecutor {
 }
 
 /**
+ * The INSERT that appends a JSON array of envelopes (bound at `envelopesParameter`, e.g. `$2`) to
+ * the outbox, in array order. Usable as a data-modifying CTE, so a caller can append its state
+ * change and its events in one statement; `where` (SQL) gates the insert on the same condition as
+ * the state change.
+ */
+export function outboxInsertSql(table: string, envelopesParameter: string, where = 'true'): string {
+  const t = assertIdentifier(table);
+  if (!/^\$\d{1,4}$/.test(envelopesParameter))
+    throw new Error(`"${envelopesParameter}" is not a $n parameter`);
+  return `INSERT INTO ${t} (event_id, aggregate_key, event_type, envelope)
+    SELECT (o.envelope->>'id')::uuid, o.envelope->>'aggregateId', o.envelope->>'type', o.envelope
+      FROM jsonb_array_elements(${envelopesParameter}::jsonb) WITH ORDINALITY AS o(envelope, n)
+     WHERE ${where}
+     ORDER BY o.n`;
+}
+
+/**
  * Appends events to the outbox within the caller's transaction. Per-key order is the order of
  * `id`, which is taken at insert time: writers of one aggregate must serialise (lock or update
  * the aggregate's row first) so that their inserts commit in the order their ids were taken.
@@ -20,16 +37,5 @@ export async function appendToOutbox(
   events: readonly EventEnvelope[],
 ): Promise<void> {
   if (events.length === 0) return;
-  const t = assertIdentifier(table);
-  const values: string[] = [];
-  const parameters: unknown[] = [];
-  for (const event of events) {
-    const n = parameters.length;
-    values.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}::jsonb)`);
-    parameters.push(event.id, event.aggregateId, event.type, JSON.stringify(event));
-  }
-  await executor.query(
-    `INSERT INTO ${t} (event_id, aggregate_key, event_type, envelope) VALUES ${values.join(', ')}`,
-    parameters,
-  );
+  await executor.query(outboxInsertSql(table, '$1'), [JSON.stringify(events)]);
 }

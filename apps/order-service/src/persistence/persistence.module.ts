@@ -9,6 +9,7 @@ import { IdempotencyKeys1764000000001 } from './migrations/1764000000001-idempot
 import { OrderSummaries1764000000002 } from './migrations/1764000000002-order-summaries.migration';
 import { ReadModelRebuilds1764000000003 } from './migrations/1764000000003-read-model-rebuilds.migration';
 import { RetentionIndexes1764000000004 } from './migrations/1764000000004-retention-indexes.migration';
+import { OutboxAnnouncedByWriter1764000000005 } from './migrations/1764000000005-outbox-announced-by-writer.migration';
 import { UnitOfWork } from './unit-of-work';
 
 /**
@@ -33,6 +34,7 @@ import { UnitOfWork } from './unit-of-work';
             OrderSummaries1764000000002,
             ReadModelRebuilds1764000000003,
             RetentionIndexes1764000000004,
+            OutboxAnnouncedByWriter1764000000005,
           ],
           migrationsRun: true,
           synchronize: false,

@@ -15,19 +15,31 @@ export interface SqlRunner {
  */
 @Injectable()
 export class UnitOfWork {
-  private readonly open = new AsyncLocalStorage<EntityManager>();
+  private readonly open = new AsyncLocalStorage<{ manager: EntityManager; afterCommit: (() => void)[] }>();
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** Runs `work` in the transaction already open for this call chain, or in a new one. */
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const manager = this.open.getStore();
-    if (manager) return work(manager);
-    return this.dataSource.transaction((tx) => this.open.run(tx, () => work(tx)));
+    const open = this.open.getStore();
+    if (open) return work(open.manager);
+    const afterCommit: (() => void)[] = [];
+    const result = await this.dataSource.transaction((manager) =>
+      this.open.run({ manager, afterCommit }, () => work(manager)),
+    );
+    for (const callback of afterCommit) callback();
+    return result;
   }
 
-  /** Where a read should go: the open transaction (one connection per request), else the pool. */
+  /** Where SQL should go: the open transaction (one connection per request), else the pool. */
   runner(): SqlRunner {
-    return this.open.getStore() ?? this.dataSource;
+    return this.open.getStore()?.manager ?? this.dataSource;
+  }
+
+  /** Runs `callback` once what was written so far is committed: now outside a unit of work. */
+  afterCommit(callback: () => void): void {
+    const open = this.open.getStore();
+    if (open) open.afterCommit.push(callback);
+    else callback();
   }
 }

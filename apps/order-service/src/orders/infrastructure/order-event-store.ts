@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { createEvent, validateEvent, type DomainEvent, type EventEnvelope } from '@platform/contracts';
 import { currentCorrelationId } from '@platform/observability';
-import { appendToOutbox } from '@platform/outbox';
+import { outboxInsertSql, OutboxRelayHost } from '@platform/outbox';
 import { randomUUID } from 'node:crypto';
 import { ORDER_OUTBOX } from '../../outbox/order-outbox.table';
 import { UnitOfWork } from '../../persistence/unit-of-work';
 import type { OrderEvent } from '../domain/order.events';
 import { evolveAll } from '../domain/order.evolve';
 import type { OrderState } from '../domain/order.state';
-import { READ_MODEL_LOCK } from './read-model.lock';
-import { ORDER_SUMMARIES, summaryOf, upsertOrderSummaries } from './order-summary.projection';
+import {
+  ORDER_SUMMARIES,
+  summaryOf,
+  summaryParameters,
+  upsertSummariesSql,
+} from './order-summary.projection';
 import { VersionConflict } from './version-conflict';
 
 /** An order as its stream says: the fold of its events and the version of the last one (0: none). */
@@ -40,11 +44,15 @@ const STREAM_KEY = 'order_events_stream_key';
 /**
  * The append-only store of order events in Postgres. Each append is one transaction that also
  * writes the events' envelopes to the outbox, so what is published is exactly what is stored,
- * and updates the order_summaries read model (and the table a rebuild is filling, if one runs).
+ * and updates the order_summaries read model (a rebuild in progress copies it by trigger). The
+ * relays learn of new rows from `announce()` after the commit, not from a NOTIFY trigger.
  */
 @Injectable()
 export class OrderEventStore {
-  constructor(private readonly unitOfWork: UnitOfWork) {}
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly outbox: OutboxRelayHost,
+  ) {}
 
   /** Reads an order's stream, upcasting old event versions, and folds it into its state. */
   async load(orderId: string): Promise<LoadedOrder> {
@@ -81,76 +89,68 @@ export class OrderEventStore {
         causationId: null,
       } as Parameters<typeof createEvent>[0]),
     );
+    const first = envelopes[0] as EventEnvelope;
+    const last = envelopes.at(-1) as EventEnvelope;
+    const summary = summaryOf(
+      evolveAll(events, base.state),
+      last.aggregateVersion,
+      base.placedAt ?? first.occurredAt,
+      last.occurredAt,
+    );
+    if (!summary)
+      throw new Error(`order ${orderId} has no state after ${events.map((e) => e.type).join(', ')}`);
+    let actual: number;
     try {
-      await this.unitOfWork.run(async (manager) => {
-        // Shared with every append; a rebuild takes it exclusively for an instant to start and
-        // to swap, so each append sees the table being rebuilt from start to swap.
-        const [current] = (await manager.query(
-          `SELECT coalesce(max(version), 0)::int AS version, pg_advisory_xact_lock_shared($2, $3) AS shared
-             FROM order_events WHERE aggregate_id = $1`,
-          [orderId, READ_MODEL_LOCK.space, READ_MODEL_LOCK.cut],
-        )) as { version: number }[];
-        const actual = current?.version ?? 0;
-        if (actual !== expectedVersion) throw new VersionConflict(orderId, expectedVersion, actual);
-        const building = await insertEvents(manager, envelopes);
-        // After the events: a second writer of this order waits on the stream key above and
-        // fails, so outbox rows of one order are inserted (and committed) in version order.
-        await appendToOutbox(manager, ORDER_OUTBOX.table, envelopes);
-        const first = envelopes[0] as EventEnvelope;
-        const last = envelopes.at(-1) as EventEnvelope;
-        const summary = summaryOf(
-          evolveAll(events, base.state),
-          last.aggregateVersion,
-          base.placedAt ?? first.occurredAt,
-          last.occurredAt,
-        );
-        if (summary) {
-          for (const table of building ? [ORDER_SUMMARIES, building] : [ORDER_SUMMARIES]) {
-            await upsertOrderSummaries(manager, table, [summary]);
-          }
-        }
-      });
+      const [row] = (await this.unitOfWork
+        .runner()
+        .query(APPEND_SQL, [
+          orderId,
+          expectedVersion,
+          JSON.stringify(envelopes),
+          ...summaryParameters(summary),
+        ])) as {
+        version: number;
+      }[];
+      actual = row?.version ?? 0;
     } catch (error) {
       if (isStreamKeyViolation(error)) throw new VersionConflict(orderId, expectedVersion);
       throw error;
     }
+    if (actual !== expectedVersion) throw new VersionConflict(orderId, expectedVersion, actual);
+    this.unitOfWork.afterCommit(() => this.outbox.relay.announce());
     return expectedVersion + events.length;
   }
 }
 
-/** Inserts the events; answers the read-model table a rebuild is filling, if any. */
-async function insertEvents(
-  manager: { query(sql: string, parameters?: unknown[]): Promise<unknown> },
-  envelopes: readonly EventEnvelope[],
-): Promise<string | null> {
-  const values: string[] = [];
-  const parameters: unknown[] = [];
-  for (const e of envelopes) {
-    const n = parameters.length;
-    values.push(
-      `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}::jsonb, $${n + 7}::jsonb, $${n + 8})`,
-    );
-    parameters.push(
-      e.id,
-      e.aggregateId,
-      e.aggregateVersion,
-      e.type,
-      e.version,
-      JSON.stringify(e.payload),
-      JSON.stringify({ correlationId: e.correlationId, causationId: e.causationId }),
-      e.occurredAt,
-    );
-  }
-  // One round trip; the read of order_read_model runs after the lock above was granted.
-  const [state] = (await manager.query(
-    `WITH appended AS (
-       INSERT INTO order_events (event_id, aggregate_id, version, type, schema_version, payload, metadata, occurred_at)
-       VALUES ${values.join(', ')} RETURNING 1)
-     SELECT building FROM order_read_model WHERE name = '${ORDER_SUMMARIES}'`,
-    parameters,
-  )) as { building: string | null }[];
-  return state?.building ?? null;
-}
+/**
+ * One append as one statement (one round trip, atomic on its own or inside a unit of work): the
+ * events, the same envelopes to the outbox and the order's summary, each gated on the stream
+ * still being at the expected version; answers the version the stream was at. Two writers that
+ * both see the expected version collide on the stream key, and only one commits. An order's
+ * outbox rows get their ids in version order, and a later version can only be appended after
+ * the earlier one committed, so the relay publishes them in order.
+ *
+ * $1 order id, $2 expected version, $3 envelopes (JSON array), $4.. the summary.
+ */
+const APPEND_SQL = `
+  WITH stream AS (
+    SELECT coalesce(max(version), 0)::int AS version FROM order_events WHERE aggregate_id = $1
+  ), appended AS (
+    INSERT INTO order_events (event_id, aggregate_id, version, type, schema_version, payload, metadata, occurred_at)
+    SELECT e->>'id', e->>'aggregateId', (e->>'aggregateVersion')::int, e->>'type', (e->>'version')::int,
+           e->'payload', jsonb_build_object('correlationId', e->'correlationId', 'causationId', e->'causationId'),
+           (e->>'occurredAt')::timestamptz
+      FROM jsonb_array_elements($3::jsonb) AS e
+     WHERE (SELECT version FROM stream) = $2
+    RETURNING 1
+  ), published AS (
+    ${outboxInsertSql(ORDER_OUTBOX.table, '$3', '(SELECT version FROM stream) = $2')}
+    RETURNING 1
+  ), projected AS (
+    ${upsertSummariesSql(ORDER_SUMMARIES, 1, 4, '(SELECT version FROM stream) = $2')}
+    RETURNING 1
+  )
+  SELECT version FROM stream`;
 
 /** A stored row as the domain's event, upcast to the catalog's latest version. */
 export function orderEventOf(row: EventRow): OrderEvent {

@@ -6,6 +6,7 @@ import {
   readModelTable,
   summaryOf,
   upsertOrderSummaries,
+  upsertSummariesSql,
   type OrderSummaryRow,
 } from './order-summary.projection';
 import { READ_MODEL_LOCK } from './read-model.lock';
@@ -27,20 +28,26 @@ export class RebuildAlreadyRunning extends Error {
   }
 }
 
-const { space, cut, rebuild } = READ_MODEL_LOCK;
+const { space, rebuild } = READ_MODEL_LOCK;
+
+/** The trigger (and its function) that copies live writes into the table being filled. */
+const COPY_TRIGGER = 'order_summaries_copy';
 
 /**
  * Replays the whole event store into a fresh copy of order_summaries and swaps it in, while the
  * app keeps serving reads and commands:
  *
- * 1. start: under the exclusive cut lock (which waits for appends in flight), create the fresh
- *    table and record it as `building`; from then on every append also writes its order's row
- *    there, and every earlier append is committed, so step 2 sees it;
+ * 1. start: create the fresh table and a trigger on order_summaries that copies every row an
+ *    append writes into it. Creating the trigger waits for the appends in flight (their write
+ *    lock on order_summaries) and holds new ones until it commits, so every append is either
+ *    committed before step 2 reads the store or copied by the trigger;
  * 2. backfill: page through orders in store order, fold each stream, upsert the rows. Rows win
- *    by version, so the backfill and concurrent appends may meet in any order;
- * 3. swap: under the cut lock again, rename the fresh table into place, then drop the old one.
+ *    by version, so the backfill and the copies may meet in any order;
+ * 3. swap: lock order_summaries, drop the trigger, rename the fresh table into place, then drop
+ *    the old one.
  *
- * Reads see the old table until the swap, which blocks them only for the renames. A rebuild
+ * Appends pay nothing outside a rebuild. Reads see the old table until the swap, which blocks
+ * reads and appends only for the renames. A rebuild
  * that dies leaves the old table serving; the next one drops what it left behind.
  */
 export class OrderSummariesRebuild {
@@ -74,14 +81,24 @@ export class OrderSummariesRebuild {
   private async start(session: PoolClient): Promise<string> {
     const table = `${ORDER_SUMMARIES}_r${Date.now()}`;
     await inTransaction(session, async () => {
-      await session.query('SELECT pg_advisory_xact_lock($1, $2)', [space, cut]);
       const { rows } = await session.query<{ building: string | null }>(
         'SELECT building FROM order_read_model WHERE name = $1 FOR UPDATE',
         [ORDER_SUMMARIES],
       );
+      await dropCopyTrigger(session);
       const leftOver = rows[0]?.building;
       if (leftOver) await session.query(`DROP TABLE IF EXISTS ${readModelTable(leftOver)}`);
       await session.query(`CREATE TABLE ${table} (LIKE ${ORDER_SUMMARIES} INCLUDING ALL)`);
+      await session.query(`CREATE FUNCTION ${COPY_TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          ${upsertSummariesSql(table, 1, 1).replace(
+            /\$(\d)::/g,
+            (_, n: string) => `NEW.${SUMMARY_COLUMNS[Number(n) - 1]}::`,
+          )};
+          RETURN NULL;
+        END $$`);
+      await session.query(`CREATE TRIGGER ${COPY_TRIGGER} AFTER INSERT OR UPDATE ON ${ORDER_SUMMARIES}
+        FOR EACH ROW EXECUTE FUNCTION ${COPY_TRIGGER}()`);
       await session.query('UPDATE order_read_model SET building = $2 WHERE name = $1', [
         ORDER_SUMMARIES,
         table,
@@ -121,7 +138,8 @@ export class OrderSummariesRebuild {
     await inTransaction(session, async () => {
       // Bounded: a long query on the old table must not queue every reader behind the rename.
       await session.query(`SET LOCAL lock_timeout = ${this.options.swapLockTimeoutMs ?? 10_000}`);
-      await session.query('SELECT pg_advisory_xact_lock($1, $2)', [space, cut]);
+      await session.query(`LOCK TABLE ${ORDER_SUMMARIES} IN ACCESS EXCLUSIVE MODE`);
+      await dropCopyTrigger(session);
       await session.query(`ALTER TABLE ${ORDER_SUMMARIES} RENAME TO ${retired}`);
       await session.query(`ALTER TABLE ${table} RENAME TO ${ORDER_SUMMARIES}`);
       await session.query(
@@ -131,6 +149,23 @@ export class OrderSummariesRebuild {
     });
     await session.query(`DROP TABLE ${retired}`);
   }
+}
+
+/** The columns of order_summaries in the order of the upsert's parameters. */
+const SUMMARY_COLUMNS = [
+  'order_id',
+  'customer_id',
+  'status',
+  'currency',
+  'total_minor',
+  'version',
+  'placed_at',
+  'updated_at',
+] as const;
+
+async function dropCopyTrigger(session: PoolClient): Promise<void> {
+  await session.query(`DROP TRIGGER IF EXISTS ${COPY_TRIGGER} ON ${ORDER_SUMMARIES}`);
+  await session.query(`DROP FUNCTION IF EXISTS ${COPY_TRIGGER}()`);
 }
 
 /** Folds rows sorted by (aggregate_id, version) into one summary per order. */

@@ -39,38 +39,47 @@ export function summaryOf(
 }
 
 /**
- * Writes summaries into `table`, each only over an older version of its order: applying a row
- * twice, or after a newer one, changes nothing. That makes the inline projection, the rebuild's
- * backfill and the writes that reach a table being rebuilt safe to interleave in any order.
+ * SQL that writes `rows` summaries into `table` from parameters `$first`.. (8 per row, in the
+ * order of {@link summaryParameters}), each only over an older version of its order: applying a
+ * row twice, or after a newer one, changes nothing. That makes the inline projection, the
+ * rebuild's backfill and the copies a rebuild receives safe to interleave in any order. `where`
+ * gates the write (usable as a data-modifying CTE).
  */
+export function upsertSummariesSql(table: string, rows: number, first = 1, where = 'true'): string {
+  const values: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const n = first + i * 8;
+    values.push(
+      `($${n}::text, $${n + 1}::text, $${n + 2}::text, $${n + 3}::text, $${n + 4}::bigint, $${n + 5}::int, $${n + 6}::timestamptz, $${n + 7}::timestamptz)`,
+    );
+  }
+  return `INSERT INTO ${readModelTable(table)} AS s (order_id, customer_id, status, currency, total_minor, version, placed_at, updated_at)
+    SELECT * FROM (VALUES ${values.join(', ')}) AS v WHERE ${where}
+    ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, version = excluded.version,
+      updated_at = excluded.updated_at
+    WHERE s.version < excluded.version`;
+}
+
+/** The parameters of one row of {@link upsertSummariesSql}. */
+export function summaryParameters(row: OrderSummaryRow): unknown[] {
+  return [
+    row.orderId,
+    row.customerId,
+    row.status,
+    row.currency,
+    row.totalMinor,
+    row.version,
+    row.placedAt,
+    row.updatedAt,
+  ];
+}
+
+/** Writes summaries into `table` (see {@link upsertSummariesSql}). */
 export async function upsertOrderSummaries(
   executor: { query(sql: string, parameters?: unknown[]): Promise<unknown> },
   table: string,
   rows: readonly OrderSummaryRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const values: string[] = [];
-  const parameters: unknown[] = [];
-  for (const row of rows) {
-    const n = parameters.length;
-    values.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8})`);
-    parameters.push(
-      row.orderId,
-      row.customerId,
-      row.status,
-      row.currency,
-      row.totalMinor,
-      row.version,
-      row.placedAt,
-      row.updatedAt,
-    );
-  }
-  await executor.query(
-    `INSERT INTO ${readModelTable(table)} AS s (order_id, customer_id, status, currency, total_minor, version, placed_at, updated_at)
-     VALUES ${values.join(', ')}
-     ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, version = excluded.version,
-       updated_at = excluded.updated_at
-     WHERE s.version < excluded.version`,
-    parameters,
-  );
+  await executor.query(upsertSummariesSql(table, rows.length), rows.flatMap(summaryParameters));
 }

@@ -1,0 +1,329 @@
+/**
+ * What an event-sourced command costs, and how fast the outbox relay drains, on this host:
+ *   bash tools/bench/run.sh orders [--seconds 10] [--connections 32] [--rounds 3] [--rate 300] [--relay-events 50000]
+ *
+ * 1. Commands: order-service (apps/order-service/bench/bench-server.ts: the app plus one baseline
+ *    route) in its own process on a fresh database. autocannon drives `POST /orders` (HTTP ->
+ *    guard -> validation -> event store + outbox + read model in one transaction; the relay runs)
+ *    and `POST /bench/plain-orders` (same stack, one plain INSERT) flat out, alternating, `rounds`
+ *    times; medians of commands/s and p99. Goal: orders >= 0.5x the plain insert.
+ * 2. Publish lag: `POST /orders` at a steady `rate` while a consumer reads order.events; the lag
+ *    is receipt - occurredAt of each event (the transaction, the NOTIFY wake-up, the relay batch
+ *    and the broker round trip). p50/p99.
+ * 3. Relay drain: `relay-events` rows in an outbox table, drained by an OutboxRelay to a 12
+ *    partition topic, side by side with kafkajs sending the same envelopes in the same batches
+ *    without a database. Goal: relay >= 5,000 events/s.
+ *
+ * Reports, never asserts; figures go to tmp/bench/orders.json.
+ */
+import { createEvent, decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
+import { signIdentity } from '@platform/identity';
+import { appendToOutbox, OutboxRelay, outboxSchemaSql } from '@platform/outbox';
+import autocannon from 'autocannon';
+import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Client } from 'pg';
+import { grouped, median, percentile } from './stats';
+import { freePort, machine as describeMachine, parseArgs, waitForReady } from './harness';
+
+const args = parseArgs(
+  process.argv.slice(2),
+  '--seconds N --connections N --rounds N --rate N --relay-events N',
+);
+const SECONDS = args['seconds'] ?? 10;
+const CONNECTIONS = args['connections'] ?? 32;
+const ROUNDS = args['rounds'] ?? 3;
+const RATE = args['rate'] ?? 300;
+const RELAY_EVENTS = args['relay-events'] ?? 20_000;
+if (SECONDS > 50) throw new Error('--seconds must be at most 50 (identity headers expire after 60 s)');
+const ROOT = join(__dirname, '../..');
+const postgresUrl = process.env['POSTGRES_URL'] ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const secret = 'bench-identity-secret-0123456789-abcdefghij';
+const runId = Date.now().toString(36);
+const database = `bench_orders_${runId}`;
+const kafka = new Kafka({ clientId: 'bench-orders', brokers, logLevel: logLevel.NOTHING });
+const body = JSON.stringify({
+  lines: [
+    { sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 },
+    { sku: 'PEN-1', quantity: 3, unitPriceMinor: 199 },
+  ],
+  currency: 'EUR',
+});
+
+interface Load {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function main(): Promise<void> {
+  const admin = new Client({ connectionString: postgresUrl });
+  await admin.connect().catch((err: Error) => {
+    throw new Error(
+      `PostgreSQL is not reachable at ${postgresUrl} (${err.message}): run npm run infra:up first`,
+    );
+  });
+  await admin.query(`CREATE DATABASE ${database}`);
+  const databaseUrl = postgresUrl.replace(/\/[^/]*$/, `/${database}`);
+  const port = await freePort();
+  const server = startServer(port, databaseUrl);
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await waitForReady(url, server, 'order-service');
+    // Identity headers are valid for a minute (replay protection): signed afresh for every load.
+    const headers = () => ({
+      'content-type': 'application/json',
+      ...signIdentity({ userId: `bench-${runId}`, roles: ['customer'] }, secret),
+    });
+    console.log(
+      `warming up (3 s each), then ${ROUNDS} rounds of ${SECONDS} s per route, ${CONNECTIONS} connections`,
+    );
+    await load(`${url}/bench/plain-orders`, headers, 3);
+    await load(`${url}/orders`, headers, 3);
+    const plain: Load[] = [];
+    const orders: Load[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const [p, o] = [
+        await load(`${url}/bench/plain-orders`, headers, SECONDS),
+        await load(`${url}/orders`, headers, SECONDS),
+      ];
+      plain.push(p);
+      orders.push(o);
+      console.log(`round ${round + 1}: plain ${grouped(p.perSecond)}/s, orders ${grouped(o.perSecond)}/s`);
+    }
+    console.log(`publish lag: ${RATE} orders/s for ${SECONDS} s while a consumer reads order.events`);
+    const lag = await publishLag(`${url}/orders`, headers, databaseUrl);
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    console.log(`relay drain: ${grouped(RELAY_EVENTS)} events, relay vs kafkajs alone`);
+    const relay = await relayDrain(databaseUrl);
+    report(plain, orders, lag, relay);
+  } finally {
+    if (server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+    }
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+function startServer(port: number, databaseUrl: string): ChildProcess {
+  // BENCH_CPU_PROFILE_DIR=<dir> writes the server's CPU profile there when it exits.
+  const profileDir = process.env['BENCH_CPU_PROFILE_DIR'];
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return spawn(
+    process.execPath,
+    [
+      ...profile,
+      '-r',
+      'ts-node/register',
+      '-r',
+      'tsconfig-paths/register',
+      'apps/order-service/bench/bench-server.ts',
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        ORDER_HTTP_PORT: String(port),
+        ORDER_DATABASE_URL: databaseUrl,
+        KAFKA_BROKERS: brokers.join(','),
+        GATEWAY_IDENTITY_SECRET: secret,
+        LOG_LEVEL: 'warn',
+      },
+    },
+  );
+}
+
+async function load(
+  url: string,
+  headers: () => Record<string, string>,
+  duration: number,
+  rate?: number,
+): Promise<Load> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: headers(),
+    body,
+    duration,
+    connections: CONNECTIONS,
+    ...(rate ? { overallRate: rate } : {}),
+  });
+  return {
+    perSecond: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function publishLag(url: string, headers: () => Record<string, string>, databaseUrl: string) {
+  const lags: number[] = [];
+  const consumer = kafka.consumer({ groupId: `bench-orders-lag-${runId}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: Topics.orderEvents.name, fromBeginning: false });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const event = decodeEnvelope(message.value);
+      lags.push(Date.now() - Date.parse(event.occurredAt));
+    },
+  });
+  await joined;
+  await delay(2_000); // the first fetches after the join set the group's start offsets
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const [{ from }] = (await db.query<{ from: string }>('SELECT coalesce(max(id), 0) AS from FROM outbox'))
+    .rows as [{ from: string }];
+  const steady = await load(url, headers, SECONDS, RATE);
+  const deadline = Date.now() + 30_000;
+  while (lags.length < steady.perSecond * SECONDS * 0.99 && Date.now() < deadline) await delay(200);
+  await consumer.disconnect();
+  // The relay's part: from the appending transaction's start to the broker's acknowledgement.
+  const { rows } = await db.query<{ ms: number }>(
+    `SELECT extract(epoch FROM sent_at - created_at)::float8 * 1000 AS ms FROM outbox WHERE id > $1 AND sent_at IS NOT NULL`,
+    [from],
+  );
+  await db.end();
+  const relayLags = rows.map((row) => row.ms);
+  return {
+    rate: steady.perSecond,
+    http: steady,
+    events: lags.length,
+    p50: percentile(lags, 50),
+    p99: percentile(lags, 99),
+    max: percentile(lags, 100),
+    relayP50: Math.round(percentile(relayLags, 50)),
+    relayP99: Math.round(percentile(relayLags, 99)),
+  };
+}
+
+async function relayDrain(databaseUrl: string) {
+  const table = 'bench_relay_outbox';
+  const topic = `bench.relay.${runId}`;
+  const kafkaAdmin = kafka.admin();
+  await kafkaAdmin.connect();
+  await kafkaAdmin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true });
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  await producer.connect();
+  try {
+    for (const sql of outboxSchemaSql({ table }).up) await db.query(sql);
+    const envelopes = Array.from({ length: RELAY_EVENTS }, (_, i) => placed(i));
+    const batch = 200;
+    const send = (events: EventEnvelope[]) =>
+      producer.send({
+        topic,
+        compression: CompressionTypes.None,
+        messages: events.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e) })),
+      });
+
+    const kafkaRuns: number[] = [];
+    const relayRuns: number[] = [];
+    const relay = new OutboxRelay({ table, connectionString: databaseUrl, publish: send, batchSize: batch });
+    for (let round = 0; round < ROUNDS; round++) {
+      // Baseline: the same envelopes, the same batches, straight from memory to the broker.
+      let started = performance.now();
+      for (let i = 0; i < envelopes.length; i += batch) await send(envelopes.slice(i, i + batch));
+      kafkaRuns.push(RELAY_EVENTS / ((performance.now() - started) / 1000));
+
+      await db.query(`TRUNCATE ${table}`);
+      for (let i = 0; i < envelopes.length; i += 1_000) {
+        await appendToOutbox(db, table, envelopes.slice(i, i + 1_000));
+      }
+      started = performance.now();
+      let drained = 0;
+      for (;;) {
+        const published = await relay.relayOnce();
+        if (published === 0) break;
+        drained += published;
+      }
+      relayRuns.push(drained / ((performance.now() - started) / 1000));
+    }
+    await relay.stop();
+    const kafkaOnly = median(kafkaRuns);
+    const relayRate = median(relayRuns);
+    return { events: RELAY_EVENTS, batch, kafkaOnly, relay: relayRate, kafkaRuns, relayRuns };
+  } finally {
+    await producer.disconnect();
+    await db.end();
+    await kafkaAdmin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await kafkaAdmin.disconnect();
+  }
+}
+
+function placed(i: number): EventEnvelope {
+  const orderId = randomUUID();
+  return createEvent({
+    type: 'OrderPlaced',
+    aggregateId: orderId,
+    aggregateVersion: 1,
+    correlationId: randomUUID(),
+    causationId: null,
+    payload: {
+      orderId,
+      customerId: `bench-${i % 1000}`,
+      lines: [{ sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 }],
+      currency: 'EUR',
+      totalMinor: 2500,
+    },
+  });
+}
+
+function report(
+  plain: Load[],
+  orders: Load[],
+  lag: Awaited<ReturnType<typeof publishLag>>,
+  relay: Awaited<ReturnType<typeof relayDrain>>,
+): void {
+  const machine = describeMachine();
+  const m = (loads: Load[], pick: (l: Load) => number) => median(loads.map(pick));
+  const failed = (loads: Load[]) => loads.reduce((n, l) => n + l.non2xx + l.errors, 0);
+  const ratio = m(orders, (l) => l.perSecond) / m(plain, (l) => l.perSecond);
+  const row = (name: string, loads: Load[]) =>
+    `| ${name.padEnd(38)} | ${grouped(m(loads, (l) => l.perSecond)).padStart(10)} | ${String(m(loads, (l) => l.p50)).padStart(6)} | ${String(m(loads, (l) => l.p99)).padStart(6)} | ${String(failed(loads)).padStart(6)} |`;
+  console.log(`
+order commands, ${CONNECTIONS} connections, medians of ${ROUNDS} rounds of ${SECONDS} s
+machine: ${machine}
+
+| route                                  | commands/s | p50 ms | p99 ms | failed |
+| -------------------------------------- | ---------- | ------ | ------ | ------ |
+${row('POST /bench/plain-orders (one INSERT)', plain)}
+${row('POST /orders (events+outbox+read model)', orders)}
+
+ratio orders / plain insert: ${ratio.toFixed(2)}x (goal >= 0.5x)
+publish lag at ${grouped(lag.rate)} orders/s, occurredAt -> consumer: p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms over ${grouped(lag.events)} events (HTTP p99 ${lag.http.p99} ms)
+  of which append -> broker ack (outbox created_at -> sent_at): p50 ${lag.relayP50} ms, p99 ${lag.relayP99} ms
+relay drain of ${grouped(relay.events)} events in batches of ${relay.batch}, medians of ${ROUNDS}: relay ${grouped(relay.relay)} events/s, kafkajs alone ${grouped(relay.kafkaOnly)} events/s (${(relay.relay / relay.kafkaOnly).toFixed(2)}x; goal >= 5 000 events/s)`);
+  const out = join(ROOT, 'tmp/bench');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    join(out, 'orders.json'),
+    JSON.stringify(
+      { machine, seconds: SECONDS, connections: CONNECTIONS, rounds: { plain, orders }, ratio, lag, relay },
+      null,
+      2,
+    ),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
