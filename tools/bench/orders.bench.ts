@@ -18,7 +18,7 @@
  */
 import { createEvent, decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
 import { signIdentity } from '@platform/identity';
-import { appendToOutbox, OutboxRelay, outboxSchemaSql } from '@platform/outbox';
+import { appendToOutbox, OutboxRelay, outboxRetrySql, outboxSchemaSql } from '@platform/outbox';
 import autocannon from 'autocannon';
 import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -224,7 +224,7 @@ async function relayDrain(databaseUrl: string) {
   });
   await producer.connect();
   try {
-    for (const sql of outboxSchemaSql({ table }).up) await db.query(sql);
+    for (const sql of [...outboxSchemaSql({ table }).up, ...outboxRetrySql({ table }).up]) await db.query(sql);
     const envelopes = Array.from({ length: RELAY_EVENTS }, (_, i) => placed(i));
     const batch = 200;
     const send = (events: EventEnvelope[]) =>

@@ -118,7 +118,13 @@ describe('a relay that dies between publish and mark-as-sent', () => {
       publish: async (events) => {
         await publish(events);
         publishedBeforeDying += events.length;
-        throw new Error('relay died after the broker acknowledged, before marking the rows sent');
+        // Retriable: the whole batch fails, as when the process dies; not one record refused.
+        throw Object.assign(
+          new Error('relay died after the broker acknowledged, before marking the rows sent'),
+          {
+            retriable: true,
+          },
+        );
       },
     });
     await expect(dying.relayOnce()).rejects.toThrow('relay died');

@@ -1,7 +1,8 @@
 /**
  * @platform/outbox: the transactional outbox of a Postgres-backed service. The app's migration
  * creates the table (`outboxSchemaSql`), its transactions append events (`appendToOutbox`), and
- * an `OutboxRelay` publishes them in order, at least once, from as many instances as run.
+ * an `OutboxRelay` publishes them in order, at least once, from as many instances as run; a row
+ * the broker refuses holds back only its own key (`outboxRetrySql`).
  * `ensureDatabase` creates a service's own database at start when it is missing. A consumer that
  * writes to Postgres dedupes with `recordProcessed`; `RetentionPurge` deletes sent rows and
  * processed records after their retention.
@@ -14,6 +15,7 @@ export {
   channelOf,
   outboxAnnouncedByWriterSql,
   outboxRetentionIndexSql,
+  outboxRetrySql,
   outboxSchemaSql,
   type OutboxTable,
 } from './outbox.schema';

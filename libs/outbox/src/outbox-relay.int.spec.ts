@@ -5,7 +5,13 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { appendToOutbox, OutboxRelay, outboxAnnouncedByWriterSql, outboxSchemaSql } from './index';
+import {
+  appendToOutbox,
+  OutboxRelay,
+  outboxAnnouncedByWriterSql,
+  outboxRetrySql,
+  outboxSchemaSql,
+} from './index';
 
 const kafka = new Kafka({
   clientId: 'outbox-int',
@@ -74,7 +80,7 @@ beforeAll(async () => {
   await admin.query(`CREATE DATABASE ${database}`);
   db = new Client({ connectionString: databaseUrl });
   await db.connect();
-  for (const sql of outboxSchemaSql({ table }).up) await db.query(sql);
+  for (const sql of [...outboxSchemaSql({ table }).up, ...outboxRetrySql({ table }).up]) await db.query(sql);
   producer = new EventProducer(kafka);
   await producer.connect();
 });
@@ -120,9 +126,10 @@ describe('OutboxRelay', () => {
     const crashing = relay(topic, async (batch) => {
       await producer.publish(topic, batch);
       if (!dying) return;
-      // The broker has the records; the process "dies" before the UPDATE and COMMIT.
+      // The broker has the records; the process "dies" before the UPDATE and COMMIT. (Retriable:
+      // a failure of the whole batch, not of its records, which the relay would hold back.)
       publishedBeforeDying.push(...batch.map((e) => e.id));
-      throw new Error('relay process killed after publishing');
+      throw Object.assign(new Error('relay process killed after publishing'), { retriable: true });
     });
     const received = await readAll(topic);
     await expect(crashing.relayOnce()).rejects.toThrow(/killed/);
@@ -143,7 +150,11 @@ describe('OutboxRelay', () => {
   it('wakes on the announce of a writer when the table has no notify trigger, without waiting for the poll', async () => {
     const topic = await newTopic();
     const quiet = { table: 'outbox_announced', channel: 'outbox_announced_inserted' };
-    for (const sql of [...outboxSchemaSql(quiet).up, ...outboxAnnouncedByWriterSql(quiet).up])
+    for (const sql of [
+      ...outboxSchemaSql(quiet).up,
+      ...outboxRetrySql(quiet).up,
+      ...outboxAnnouncedByWriterSql(quiet).up,
+    ])
       await db.query(sql);
     const options = {
       ...quiet,
@@ -169,9 +180,73 @@ describe('OutboxRelay', () => {
     await db.query(`DROP TABLE ${quiet.table}`);
   });
 
+  it('holds back a key whose row the broker refuses, in order, while every other key flows', async () => {
+    const topic = await newTopic();
+    const [poisoned, healthy] = [randomUUID(), randomUUID()];
+    const events = [
+      registered(healthy, 1),
+      registered(poisoned, 1),
+      registered(poisoned, 2),
+      registered(healthy, 2),
+    ];
+    await appendToOutbox(db, table, events);
+    let refusing = true;
+    const refused = Object.assign(
+      new Error('The request included a message larger than the max message size'),
+      {
+        name: 'KafkaJSProtocolError',
+        retriable: false,
+      },
+    );
+    const flaky = relay(topic, async (batch) => {
+      if (refusing && batch.some((e) => e.aggregateId === poisoned && e.aggregateVersion === 1))
+        throw refused;
+      await producer.publish(topic, batch);
+    });
+    const received = await readAll(topic);
+
+    expect(await flaky.relayOnce()).toBe(2); // both healthy rows; the poisoned key stops at its first row
+    await eventually(() => received.length >= 2, { timeoutMs: 15_000 });
+    expect(received.map((e) => [e.aggregateId, e.aggregateVersion])).toEqual([
+      [healthy, 1],
+      [healthy, 2],
+    ]);
+    const held = (await db.query(
+      `SELECT (envelope->>'aggregateVersion')::int AS version, attempts, last_error, next_attempt_at > now() AS waiting
+         FROM ${table} WHERE sent_at IS NULL ORDER BY id`,
+    )) as {
+      rows: { version: number; attempts: number; last_error: string | null; waiting: boolean | null }[];
+    };
+    expect(held.rows).toEqual([
+      { version: 1, attempts: 1, last_error: `KafkaJSProtocolError: ${refused.message}`, waiting: true },
+      { version: 2, attempts: 0, last_error: null, waiting: null },
+    ]);
+    expect(await flaky.backlog()).toMatchObject({ count: 2, held: 1 });
+    expect(await flaky.relayOnce()).toBe(0); // still waiting: nothing of the key moves
+
+    refusing = false;
+    await db.query(`UPDATE ${table} SET next_attempt_at = now() WHERE next_attempt_at IS NOT NULL`);
+    expect(await flaky.relayOnce()).toBe(2);
+    await eventually(() => received.length >= 4, { timeoutMs: 15_000 });
+    expect(received.filter((e) => e.aggregateId === poisoned).map((e) => e.aggregateVersion)).toEqual([1, 2]);
+  });
+
+  it('backs off as a whole, holding no row back, when the broker itself is unreachable', async () => {
+    await appendToOutbox(db, table, [registered(randomUUID(), 1)]);
+    const down = relay('unused', async () => {
+      throw Object.assign(new Error('Connection error: connect ECONNREFUSED'), {
+        name: 'KafkaJSNumberOfRetriesExceeded',
+        retriable: false,
+        cause: Object.assign(new Error('ECONNREFUSED'), { name: 'KafkaJSConnectionError', retriable: true }),
+      });
+    });
+    await expect(down.relayOnce()).rejects.toThrow('ECONNREFUSED');
+    expect(await down.backlog()).toMatchObject({ count: 1, held: 0 });
+  });
+
   it('reports the backlog and the age of the oldest unsent row', async () => {
     const idle = relay('unused');
-    expect(await idle.backlog()).toEqual({ count: 0, oldestAgeSeconds: 0 });
+    expect(await idle.backlog()).toEqual({ count: 0, oldestAgeSeconds: 0, held: 0 });
     await appendToOutbox(db, table, [registered(randomUUID(), 1)]);
     const backlog = await idle.backlog();
     expect(backlog.count).toBe(1);

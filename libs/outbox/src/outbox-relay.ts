@@ -30,12 +30,36 @@ export interface OutboxRelayOptions extends OutboxTable {
   /** Backoff after a failed publish: doubling from initial to max. Defaults 200 ms, 10 s. */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /**
+   * Backoff of one row the broker keeps refusing (its key waits, others flow), doubling from
+   * `backoffInitialMs` up to this. Default 5 minutes. Such a row is never dropped.
+   */
+  rowBackoffMaxMs?: number;
   /** The app's Prometheus registry: backlog, oldest unsent age, published and failures. */
   registry?: Registry;
   logger?: OutboxLogger;
 }
 
 const silent: OutboxLogger = { error: () => undefined, warn: () => undefined };
+
+interface OutboxRow {
+  id: string;
+  aggregate_key: string;
+  attempts: number;
+  envelope: EventEnvelope;
+}
+
+/**
+ * Whether a publish failed for every record alike (no connection, timeouts, leader moves: kafkajs
+ * marks these retriable, also as the cause of its retries-exceeded error) rather than for
+ * something in the records (too large, invalid, no topic for the event type).
+ */
+export function isBrokerWide(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { retriable?: unknown }).retriable === true) return true;
+  }
+  return false;
+}
 
 /**
  * Publishes an outbox table to Kafka: at-least-once, in `id` order per key. Each batch is one
@@ -136,13 +160,18 @@ export class OutboxRelay {
       });
   }
 
-  /** Unsent rows and the age of the oldest, for metrics and tests. */
-  async backlog(): Promise<{ count: number; oldestAgeSeconds: number }> {
-    const { rows } = await this.pool.query<{ count: string; age: number | null }>(
-      `SELECT count(*) AS count, extract(epoch FROM now() - min(created_at))::float8 AS age
+  /** Unsent rows, the age of the oldest and how many are held back, for metrics and tests. */
+  async backlog(): Promise<{ count: number; oldestAgeSeconds: number; held: number }> {
+    const { rows } = await this.pool.query<{ count: string; age: number | null; held: string }>(
+      `SELECT count(*) AS count, extract(epoch FROM now() - min(created_at))::float8 AS age,
+              count(*) FILTER (WHERE next_attempt_at > now()) AS held
        FROM ${this.table} WHERE sent_at IS NULL`,
     );
-    return { count: Number(rows[0]?.count ?? 0), oldestAgeSeconds: rows[0]?.age ?? 0 };
+    return {
+      count: Number(rows[0]?.count ?? 0),
+      oldestAgeSeconds: rows[0]?.age ?? 0,
+      held: Number(rows[0]?.held ?? 0),
+    };
   }
 
   private async relayBatch(client: PoolClient): Promise<number> {
@@ -160,26 +189,96 @@ export class OutboxRelay {
         await client.query('ROLLBACK');
         return 0;
       }
-      const { rows } = await client.query<{ id: string; envelope: EventEnvelope }>(
-        `SELECT id, envelope FROM ${this.table}
+      // Oldest first, skipping keys held back after a failure (their later rows wait too).
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT id, aggregate_key, attempts, envelope FROM ${this.table} o
          WHERE sent_at IS NULL AND mod(abs(hashtext(aggregate_key)::bigint), $1) = ANY($2::int[])
+           AND NOT EXISTS (
+             SELECT 1 FROM ${this.table} held
+              WHERE held.sent_at IS NULL AND held.next_attempt_at IS NOT NULL
+                AND held.aggregate_key = o.aggregate_key AND held.next_attempt_at > now())
          ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
         [this.shards, owned.map((row) => row.shard), this.batchSize],
       );
+      let sent = rows;
       if (rows.length > 0) {
-        await this.options.publish(rows.map((row) => row.envelope));
-        await client.query(
-          `UPDATE ${this.table} SET sent_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
-          [rows.map((row) => row.id)],
-        );
+        try {
+          await this.options.publish(rows.map((row) => row.envelope));
+        } catch (error) {
+          // The broker (or the way to it) is down: the whole relay backs off, rows stay as they are.
+          if (isBrokerWide(error)) throw error;
+          const isolated = await this.isolate(rows);
+          sent = isolated.sent;
+          for (const { row, error: rowError } of isolated.failed) await this.holdBack(client, row, rowError);
+        }
+        if (sent.length > 0) {
+          await client.query(
+            `UPDATE ${this.table} SET sent_at = clock_timestamp(), next_attempt_at = NULL WHERE id = ANY($1::bigint[])`,
+            [sent.map((row) => row.id)],
+          );
+        }
       }
       await client.query('COMMIT');
-      this.metrics?.recordPublished(rows.length);
-      return rows.length;
+      this.metrics?.recordPublished(sent.length);
+      return sent.length;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * After a batch the broker refused for a reason of its records: publishes it key by key, and a
+   * failing key row by row, so every key but the failing ones goes out; a failing key stops at
+   * its first failing row. Rows published here are marked sent with the rest.
+   */
+  private async isolate(
+    rows: OutboxRow[],
+  ): Promise<{ sent: OutboxRow[]; failed: { row: OutboxRow; error: unknown }[] }> {
+    const byKey = new Map<string, OutboxRow[]>();
+    for (const row of rows) byKey.set(row.aggregate_key, [...(byKey.get(row.aggregate_key) ?? []), row]);
+    const sent: OutboxRow[] = [];
+    const failed: { row: OutboxRow; error: unknown }[] = [];
+    for (const keyRows of byKey.values()) {
+      try {
+        await this.options.publish(keyRows.map((row) => row.envelope));
+        sent.push(...keyRows);
+        continue;
+      } catch (error) {
+        if (isBrokerWide(error)) throw error;
+      }
+      for (const row of keyRows) {
+        try {
+          await this.options.publish([row.envelope]);
+          sent.push(row);
+        } catch (error) {
+          if (isBrokerWide(error)) throw error;
+          failed.push({ row, error });
+          break;
+        }
+      }
+    }
+    return { sent, failed };
+  }
+
+  /** Holds a failing row (and so its key) back until its next attempt. */
+  private async holdBack(client: PoolClient, row: OutboxRow, error: unknown): Promise<void> {
+    const attempts = row.attempts + 1;
+    const delayMs = relayBackoffMs(attempts, {
+      initialMs: this.options.backoffInitialMs ?? 200,
+      maxMs: this.options.rowBackoffMaxMs ?? 300_000,
+    });
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    await client.query(
+      `UPDATE ${this.table} SET attempts = $2, next_attempt_at = now() + $3 * interval '1 millisecond',
+         last_error = $4 WHERE id = $1`,
+      [row.id, attempts, delayMs, message.slice(0, 2_000)],
+    );
+    this.metrics?.recordHeldBack();
+    this.logger.error(
+      { err: error, table: this.table, key: row.aggregate_key, outboxId: row.id, attempts, delayMs },
+      'outbox row refused, its key waits while the others flow',
+    );
   }
 
   private async run(): Promise<void> {

@@ -7,17 +7,19 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export class OutboxMetrics {
   private readonly published: Counter<'table'>;
   private readonly failures: Counter<'table'>;
+  private readonly heldBack: Counter<'table'>;
   private readonly labels: { table: string };
 
   constructor(
     registry: Registry,
     table: string,
-    backlog: () => Promise<{ count: number; oldestAgeSeconds: number }>,
+    backlog: () => Promise<{ count: number; oldestAgeSeconds: number; held: number }>,
   ) {
     const labels = { table };
     this.labels = labels;
     // One query per scrape feeds both gauges; a failed query keeps the last values.
-    let lastScrape: Promise<{ count: number; oldestAgeSeconds: number } | undefined> | undefined;
+    let lastScrape:
+      Promise<{ count: number; oldestAgeSeconds: number; held: number } | undefined> | undefined;
     const read = () => {
       lastScrape ??= backlog()
         .catch(() => undefined)
@@ -44,6 +46,22 @@ export class OutboxMetrics {
         if (value) this.set(labels, value.oldestAgeSeconds);
       },
     });
+    new Gauge({
+      name: 'outbox_held_rows',
+      help: 'Unsent outbox rows held back after the broker refused them (their keys wait)',
+      labelNames: ['table'],
+      registers: [registry],
+      async collect() {
+        const value = await read();
+        if (value) this.set(labels, value.held);
+      },
+    });
+    this.heldBack = new Counter({
+      name: 'outbox_rows_held_back_total',
+      help: 'Times a row the broker refused was held back for a later attempt',
+      labelNames: ['table'],
+      registers: [registry],
+    });
     this.published = new Counter({
       name: 'outbox_published_total',
       help: 'Outbox rows published and marked sent',
@@ -58,11 +76,17 @@ export class OutboxMetrics {
     });
     this.published.inc(labels, 0);
     this.failures.inc(labels, 0);
+    this.heldBack.inc(labels, 0);
   }
 
   /** Counts rows published and marked sent. */
   recordPublished(count: number): void {
     this.published.inc(this.labels, count);
+  }
+
+  /** Counts a row held back after the broker refused it. */
+  recordHeldBack(): void {
+    this.heldBack.inc(this.labels);
   }
 
   /** Counts a failed batch. */

@@ -84,3 +84,25 @@ export function outboxRetentionIndexSql(outbox: OutboxTable): { up: string[]; do
     down: [`DROP INDEX ${t}_sent_idx`],
   };
 }
+
+/**
+ * DDL that lets a relay hold back one key whose row keeps failing to publish (a record the broker
+ * refuses, an event type without a topic) while every other key flows: the row's attempts, when
+ * to try it next and the last error. Rows of the key after it wait behind it, so its order holds.
+ */
+export function outboxRetrySql(outbox: OutboxTable): { up: string[]; down: string[] } {
+  const t = assertIdentifier(outbox.table);
+  return {
+    up: [
+      `ALTER TABLE ${t} ADD COLUMN attempts integer NOT NULL DEFAULT 0,
+        ADD COLUMN next_attempt_at timestamptz, ADD COLUMN last_error text`,
+      // Only the few rows that failed are in it: the relay's "is this key held back?" probe.
+      `CREATE INDEX ${t}_held_idx ON ${t} (aggregate_key, next_attempt_at)
+        WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL`,
+    ],
+    down: [
+      `DROP INDEX ${t}_held_idx`,
+      `ALTER TABLE ${t} DROP COLUMN attempts, DROP COLUMN next_attempt_at, DROP COLUMN last_error`,
+    ],
+  };
+}

@@ -9,6 +9,7 @@ import { SigningKeyEntity } from '../tokens/signing-key.entity';
 import { UserEntity } from '../users/user.entity';
 import { InitialSchema1735689600000 } from './migrations/1735689600000-initial-schema.migration';
 import { OutboxRetentionIndex1764000000000 } from './migrations/1764000000000-outbox-retention-index.migration';
+import { OutboxRetry1764000000001 } from './migrations/1764000000001-outbox-retry.migration';
 
 /**
  * Postgres through TypeORM: the database is created if missing and migrated at start (never
@@ -24,7 +25,11 @@ import { OutboxRetentionIndex1764000000000 } from './migrations/1764000000000-ou
           type: 'postgres' as const,
           url: config.AUTH_DATABASE_URL,
           entities: [UserEntity, RefreshTokenEntity, SigningKeyEntity],
-          migrations: [InitialSchema1735689600000, OutboxRetentionIndex1764000000000],
+          migrations: [
+            InitialSchema1735689600000,
+            OutboxRetentionIndex1764000000000,
+            OutboxRetry1764000000001,
+          ],
           migrationsRun: true,
           synchronize: false,
           logging: false,

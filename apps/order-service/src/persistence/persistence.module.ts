@@ -10,6 +10,7 @@ import { OrderSummaries1764000000002 } from './migrations/1764000000002-order-su
 import { ReadModelRebuilds1764000000003 } from './migrations/1764000000003-read-model-rebuilds.migration';
 import { RetentionIndexes1764000000004 } from './migrations/1764000000004-retention-indexes.migration';
 import { OutboxAnnouncedByWriter1764000000005 } from './migrations/1764000000005-outbox-announced-by-writer.migration';
+import { OutboxRetry1764000000006 } from './migrations/1764000000006-outbox-retry.migration';
 import { UnitOfWork } from './unit-of-work';
 
 /**
@@ -35,6 +36,7 @@ import { UnitOfWork } from './unit-of-work';
             ReadModelRebuilds1764000000003,
             RetentionIndexes1764000000004,
             OutboxAnnouncedByWriter1764000000005,
+            OutboxRetry1764000000006,
           ],
           migrationsRun: true,
           synchronize: false,
