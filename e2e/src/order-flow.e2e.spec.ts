@@ -1,5 +1,5 @@
 import { decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
-import { eventually, infraEnv, uniqueName } from '@platform/testing';
+import { eventually, infraEnv, tailTopic, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { freePort, startApp, type RunningApp } from './system.spec-helper';
@@ -77,6 +77,15 @@ describe('orders through the gateway (built apps, real servers)', () => {
 
   it('places an order once per Idempotency-Key, confirms it with If-Match, lists it, and publishes its events', async () => {
     const ada = await customer();
+    const kafka = new Kafka({
+      clientId: uniqueName('e2e'),
+      brokers: infraEnv.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    });
+    const all: { key: string | undefined; event: EventEnvelope }[] = [];
+    consumer = await tailTopic(kafka, Topics.orderEvents.name, ({ message }) => {
+      all.push({ key: message.key?.toString(), event: decodeEnvelope(message.value) });
+    });
     const lines = [{ sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 }];
     const place = () =>
       call('/orders', {
@@ -121,27 +130,13 @@ describe('orders through the gateway (built apps, real servers)', () => {
     };
     expect(list.items).toEqual([expect.objectContaining({ id, status: 'confirmed' })]);
 
-    const kafka = new Kafka({
-      clientId: uniqueName('e2e'),
-      brokers: infraEnv.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-    });
-    consumer = kafka.consumer({ groupId: uniqueName('e2e_orders') });
-    const received: { key: string | undefined; event: EventEnvelope }[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic: Topics.orderEvents.name, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const event = decodeEnvelope(message.value);
-        if (event.aggregateId === id) received.push({ key: message.key?.toString(), event });
-      },
-    });
-    await eventually(() => expect(received).toHaveLength(2), { timeoutMs: 30_000 });
-    expect(received.map((r) => [r.key, r.event.type, r.event.aggregateVersion])).toEqual([
+    const received = () => all.filter((r) => r.event.aggregateId === id);
+    await eventually(() => expect(received()).toHaveLength(2), { timeoutMs: 30_000 });
+    expect(received().map((r) => [r.key, r.event.type, r.event.aggregateVersion])).toEqual([
       [id, 'OrderPlaced', 1],
       [id, 'OrderConfirmed', 2],
     ]);
-    expect(received[0]?.event.payload).toMatchObject({ customerId: ada.userId });
+    expect(received()[0]?.event.payload).toMatchObject({ customerId: ada.userId });
   });
 
   it("hides another customer's order, and answers bad input with 400 and the invalid fields", async () => {

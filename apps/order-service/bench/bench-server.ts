@@ -20,15 +20,18 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { placeOrderBodySchema, type PlaceOrderBody } from '@platform/contracts';
-import type { CallerIdentity } from '@platform/identity';
+import { Caller, CallerGuard, IDENTITY_SECRET, type CallerIdentity } from '@platform/identity';
 import { bootstrapHttpApp } from '@platform/observability';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
-import { loadOrderServiceConfig, type OrderServiceConfig } from '../src/config/order-service.config';
+import {
+  loadOrderServiceConfig,
+  ORDER_SERVICE_CONFIG,
+  type OrderServiceConfig,
+} from '../src/config/order-service.config';
 import { mapOrderError } from '../src/errors/order-problem.mapper';
-import { Caller, CallerGuard } from '../src/orders/http/caller.guard';
 import { ZodBodyPipe } from '../src/orders/http/zod-body.pipe';
 
 @Controller('bench')
@@ -53,7 +56,17 @@ class PlainInsertController {
   }
 }
 
-@Module({ controllers: [PlainInsertController], providers: [CallerGuard] })
+@Module({
+  controllers: [PlainInsertController],
+  providers: [
+    CallerGuard,
+    {
+      provide: IDENTITY_SECRET,
+      inject: [ORDER_SERVICE_CONFIG],
+      useFactory: (config: OrderServiceConfig) => config.GATEWAY_IDENTITY_SECRET,
+    },
+  ],
+})
 class PlainInsertModule implements OnModuleInit {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 

@@ -1,7 +1,7 @@
 import { decodeEnvelope, Topics, type DomainEvent, type EventEnvelope } from '@platform/contracts';
 import { EventProducer } from '@platform/messaging';
 import { OutboxRelay, OutboxRelayHost, processedEventsSchemaSql, recordProcessed } from '@platform/outbox';
-import { eventually, infraEnv, uniqueName } from '@platform/testing';
+import { eventually, infraEnv, tailTopic, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Pool } from 'pg';
 import { ORDER_OUTBOX } from '../src/outbox/order-outbox.table';
@@ -34,22 +34,20 @@ interface Received {
   event: EventEnvelope;
 }
 
-/** Reads order.events from the start, keeping the records of `orderIds`. */
-async function readOrderEvents(orderIds: ReadonlySet<string>, onEvent?: (r: Received) => Promise<void>) {
+/** Reads order.events from now on (start it before acting), keeping the records `keep` wants. */
+async function readOrderEvents(
+  keep: (event: EventEnvelope) => boolean,
+  onEvent?: (r: Received) => Promise<void>,
+) {
   const received: Received[] = [];
-  const consumer = kafka.consumer({ groupId: uniqueName('delivery_reader') });
-  consumers.push(consumer);
-  await consumer.connect();
-  await consumer.subscribe({ topic: Topics.orderEvents.name, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      const event = decodeEnvelope(message.value);
-      if (!orderIds.has(event.aggregateId)) return;
-      const record = { partition, key: message.key?.toString(), event };
-      received.push(record);
-      await onEvent?.(record);
-    },
+  const consumer = await tailTopic(kafka, Topics.orderEvents.name, async ({ partition, message }) => {
+    const event = decodeEnvelope(message.value);
+    if (!keep(event)) return;
+    const record = { partition, key: message.key?.toString(), event };
+    received.push(record);
+    await onEvent?.(record);
   });
+  consumers.push(consumer);
   return received;
 }
 
@@ -71,19 +69,21 @@ async function lifecycle(userId: string): Promise<string> {
 describe('order events on Kafka, in order', () => {
   it('arrive in stream order per order, each order in one partition, across the 12 partitions', async () => {
     expect(Topics.orderEvents.partitions).toBe(12);
+    const all = await readOrderEvents(() => true);
     const ids = await Promise.all(Array.from({ length: 40 }, () => lifecycle(uniqueName('customer'))));
-    const received = await readOrderEvents(new Set(ids));
+    const ours = new Set(ids);
+    const received = () => all.filter((r) => ours.has(r.event.aggregateId));
     await eventually(
       () => {
-        if (received.length < ids.length * 4)
-          throw new Error(`${received.length} of ${ids.length * 4} received`);
+        if (received().length < ids.length * 4)
+          throw new Error(`${received().length} of ${ids.length * 4} received`);
       },
       { timeoutMs: 30_000 },
     );
 
     const partitions = new Set<number>();
     for (const id of ids) {
-      const ofOrder = received.filter((r) => r.event.aggregateId === id);
+      const ofOrder = received().filter((r) => r.event.aggregateId === id);
       expect(ofOrder.map((r) => r.event.aggregateVersion)).toEqual([1, 2, 3, 4]);
       expect(ofOrder.map((r) => r.event.type)).toEqual([
         'OrderPlaced',
@@ -111,7 +111,30 @@ describe('a relay that dies between publish and mark-as-sent', () => {
     };
     const publish = (events: EventEnvelope[]) => producer.publishEvents(events as DomainEvent[]);
 
-    const ids = await Promise.all(Array.from({ length: 5 }, () => lifecycle(uniqueName('customer'))));
+    const ids = new Set(
+      await Promise.all(Array.from({ length: 5 }, () => lifecycle(uniqueName('customer')))),
+    );
+    // A consumer whose effect and processed-event record share one transaction, reading from now.
+    for (const sql of processedEventsSchemaSql('test_processed_events').up) await db.query(sql);
+    await db.query('CREATE TABLE test_effects (event_id uuid NOT NULL, order_id text NOT NULL)');
+    const received = await readOrderEvents(
+      (event) => ids.has(event.aggregateId),
+      async ({ event }) => {
+        const client = await db.connect();
+        try {
+          await client.query('BEGIN');
+          if (await recordProcessed(client, 'test_processed_events', event.id)) {
+            await client.query('INSERT INTO test_effects (event_id, order_id) VALUES ($1, $2)', [
+              event.id,
+              event.aggregateId,
+            ]);
+          }
+          await client.query('COMMIT');
+        } finally {
+          client.release();
+        }
+      },
+    );
     let publishedBeforeDying = 0;
     const dying = new OutboxRelay({
       ...relayOptions,
@@ -137,24 +160,6 @@ describe('a relay that dies between publish and mark-as-sent', () => {
     expect((await next.backlog()).count).toBe(0);
     await next.stop();
 
-    // A consumer whose effect and processed-event record share one transaction.
-    for (const sql of processedEventsSchemaSql('test_processed_events').up) await db.query(sql);
-    await db.query('CREATE TABLE test_effects (event_id uuid NOT NULL, order_id text NOT NULL)');
-    const received = await readOrderEvents(new Set(ids), async ({ event }) => {
-      const client = await db.connect();
-      try {
-        await client.query('BEGIN');
-        if (await recordProcessed(client, 'test_processed_events', event.id)) {
-          await client.query('INSERT INTO test_effects (event_id, order_id) VALUES ($1, $2)', [
-            event.id,
-            event.aggregateId,
-          ]);
-        }
-        await client.query('COMMIT');
-      } finally {
-        client.release();
-      }
-    });
     await eventually(
       () => {
         const expected = 20 + publishedBeforeDying;

@@ -1,6 +1,6 @@
 import { decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
 import { signIdentity } from '@platform/identity';
-import { eventually, infraEnv, uniqueName } from '@platform/testing';
+import { eventually, infraEnv, tailTopic, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { IdempotencyKeys } from '../src/idempotency/idempotency-keys';
@@ -226,14 +226,9 @@ describe('order events on Kafka', () => {
       brokers: infraEnv.kafkaBrokers,
       logLevel: logLevel.NOTHING,
     });
-    consumer = kafka.consumer({ groupId: uniqueName('order_reader') });
     const received: { key: string | undefined; event: EventEnvelope }[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic: Topics.orderEvents.name, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        received.push({ key: message.key?.toString(), event: decodeEnvelope(message.value) });
-      },
+    consumer = await tailTopic(kafka, Topics.orderEvents.name, ({ message }) => {
+      received.push({ key: message.key?.toString(), event: decodeEnvelope(message.value) });
     });
 
     const { id } = await place(customer());

@@ -1,6 +1,7 @@
 /**
  * @platform/identity: what the gateway and the services agree about callers: access-token
- * claims, the signed identity headers the gateway forwards, and the revocation list's keys.
+ * claims, the signed identity headers the gateway forwards (and the Nest guard that checks them),
+ * and the revocation list's keys.
  */
 export {
   ACCESS_TOKEN_ALGORITHMS,
@@ -18,4 +19,5 @@ export {
   verifyIdentity,
   type CallerIdentity,
 } from './identity-headers';
+export { Caller, CallerGuard, IDENTITY_SECRET } from './nest/caller.guard';
 export { RevocationKeys } from './revocation-keys';

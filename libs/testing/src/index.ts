@@ -4,4 +4,5 @@
  */
 export { eventually, type EventuallyOptions } from './eventually';
 export { infraEnv, reach } from './infra';
+export { tailTopic } from './tail-topic';
 export { uniqueName } from './unique-name';

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CallerGuard, IDENTITY_SECRET } from '@platform/identity';
+import { ORDER_SERVICE_CONFIG, type OrderServiceConfig } from '../config/order-service.config';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { OrderCommands } from './application/order-commands.service';
-import { CallerGuard } from './http/caller.guard';
 import { OrdersController } from './http/orders.controller';
 import { OrderEventStoreModule } from './infrastructure/order-event-store.module';
 
@@ -9,6 +10,14 @@ import { OrderEventStoreModule } from './infrastructure/order-event-store.module
 @Module({
   imports: [OrderEventStoreModule, IdempotencyModule],
   controllers: [OrdersController],
-  providers: [OrderCommands, CallerGuard],
+  providers: [
+    OrderCommands,
+    CallerGuard,
+    {
+      provide: IDENTITY_SECRET,
+      inject: [ORDER_SERVICE_CONFIG],
+      useFactory: (config: OrderServiceConfig) => config.GATEWAY_IDENTITY_SECRET,
+    },
+  ],
 })
 export class OrdersModule {}

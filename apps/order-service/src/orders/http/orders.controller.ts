@@ -11,7 +11,7 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
-import type { CallerIdentity } from '@platform/identity';
+import { Caller, CallerGuard, type CallerIdentity } from '@platform/identity';
 import type { ServerResponse } from 'node:http';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor';
 import { isAdmin, OrderCommands, type VersionedOrder } from '../application/order-commands.service';
@@ -23,7 +23,6 @@ import {
   type ListPosition,
   type OrderSummaryPage,
 } from '../infrastructure/order-summaries';
-import { Caller, CallerGuard } from './caller.guard';
 import { etagOf, parseIfMatch } from './if-match';
 import { InvalidQuery } from './order-http.errors';
 import { toOrderView, type OrderView } from './order.view';
