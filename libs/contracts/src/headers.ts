@@ -19,6 +19,12 @@ export const Headers = {
    */
   targetGroup: 'x-target-group',
 
+  /**
+   * On a record replayed from quarantine: the quarantine entry it came from, so that a replay
+   * that fails again returns to that entry (with its history) instead of starting a new one.
+   */
+  replayOf: 'x-replay-of',
+
   /** Provenance of a dead letter, so it can be inspected and replayed without the original topic. */
   originalTopic: 'x-original-topic',
   originalPartition: 'x-original-partition',

@@ -73,3 +73,13 @@ export {
   type PlaceOrderBody,
   type ShipOrderBody,
 } from './http/orders.api';
+export {
+  dlqDiscardBodySchema,
+  dlqFingerprintSchema,
+  dlqGroupsQuerySchema,
+  dlqHttpApi,
+  dlqListQuerySchema,
+  type DlqDiscardBody,
+  type DlqGroupsQuery,
+  type DlqListQuery,
+} from './http/dlq.api';

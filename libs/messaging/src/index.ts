@@ -9,13 +9,13 @@
  */
 export { ConsumerRuntime, type ConsumerRuntimeOptions } from './consumer/consumer-runtime';
 export { baseTopicOf, deadLetterRecord, DlqHeaders, type DeadLetterReason } from './consumer/dead-letter';
-export type { EventHandlerFn, MessageContext, MessageDecoder } from './consumer/handler';
+export type { EventHandlerFn, MessageContext, MessageDecoder, RawRecordParts } from './consumer/handler';
 export type { Outcome, RuntimeLogger } from './consumer/message-processor';
 export { backoffMs, defaultRetryPolicy, type RetryPolicy } from './consumer/retry-policy';
 export { errorClassOf, isRetriable, PermanentError, RetriableError } from './errors';
 export { MessagingMetrics } from './metrics';
 export { EventProducer, type EventProducerOptions } from './producer/event-producer';
-export { HandleEvent } from './nest/handle-event.decorator';
+export { HandleEvent, HandleRecord } from './nest/handle-event.decorator';
 export { MessagingModule } from './nest/messaging.module';
 export type { MessagingModuleAsyncOptions, MessagingModuleOptions } from './nest/messaging.options';
 export { MESSAGING_METRICS } from './nest/messaging.tokens';

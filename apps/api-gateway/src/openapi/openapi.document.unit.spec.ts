@@ -61,6 +61,22 @@ describe('the OpenAPI document', () => {
     expect(place.responses['201']?.content).toHaveProperty(['application/json']);
   });
 
+  it('describes the DLQ admin API for the admin role', () => {
+    const replay = op('/admin/dlq/groups/{fingerprint}/replay', 'post');
+    expect(replay.responses).toHaveProperty('403');
+    expect(op('/admin/dlq/messages', 'get').parameters?.map((p) => p.name)).toEqual([
+      'status',
+      'topic',
+      'type',
+      'fingerprint',
+      'from',
+      'to',
+      'limit',
+      'cursor',
+    ]);
+    expect(doc.paths).not.toHaveProperty(['/admin/dlq/{path}']);
+  });
+
   it('keeps pass-through entries for routes the contracts do not describe yet', () => {
     expect(doc.paths).toHaveProperty(['/notifications/{path}']);
   });

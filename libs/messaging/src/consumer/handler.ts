@@ -15,8 +15,17 @@ export interface MessageContext {
 /** A function that handles one decoded event; throw to fail (see RetriableError, PermanentError). */
 export type EventHandlerFn<E = unknown> = (event: E, context: MessageContext) => Promise<void>;
 
+/** A record's raw key and headers, for decoders that keep bytes as they are (the DLQ app). */
+export interface RawRecordParts {
+  key: Buffer | null;
+  headers: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
+}
+
 /**
  * Turns a record's value into an event with a `type`, or throws: every throw is permanent
  * (the bytes will not change on a retry) and sends the record to the DLQ at once.
  */
-export type MessageDecoder<E extends { type: string } = { type: string }> = (value: Buffer | null) => E;
+export type MessageDecoder<E extends { type: string } = { type: string }> = (
+  value: Buffer | null,
+  record: RawRecordParts,
+) => E;

@@ -71,12 +71,16 @@ export class MessageProcessor {
   ): Promise<Outcome> {
     const { deps } = this;
     const carrier = message.headers ?? {};
-    const target = headerValue(carrier, Headers.targetGroup);
-    if (target !== undefined && target !== deps.groupId) return this.ignore(topic, 'other-group');
+    // A replay on a retry topic is meant for one group. Elsewhere the header is history (a
+    // dead letter of a failed replay still carries it) and every reader of the topic handles it.
+    if (topic.endsWith('.retry')) {
+      const target = headerValue(carrier, Headers.targetGroup);
+      if (target !== undefined && target !== deps.groupId) return this.ignore(topic, 'other-group');
+    }
 
     let event: { type: string };
     try {
-      event = deps.decode(message.value);
+      event = deps.decode(message.value, { key: message.key ?? null, headers: message.headers ?? {} });
     } catch (error) {
       return this.deadLetter(topic, partition, message, error, 'decode', 1, new Date(), signal);
     }

@@ -13,3 +13,10 @@ export const HANDLE_EVENT = Symbol('platform.messaging.handle-event');
  * version. Throw RetriableError/PermanentError (or any error with `retriable`) to fail.
  */
 export const HandleEvent = (type: EventType): MethodDecorator => SetMetadata(HANDLE_EVENT, type);
+
+/**
+ * Marks the handler of what an app's own `decode` (MessagingModuleOptions.decode) returns, for
+ * records that are not catalog events: e.g. the DLQ app decodes every dead letter, whatever its
+ * bytes, to `{ type: 'DeadLetter', ... }` and handles it with `@HandleRecord('DeadLetter')`.
+ */
+export const HandleRecord = (type: string): MethodDecorator => SetMetadata(HANDLE_EVENT, type);

@@ -8,7 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { decodeEvent, topicConfigsOwnedBy, type TopicOwner } from '@platform/contracts';
+import { decodeEvent, topicConfigsOwnedBy, type TopicConfig } from '@platform/contracts';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { ReadinessRegistry } from '@platform/observability';
 import { ConsumerRuntime } from '../consumer/consumer-runtime';
@@ -49,7 +49,11 @@ export class MessagingLifecycle
   async onApplicationBootstrap(): Promise<void> {
     this.registerReadiness();
     await this.producer.connect();
-    if (this.options.ownsTopicsOf) await this.createOwnedTopics(this.options.ownsTopicsOf);
+    const toCreate = [
+      ...(this.options.ownsTopicsOf ? topicConfigsOwnedBy(this.options.ownsTopicsOf) : []),
+      ...(this.options.alsoCreates ?? []),
+    ];
+    if (toCreate.length > 0) await this.createTopics(toCreate);
     const handlers = this.discoverHandlers();
     const { groupId, topics = [] } = this.options;
     if (!groupId || handlers.size === 0) return;
@@ -93,11 +97,11 @@ export class MessagingLifecycle
     });
   }
 
-  private async createOwnedTopics(owner: TopicOwner): Promise<void> {
+  private async createTopics(configs: readonly TopicConfig[]): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const specs = topicSpecsOf(topicConfigsOwnedBy(owner), this.options.replicationFactor ?? 1);
+      const specs = topicSpecsOf(configs, this.options.replicationFactor ?? 1);
       const result = await ensureTopics(admin, specs);
       if (result.created.length > 0) this.logger.log(`created topics ${result.created.join(', ')}`);
     } finally {

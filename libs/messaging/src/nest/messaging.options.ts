@@ -1,5 +1,5 @@
 import type { ModuleMetadata } from '@nestjs/common';
-import type { TopicOwner } from '@platform/contracts';
+import type { TopicConfig, TopicOwner } from '@platform/contracts';
 import type { Registry } from 'prom-client';
 import type { ConsumerRuntimeOptions } from '../consumer/consumer-runtime';
 import type { MessageDecoder } from '../consumer/handler';
@@ -11,6 +11,8 @@ export interface MessagingModuleOptions {
   brokers: string[];
   /** Creates these owners' topics (with retry and DLQ) at start, idempotently. */
   ownsTopicsOf?: TopicOwner;
+  /** Further topics to create if missing, e.g. the DLQ app's every `*.dlq` before it subscribes. */
+  alsoCreates?: readonly TopicConfig[];
   /** 1 for a single development broker, 3 in production. */
   replicationFactor?: number;
   /** The consumer group; without it (or without @HandleEvent methods) the app only produces. */

@@ -1,0 +1,66 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { allTopics } from '@platform/contracts';
+import { IDENTITY_SECRET } from '@platform/identity';
+import { MessagingModule } from '@platform/messaging';
+import { DLQ_CONSUMER_CONFIG, type DlqConsumerConfig } from './config/dlq-consumer.config';
+import { AdminGuard } from './http/admin.guard';
+import { DlqController } from './http/dlq.controller';
+import { MongoModule } from './persistence/mongo.module';
+import { DeadLetterHandler, decodeDeadLetter } from './quarantine/dead-letter.handler';
+import { QuarantineMetrics } from './quarantine/quarantine.metrics';
+import { QuarantineStore } from './quarantine/quarantine.store';
+import { Replayer } from './replay/replayer';
+
+/** Every dead-letter topic of the catalog: the DLQ app quarantines them all. */
+export const DEAD_LETTER_TOPICS = allTopics().map((topic) => ({
+  name: topic.dlq,
+  partitions: topic.partitions,
+  retentionMs: topic.dlqRetentionMs,
+}));
+
+/**
+ * dlq-consumer: quarantines every `*.dlq` record in MongoDB, and lets admins inspect, group,
+ * replay and discard them.
+ */
+@Module({})
+export class AppModule {
+  static with(config: DlqConsumerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        MessagingModule.forRoot({
+          clientId: 'dlq-consumer',
+          brokers: config.KAFKA_BROKERS,
+          replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+          groupId: config.DLQ_CONSUMER_GROUP,
+          topics: DEAD_LETTER_TOPICS.map((topic) => topic.name),
+          // They may not exist yet (their owner not started): subscribing needs them.
+          alsoCreates: DEAD_LETTER_TOPICS,
+          decode: decodeDeadLetter,
+          consumer: {
+            consumeRetryTopics: false,
+            // A store outage waits as long as it lasts: a dead letter has nowhere further to go.
+            retry: { maxAttempts: Number.MAX_SAFE_INTEGER, initialBackoffMs: 500, maxBackoffMs: 30_000 },
+          },
+        }),
+        MongoModule,
+      ],
+      controllers: [DlqController],
+      providers: [
+        { provide: DLQ_CONSUMER_CONFIG, useValue: config },
+        QuarantineStore,
+        QuarantineMetrics,
+        DeadLetterHandler,
+        Replayer,
+        AdminGuard,
+        {
+          provide: IDENTITY_SECRET,
+          inject: [DLQ_CONSUMER_CONFIG],
+          useFactory: (c: DlqConsumerConfig) => c.GATEWAY_IDENTITY_SECRET,
+        },
+      ],
+      exports: [DLQ_CONSUMER_CONFIG],
+    };
+  }
+}

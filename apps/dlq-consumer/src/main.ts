@@ -1,0 +1,15 @@
+import { tracing } from './instrument';
+import { bootstrapHttpApp } from '@platform/observability';
+import { AppModule } from './app.module';
+import { loadDlqConsumerConfig } from './config/dlq-consumer.config';
+import { mapDlqError } from './http/dlq-problem.mapper';
+
+const config = loadDlqConsumerConfig();
+void bootstrapHttpApp(AppModule.with(config), {
+  serviceName: 'dlq-consumer',
+  port: config.DLQ_HTTP_PORT,
+  logLevel: config.LOG_LEVEL,
+  tracing,
+  drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
+  mapError: mapDlqError,
+});

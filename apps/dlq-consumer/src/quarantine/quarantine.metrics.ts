@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { METRICS_REGISTRY } from '@platform/observability';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { QuarantineStore } from './quarantine.store';
+
+/**
+ * The DLQ's Prometheus metrics. Sizes and ages are read from the store at scrape time, so they
+ * count what every instance has quarantined; counters count what this instance did.
+ */
+@Injectable()
+export class QuarantineMetrics {
+  private readonly quarantined: Counter<'topic' | 'fingerprint' | 'outcome'>;
+  private readonly replays: Counter<'topic' | 'outcome'>;
+  private readonly discards: Counter<'topic'>;
+
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry, store: QuarantineStore) {
+    this.quarantined = new Counter({
+      name: 'dlq_quarantined_total',
+      help: 'Dead letters quarantined (outcome quarantined) or returned after a replay failed again (failed-again)',
+      labelNames: ['topic', 'fingerprint', 'outcome'],
+      registers: [registry],
+    });
+    this.replays = new Counter({
+      name: 'dlq_replays_total',
+      help: 'Replays from quarantine: published to <topic>.retry, or failed to publish',
+      labelNames: ['topic', 'outcome'],
+      registers: [registry],
+    });
+    this.discards = new Counter({
+      name: 'dlq_discards_total',
+      help: 'Quarantined messages discarded by an operator',
+      labelNames: ['topic'],
+      registers: [registry],
+    });
+    // One query per scrape feeds both gauges; a failed query keeps the last values.
+    let scrape: Promise<{ topic: string; count: number; oldest: Date }[] | undefined> | undefined;
+    const read = () => {
+      scrape ??= store
+        .stats()
+        .catch(() => undefined)
+        .finally(() => setTimeout(() => (scrape = undefined), 0));
+      return scrape;
+    };
+    new Gauge({
+      name: 'dlq_quarantined_messages',
+      help: 'Messages in quarantine now, per live topic',
+      labelNames: ['topic'],
+      registers: [registry],
+      async collect() {
+        const stats = await read();
+        if (!stats) return;
+        this.reset();
+        for (const { topic, count } of stats) this.set({ topic }, count);
+      },
+    });
+    new Gauge({
+      name: 'dlq_oldest_quarantined_age_seconds',
+      help: 'Age of the oldest message in quarantine (0 when none)',
+      registers: [registry],
+      async collect() {
+        const stats = await read();
+        if (!stats) return;
+        const oldest = Math.min(...stats.map((s) => new Date(s.oldest).getTime()));
+        this.set(Number.isFinite(oldest) ? (Date.now() - oldest) / 1000 : 0);
+      },
+    });
+  }
+
+  recordQuarantined(topic: string, fingerprint: string, outcome: 'quarantined' | 'failed-again'): void {
+    this.quarantined.inc({ topic, fingerprint, outcome });
+  }
+
+  recordReplay(topic: string, outcome: 'published' | 'failed'): void {
+    this.replays.inc({ topic, outcome });
+  }
+
+  recordDiscard(topic: string): void {
+    this.discards.inc({ topic });
+  }
+}

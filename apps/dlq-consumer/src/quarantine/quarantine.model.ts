@@ -1,0 +1,88 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { DeadLetterReason, DlqCoordinates } from './dead-letter';
+
+export type QuarantineStatus = 'quarantined' | 'replayed' | 'discarded';
+
+/** One thing that happened to an entry: quarantined, replayed (by whom, outcome), failed again, discarded. */
+export interface HistoryEntry {
+  at: Date;
+  action: 'quarantined' | 'replayed' | 'replay-failed' | 'failed-again' | 'discarded';
+  by?: string;
+  detail?: string;
+  /** The dead letter that brought it here (quarantined, failed-again): makes redelivery harmless. */
+  dlq?: string;
+}
+
+/** A quarantined poison message: its bytes, provenance, failure, fingerprint, status and history. */
+export interface QuarantineEntry {
+  _id: string;
+  status: QuarantineStatus;
+  topic: string;
+  originalTopic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: { name: string; value: Buffer }[];
+  consumerGroup: string | null;
+  eventType: string | null;
+  eventId: string | null;
+  errorClass: string;
+  errorCode: string | null;
+  errorMessage: string;
+  reason: DeadLetterReason;
+  attempts: number;
+  firstFailureAt: Date | null;
+  lastFailureAt: Date | null;
+  traceId: string | null;
+  fingerprint: string;
+  provenanceComplete: boolean;
+  dlq: DlqCoordinates;
+  /** Times it reached the DLQ: 1, plus one per replay that failed again. */
+  failures: number;
+  quarantinedAt: Date;
+  updatedAt: Date;
+  history: HistoryEntry[];
+}
+
+const schema = new Schema<QuarantineEntry>(
+  {
+    _id: { type: String, required: true },
+    status: { type: String, required: true, enum: ['quarantined', 'replayed', 'discarded'] },
+    topic: { type: String, required: true },
+    originalTopic: { type: String, required: true },
+    partition: { type: Number, required: true },
+    offset: { type: String, required: true },
+    key: { type: Buffer, default: null },
+    value: { type: Buffer, default: null },
+    headers: [{ _id: false, name: String, value: Buffer }],
+    consumerGroup: { type: String, default: null },
+    eventType: { type: String, default: null },
+    eventId: { type: String, default: null },
+    errorClass: { type: String, required: true },
+    errorCode: { type: String, default: null },
+    errorMessage: { type: String, default: '' },
+    reason: { type: String, required: true },
+    attempts: { type: Number, required: true },
+    firstFailureAt: { type: Date, default: null },
+    lastFailureAt: { type: Date, default: null },
+    traceId: { type: String, default: null },
+    fingerprint: { type: String, required: true },
+    provenanceComplete: { type: Boolean, required: true },
+    dlq: { _id: false, topic: String, partition: Number, offset: String },
+    failures: { type: Number, required: true },
+    quarantinedAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    history: [{ _id: false, at: Date, action: String, by: String, detail: String, dlq: String }],
+  },
+  { versionKey: false, collection: 'quarantine' },
+);
+// The list (newest first, by status), the groups (by fingerprint) and the filters.
+schema.index({ status: 1, quarantinedAt: -1, _id: -1 });
+schema.index({ fingerprint: 1, status: 1 });
+schema.index({ topic: 1, status: 1 });
+
+/** The quarantine collection's model on `connection`; call `init()` to build the indexes. */
+export function quarantineModel(connection: Connection): Model<QuarantineEntry> {
+  return connection.models['Quarantine'] ?? connection.model<QuarantineEntry>('Quarantine', schema);
+}

@@ -1,0 +1,109 @@
+import { Injectable, Module, type DynamicModule, type Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import type { EventOf } from '@platform/contracts';
+import { signIdentity, type CallerIdentity } from '@platform/identity';
+import { HandleEvent, MessagingModule, PermanentError } from '@platform/messaging';
+import { ObservabilityModule } from '@platform/observability';
+import { infraEnv, reach, uniqueName } from '@platform/testing';
+import mongoose from 'mongoose';
+import request from 'supertest';
+import { AppModule } from '../src/app.module';
+import { loadDlqConsumerConfig, type DlqConsumerConfig } from '../src/config/dlq-consumer.config';
+import { mapDlqError } from '../src/http/dlq-problem.mapper';
+
+/** A running dlq-consumer on the real servers, with its own database and consumer group. */
+export interface DlqApp {
+  app: NestExpressApplication;
+  config: DlqConsumerConfig;
+  http: () => ReturnType<typeof request>;
+  as: (caller: CallerIdentity) => Record<string, string>;
+  close: () => Promise<void>;
+}
+
+async function boot(imports: (Type | DynamicModule)[], serviceName: string): Promise<NestExpressApplication> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ...imports,
+      ObservabilityModule.forRoot({ serviceName, logLevel: 'silent', mapError: mapDlqError }),
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>();
+  await app.init();
+  return app;
+}
+
+/** Boots AppModule in-process (as main.ts does, minus listening); its database is dropped on close. */
+export async function startDlqApp(): Promise<DlqApp> {
+  const config = loadDlqConsumerConfig({
+    MONGO_URL: infraEnv.mongoUrl,
+    DLQ_MONGO_DATABASE: uniqueName('dlq_test'),
+    DLQ_CONSUMER_GROUP: uniqueName('dlq_test_group'),
+    KAFKA_BROKERS: infraEnv.kafkaBrokers.join(','),
+    DLQ_REPLAY_RATE_PER_SECOND: '200',
+    LOG_LEVEL: 'error',
+  });
+  const app = await reach('MongoDB/Kafka', `${infraEnv.mongoUrl} ${config.KAFKA_BROKERS}`, () =>
+    boot([AppModule.with(config)], 'dlq-consumer'),
+  );
+  return {
+    app,
+    config,
+    http: () => request(app.getHttpServer()),
+    as: (caller) => signIdentity(caller, config.GATEWAY_IDENTITY_SECRET),
+    close: async () => {
+      await app.close();
+      const connection = await mongoose
+        .createConnection(config.MONGO_URL, { dbName: config.DLQ_MONGO_DATABASE })
+        .asPromise();
+      await connection.dropDatabase();
+      await connection.close();
+    },
+  };
+}
+
+/**
+ * A consumer group on order.events, as any service's would be, that refuses orders with a
+ * poisoned SKU until `fixed`, and counts what it handled per event id.
+ */
+@Injectable()
+export class OrderProbe {
+  /** Orders of this customer are the test's; others on the topic are ignored. */
+  customerId = '';
+  poisonSku = '';
+  fixed = false;
+  readonly handled = new Map<string, number>();
+
+  @HandleEvent('OrderPlaced')
+  async onOrderPlaced(event: EventOf<'OrderPlaced'>): Promise<void> {
+    if (!this.customerId || event.payload.customerId !== this.customerId) return;
+    if (!this.fixed && event.payload.lines.some((line) => line.sku === this.poisonSku)) {
+      throw new PermanentError(`line 1: sku ${this.poisonSku} is blocked for order ${event.aggregateId}`);
+    }
+    this.handled.set(event.id, (this.handled.get(event.id) ?? 0) + 1);
+  }
+}
+
+@Module({ providers: [OrderProbe], exports: [OrderProbe] })
+class OrderProbeModule {}
+
+/** A Nest app whose only job is the group `groupId` consuming order.events with an OrderProbe. */
+export async function startProbeGroup(
+  groupId: string,
+): Promise<{ app: NestExpressApplication; probe: OrderProbe }> {
+  const app = await boot(
+    [
+      MessagingModule.forRoot({
+        clientId: groupId,
+        brokers: infraEnv.kafkaBrokers,
+        groupId,
+        topics: ['order.events'],
+        ownsTopicsOf: 'order-service',
+        consumer: { retry: { maxAttempts: 1 }, fromBeginning: false },
+      }),
+      OrderProbeModule,
+    ],
+    groupId,
+  );
+  return { app, probe: app.get(OrderProbe) };
+}
