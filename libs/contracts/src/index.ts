@@ -83,3 +83,4 @@ export {
   type DlqGroupsQuery,
   type DlqListQuery,
 } from './http/dlq.api';
+export { analyticsHttpApi, analyticsRangeQuerySchema, type AnalyticsRangeQuery } from './http/analytics.api';

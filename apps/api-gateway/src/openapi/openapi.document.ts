@@ -1,5 +1,11 @@
 import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
-import { dlqHttpApi, ordersHttpApi, type HttpApiSpec, type HttpOperationSpec } from '@platform/contracts';
+import {
+  analyticsHttpApi,
+  dlqHttpApi,
+  ordersHttpApi,
+  type HttpApiSpec,
+  type HttpOperationSpec,
+} from '@platform/contracts';
 import { z } from 'zod';
 import type { CompiledRoute, RouteTable } from '../routing/route-table';
 import { authBodies, tokenPairSchema } from './auth-bodies.schema';
@@ -34,7 +40,7 @@ const RATE_LIMIT_HEADERS = {
 };
 
 /** Services whose API the contracts describe operation by operation. */
-const SERVICE_APIS: readonly HttpApiSpec[] = [ordersHttpApi, dlqHttpApi];
+const SERVICE_APIS: readonly HttpApiSpec[] = [ordersHttpApi, dlqHttpApi, analyticsHttpApi];
 
 /**
  * The public API as the gateway serves it, generated from the route table (paths, methods,

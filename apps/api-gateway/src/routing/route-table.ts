@@ -89,6 +89,7 @@ export const DEFAULT_ROUTES: readonly RouteDefinition[] = routeTableSchema.parse
   {
     prefix: '/analytics',
     upstream: 'analytics',
+    roles: ['admin'],
     methods: ['GET'],
     timeoutMs: 15_000,
     summary: 'Analytics queries',

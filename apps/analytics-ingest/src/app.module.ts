@@ -1,0 +1,57 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { Topics } from '@platform/contracts';
+import { IDENTITY_SECRET } from '@platform/identity';
+import { MessagingModule } from '@platform/messaging';
+import { ClickHouseModule } from './clickhouse/clickhouse.module';
+import { ANALYTICS_INGEST_CONFIG, type AnalyticsIngestConfig } from './config/analytics-ingest.config';
+import { AdminGuard, AnalyticsController } from './http/analytics.controller';
+import { AnalyticsStore } from './ingest/analytics.store';
+import { decodeAnyEvent, EventIngestHandler } from './ingest/event.handler';
+import { IngestMetrics } from './ingest/ingest.metrics';
+
+/** The domain topics analytics reads: every business event. */
+export const ANALYTICS_TOPICS = [Topics.identityEvents.name, Topics.orderEvents.name];
+
+/** analytics-ingest: the analytics write path (Kafka -> ClickHouse in micro-batches) and its queries. */
+@Module({})
+export class AppModule {
+  static with(config: AnalyticsIngestConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        MessagingModule.forRoot({
+          clientId: 'analytics-ingest',
+          brokers: config.KAFKA_BROKERS,
+          replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+          groupId: config.ANALYTICS_CONSUMER_GROUP,
+          topics: ANALYTICS_TOPICS,
+          decode: decodeAnyEvent,
+          consumer: {
+            fromBeginning: config.ANALYTICS_FROM_BEGINNING,
+            // Every row of a batch waits in its handler until ClickHouse acknowledges the batch.
+            maxConcurrentHandlers: config.ANALYTICS_BATCH_MAX_ROWS * 2,
+            maxInFlightPerPartition: config.ANALYTICS_BATCH_MAX_ROWS * 2,
+            // ClickHouse down: wait as long as it takes (fetching pauses), never dead-letter.
+            retry: { maxAttempts: Number.MAX_SAFE_INTEGER, initialBackoffMs: 500, maxBackoffMs: 15_000 },
+          },
+        }),
+        ClickHouseModule,
+      ],
+      controllers: [AnalyticsController],
+      providers: [
+        { provide: ANALYTICS_INGEST_CONFIG, useValue: config },
+        {
+          provide: IDENTITY_SECRET,
+          inject: [ANALYTICS_INGEST_CONFIG],
+          useFactory: (c: AnalyticsIngestConfig) => c.GATEWAY_IDENTITY_SECRET,
+        },
+        AnalyticsStore,
+        IngestMetrics,
+        EventIngestHandler,
+        AdminGuard,
+      ],
+      exports: [ANALYTICS_INGEST_CONFIG],
+    };
+  }
+}

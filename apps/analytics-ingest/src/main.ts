@@ -1,0 +1,15 @@
+import { tracing } from './instrument';
+import { bootstrapHttpApp } from '@platform/observability';
+import { AppModule } from './app.module';
+import { loadAnalyticsIngestConfig } from './config/analytics-ingest.config';
+import { mapAnalyticsError } from './http/analytics.errors';
+
+const config = loadAnalyticsIngestConfig();
+void bootstrapHttpApp(AppModule.with(config), {
+  serviceName: 'analytics-ingest',
+  port: config.ANALYTICS_HTTP_PORT,
+  logLevel: config.LOG_LEVEL,
+  tracing,
+  drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
+  mapError: mapAnalyticsError,
+});

@@ -1,0 +1,104 @@
+import { createClient } from '@clickhouse/client';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { signIdentity, type CallerIdentity } from '@platform/identity';
+import { ObservabilityModule } from '@platform/observability';
+import { infraEnv, reach, uniqueName } from '@platform/testing';
+import { createServer, Socket, type Server } from 'node:net';
+import request from 'supertest';
+import { AppModule } from '../src/app.module';
+import { loadAnalyticsIngestConfig, type AnalyticsIngestConfig } from '../src/config/analytics-ingest.config';
+import { mapAnalyticsError } from '../src/http/analytics.errors';
+
+/** A running analytics-ingest on the real servers, with its own database and consumer group. */
+export interface AnalyticsApp {
+  app: NestExpressApplication;
+  config: AnalyticsIngestConfig;
+  http: () => ReturnType<typeof request>;
+  as: (caller: CallerIdentity) => Record<string, string>;
+  close: () => Promise<void>;
+}
+
+/** Boots AppModule in-process, talking to ClickHouse at `clickhouseUrl`; its database is dropped on close. */
+export async function startAnalyticsApp(clickhouseUrl = infraEnv.clickhouseUrl): Promise<AnalyticsApp> {
+  const config = loadAnalyticsIngestConfig({
+    CLICKHOUSE_URL: clickhouseUrl,
+    CLICKHOUSE_USER: infraEnv.clickhouseUser,
+    CLICKHOUSE_PASSWORD: infraEnv.clickhousePassword,
+    ANALYTICS_CLICKHOUSE_DATABASE: uniqueName('analytics_test'),
+    ANALYTICS_CONSUMER_GROUP: uniqueName('analytics_test_group'),
+    ANALYTICS_FROM_BEGINNING: 'false',
+    ANALYTICS_BATCH_MAX_ROWS: '200',
+    ANALYTICS_BATCH_MAX_WAIT_MS: '100',
+    KAFKA_BROKERS: infraEnv.kafkaBrokers.join(','),
+    LOG_LEVEL: 'error',
+  });
+  const moduleRef = await reach('ClickHouse/Kafka', `${clickhouseUrl} ${config.KAFKA_BROKERS}`, () =>
+    Test.createTestingModule({
+      imports: [
+        AppModule.with(config),
+        ObservabilityModule.forRoot({
+          serviceName: 'analytics-ingest',
+          logLevel: 'silent',
+          mapError: mapAnalyticsError,
+        }),
+      ],
+    }).compile(),
+  );
+  const app = moduleRef.createNestApplication<NestExpressApplication>();
+  await app.init();
+  return {
+    app,
+    config,
+    http: () => request(app.getHttpServer()),
+    as: (caller) => signIdentity(caller, config.GATEWAY_IDENTITY_SECRET),
+    close: async () => {
+      await app.close();
+      const client = createClient({
+        url: infraEnv.clickhouseUrl,
+        username: infraEnv.clickhouseUser,
+        password: infraEnv.clickhousePassword,
+      });
+      await client.command({ query: `DROP DATABASE IF EXISTS ${config.ANALYTICS_CLICKHOUSE_DATABASE}` });
+      await client.close();
+    },
+  };
+}
+
+/**
+ * A TCP proxy in front of ClickHouse that a test can cut and restore: to the app it is ClickHouse
+ * going away (connections reset, new ones refused) and coming back on the same address.
+ */
+export class Outage {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(private readonly target: URL) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async up(): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = new Socket();
+      upstream.connect(Number(this.target.port || 80), this.target.hostname);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server?.listen(this.port, '127.0.0.1', resolve));
+    const address = this.server.address();
+    if (address && typeof address === 'object') this.port = address.port;
+  }
+
+  async down(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+}
