@@ -35,4 +35,17 @@ describe('Semaphore', () => {
     await expect(slots.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(slots.run(async () => 'next')).resolves.toBe('next');
   });
+
+  it('keeps FIFO order through thousands of waiters, compacting its queue on the way', async () => {
+    const slots = new Semaphore(1);
+    const order: number[] = [];
+    let release: () => void = () => undefined;
+    const first = slots.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const rest = Array.from({ length: 5_000 }, (_, n) => slots.run(async () => void order.push(n)));
+    expect(slots.waiting).toBe(5_000);
+    release();
+    await Promise.all([first, ...rest]);
+    expect(order).toEqual(Array.from({ length: 5_000 }, (_, n) => n));
+    expect(slots.waiting).toBe(0);
+  });
 });
