@@ -1,11 +1,10 @@
 import { createClient } from '@clickhouse/client';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { signIdentity, type CallerIdentity } from '@platform/identity';
-import { ObservabilityModule } from '@platform/observability';
-import { infraEnv, reach, uniqueName } from '@platform/testing';
+import { bootTestApp, infraEnv, uniqueName } from '@platform/testing';
 import { createServer, Socket, type Server } from 'node:net';
 import request from 'supertest';
+import { ObservabilityModule } from '@platform/observability';
 import { AppModule } from '../src/app.module';
 import { loadAnalyticsIngestConfig, type AnalyticsIngestConfig } from '../src/config/analytics-ingest.config';
 import { mapAnalyticsError } from '../src/http/analytics.errors';
@@ -33,20 +32,19 @@ export async function startAnalyticsApp(clickhouseUrl = infraEnv.clickhouseUrl):
     KAFKA_BROKERS: infraEnv.kafkaBrokers.join(','),
     LOG_LEVEL: 'error',
   });
-  const moduleRef = await reach('ClickHouse/Kafka', `${clickhouseUrl} ${config.KAFKA_BROKERS}`, () =>
-    Test.createTestingModule({
-      imports: [
-        AppModule.with(config),
-        ObservabilityModule.forRoot({
-          serviceName: 'analytics-ingest',
-          logLevel: 'silent',
-          mapError: mapAnalyticsError,
-        }),
-      ],
-    }).compile(),
+  const app = await bootTestApp(
+    [
+      AppModule.with(config),
+      ObservabilityModule.forRoot({
+        serviceName: 'analytics-ingest',
+        logLevel: 'silent',
+        mapError: mapAnalyticsError,
+      }),
+    ],
+    {
+      reaching: { server: 'ClickHouse/Kafka', address: `${clickhouseUrl} ${config.KAFKA_BROKERS}` },
+    },
   );
-  const app = moduleRef.createNestApplication<NestExpressApplication>();
-  await app.init();
   return {
     app,
     config,

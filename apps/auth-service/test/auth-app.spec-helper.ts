@@ -1,10 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import { ObservabilityModule } from '@platform/observability';
-import { infraEnv, reach, uniqueName } from '@platform/testing';
+import { bootTestApp, infraEnv, reach, uniqueName } from '@platform/testing';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import request from 'supertest';
+import { ObservabilityModule } from '@platform/observability';
 import { AppModule } from '../src/app.module';
 import { loadAuthServiceConfig, type AuthServiceConfig } from '../src/config/auth-service.config';
 import { mapAuthError } from '../src/errors/auth-problem.mapper';
@@ -38,21 +37,20 @@ export async function startAuthApp(env: Record<string, string> = {}): Promise<Au
   });
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true });
   await reach('Redis', config.REDIS_URL, () => redis.connect());
-  const moduleRef = await reach('PostgreSQL/Kafka', `${infraEnv.postgresUrl} ${config.KAFKA_BROKERS}`, () =>
-    Test.createTestingModule({
-      imports: [
-        AppModule.with(config),
-        ObservabilityModule.forRoot({
-          serviceName: 'auth-service',
-          logLevel: 'silent',
-          mapError: mapAuthError,
-        }),
-      ],
-    }).compile(),
+  const app = await bootTestApp(
+    [
+      AppModule.with(config),
+      ObservabilityModule.forRoot({
+        serviceName: 'auth-service',
+        logLevel: 'silent',
+        mapError: mapAuthError,
+      }),
+    ],
+    {
+      reaching: { server: 'PostgreSQL/Kafka', address: `${infraEnv.postgresUrl} ${config.KAFKA_BROKERS}` },
+      configure: (created) => configureHttp(created, config),
+    },
   );
-  const app = moduleRef.createNestApplication<NestExpressApplication>();
-  configureHttp(app, config);
-  await app.init();
   return {
     app,
     config,

@@ -1,13 +1,12 @@
 import { Injectable, Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import type { EventOf } from '@platform/contracts';
 import { signIdentity, type CallerIdentity } from '@platform/identity';
 import { HandleEvent, MessagingModule, PermanentError } from '@platform/messaging';
-import { ObservabilityModule } from '@platform/observability';
-import { infraEnv, reach, uniqueName } from '@platform/testing';
+import { bootTestApp, infraEnv, uniqueName } from '@platform/testing';
 import mongoose from 'mongoose';
 import request from 'supertest';
+import { ObservabilityModule } from '@platform/observability';
 import { AppModule } from '../src/app.module';
 import { loadDlqConsumerConfig, type DlqConsumerConfig } from '../src/config/dlq-consumer.config';
 import { mapDlqError } from '../src/http/dlq-problem.mapper';
@@ -21,17 +20,17 @@ export interface DlqApp {
   close: () => Promise<void>;
 }
 
-async function boot(imports: (Type | DynamicModule)[], serviceName: string): Promise<NestExpressApplication> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      ...imports,
-      ObservabilityModule.forRoot({ serviceName, logLevel: 'silent', mapError: mapDlqError }),
-    ],
-  }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>();
-  await app.init();
-  return app;
-}
+const boot = (
+  imports: (Type | DynamicModule)[],
+  serviceName: string,
+  reaching?: { server: string; address: string },
+) =>
+  bootTestApp(
+    [...imports, ObservabilityModule.forRoot({ serviceName, logLevel: 'silent', mapError: mapDlqError })],
+    {
+      ...(reaching ? { reaching } : {}),
+    },
+  );
 
 /** Boots AppModule in-process (as main.ts does, minus listening); its database is dropped on close. */
 export async function startDlqApp(): Promise<DlqApp> {
@@ -43,9 +42,10 @@ export async function startDlqApp(): Promise<DlqApp> {
     DLQ_REPLAY_RATE_PER_SECOND: '200',
     LOG_LEVEL: 'error',
   });
-  const app = await reach('MongoDB/Kafka', `${infraEnv.mongoUrl} ${config.KAFKA_BROKERS}`, () =>
-    boot([AppModule.with(config)], 'dlq-consumer'),
-  );
+  const app = await boot([AppModule.with(config)], 'dlq-consumer', {
+    server: 'MongoDB/Kafka',
+    address: `${infraEnv.mongoUrl} ${config.KAFKA_BROKERS}`,
+  });
   return {
     app,
     config,

@@ -1,10 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { signIdentity, type CallerIdentity } from '@platform/identity';
-import { ObservabilityModule } from '@platform/observability';
-import { infraEnv, reach, uniqueName } from '@platform/testing';
+import { bootTestApp, infraEnv, uniqueName } from '@platform/testing';
 import { Client } from 'pg';
 import request from 'supertest';
+import { ObservabilityModule } from '@platform/observability';
 import { AppModule } from '../src/app.module';
 import { loadOrderServiceConfig, type OrderServiceConfig } from '../src/config/order-service.config';
 import { mapOrderError } from '../src/errors/order-problem.mapper';
@@ -34,20 +33,19 @@ export async function startOrderApp(env: Record<string, string> = {}): Promise<O
     LOG_LEVEL: 'error',
     ...env,
   });
-  const moduleRef = await reach('PostgreSQL/Kafka', `${infraEnv.postgresUrl} ${config.KAFKA_BROKERS}`, () =>
-    Test.createTestingModule({
-      imports: [
-        AppModule.with(config),
-        ObservabilityModule.forRoot({
-          serviceName: 'order-service',
-          logLevel: 'silent',
-          mapError: mapOrderError,
-        }),
-      ],
-    }).compile(),
+  const app = await bootTestApp(
+    [
+      AppModule.with(config),
+      ObservabilityModule.forRoot({
+        serviceName: 'order-service',
+        logLevel: 'silent',
+        mapError: mapOrderError,
+      }),
+    ],
+    {
+      reaching: { server: 'PostgreSQL/Kafka', address: `${infraEnv.postgresUrl} ${config.KAFKA_BROKERS}` },
+    },
   );
-  const app = moduleRef.createNestApplication<NestExpressApplication>();
-  await app.init();
   return {
     app,
     config,

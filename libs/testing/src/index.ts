@@ -4,5 +4,6 @@
  */
 export { eventually, type EventuallyOptions } from './eventually';
 export { infraEnv, reach } from './infra';
+export { bootTestApp, type TestAppOptions } from './nest-app';
 export { tailTopic } from './tail-topic';
 export { uniqueName } from './unique-name';
