@@ -12,12 +12,17 @@ export { baseTopicOf, deadLetterRecord, DlqHeaders, type DeadLetterReason } from
 export type { EventHandlerFn, MessageContext, MessageDecoder, RawRecordParts } from './consumer/handler';
 export type { Outcome, RuntimeLogger } from './consumer/message-processor';
 export { backoffMs, defaultRetryPolicy, type RetryPolicy } from './consumer/retry-policy';
+export { Semaphore } from './consumer/semaphore';
 export { errorClassOf, isRetriable, PermanentError, RetriableError } from './errors';
 export { MessagingMetrics } from './metrics';
 export { EventProducer, type EventProducerOptions } from './producer/event-producer';
 export { HandleEvent, HandleRecord } from './nest/handle-event.decorator';
 export { MessagingModule } from './nest/messaging.module';
-export type { MessagingModuleAsyncOptions, MessagingModuleOptions } from './nest/messaging.options';
+export type {
+  ConsumerGroupOptions,
+  MessagingModuleAsyncOptions,
+  MessagingModuleOptions,
+} from './nest/messaging.options';
 export { MESSAGING_METRICS } from './nest/messaging.tokens';
 export {
   ensureTopics,

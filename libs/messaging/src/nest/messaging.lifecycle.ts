@@ -32,7 +32,7 @@ export class MessagingLifecycle
   implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger = new Logger('Messaging');
-  private runtime: ConsumerRuntime | undefined;
+  private runtimes: ConsumerRuntime[] = [];
   private readinessAdmin: Admin | undefined;
 
   constructor(
@@ -55,25 +55,29 @@ export class MessagingLifecycle
     ];
     if (toCreate.length > 0) await this.createTopics(toCreate);
     const handlers = this.discoverHandlers();
-    const { groupId, topics = [] } = this.options;
-    if (!groupId || handlers.size === 0) return;
-    this.runtime = new ConsumerRuntime(this.kafka, {
-      ...this.options.consumer,
-      groupId,
-      topics,
-      handlers,
-      decode: this.options.decode ?? decodeEvent,
-      dlqProducer: this.producer,
-      metrics: this.metrics,
-      logger: this.runtimeLogger(),
-    });
-    await this.runtime.start();
-    this.logger.log(`consuming ${this.runtime.subscribedTopics.join(', ')} as ${groupId}`);
+    if (handlers.size === 0) return;
+    const { groupId, topics = [], decode, consumer, extraGroups = [] } = this.options;
+    const groups = [...(groupId ? [{ groupId, topics, decode, consumer }] : []), ...extraGroups];
+    for (const group of groups) {
+      const runtime = new ConsumerRuntime(this.kafka, {
+        ...group.consumer,
+        groupId: group.groupId,
+        topics: group.topics,
+        handlers,
+        decode: group.decode ?? decode ?? decodeEvent,
+        dlqProducer: this.producer,
+        metrics: this.metrics,
+        logger: this.runtimeLogger(),
+      });
+      this.runtimes.push(runtime);
+      await runtime.start();
+      this.logger.log(`consuming ${runtime.subscribedTopics.join(', ')} as ${group.groupId}`);
+    }
   }
 
   /** Consumption stops first: its handlers may still publish through the producer. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.runtime?.stop();
+    await Promise.all(this.runtimes.map((runtime) => runtime.stop()));
   }
 
   /** The producer goes last, after HTTP has drained: in-flight requests may still publish. */

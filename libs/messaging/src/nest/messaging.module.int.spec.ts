@@ -19,6 +19,20 @@ class WelcomeMailer {
   }
 }
 
+/** A handler of the second group that holds every job until released. */
+@Injectable()
+class SlowJobs {
+  readonly started: string[] = [];
+  release: () => void = () => undefined;
+  private readonly gate = new Promise<void>((resolve) => (this.release = resolve));
+
+  @HandleEvent('NotificationRequested')
+  async onJob(event: EventOf<'NotificationRequested'>): Promise<void> {
+    this.started.push(event.payload.notificationId);
+    await this.gate;
+  }
+}
+
 describe('MessagingModule (real Kafka)', () => {
   const harness = new RuntimeHarness();
 
@@ -65,6 +79,63 @@ describe('MessagingModule (real Kafka)', () => {
     );
     expect(metrics).toContain('messaging_messages_produced_total');
 
+    await app.close();
+  });
+
+  it('runs extra consumer groups beside the first: a stuck group does not hold the other', async () => {
+    const [identity, jobs] = await Promise.all([harness.topic('identity', 2), harness.topic('jobs', 2)]);
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        MessagingModule.forRoot({
+          clientId: 'messaging-module-groups',
+          brokers: [...infraEnv.kafkaBrokers],
+          groupId: uniqueName('events'),
+          topics: [identity],
+          extraGroups: [{ groupId: uniqueName('workers'), topics: [jobs], consumer: { commitIntervalMs: 100 } }],
+          registry: new Registry(),
+        }),
+      ],
+      providers: [WelcomeMailer, SlowJobs],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    const producer = app.get(EventProducer);
+    const slow = app.get(SlowJobs);
+    const mailer = app.get(WelcomeMailer);
+
+    const job = createEvent({
+      type: 'NotificationRequested',
+      aggregateId: 'user-2',
+      aggregateVersion: 1,
+      correlationId: 'req-2',
+      causationId: null,
+      payload: {
+        notificationId: 'n-1',
+        userId: 'user-2',
+        channel: 'email',
+        template: 'welcome',
+        data: {},
+        sourceEventId: 'e-1',
+      },
+    });
+    await producer.publish(jobs, [job]);
+    await eventually(() => slow.started.length === 1, { timeoutMs: 20_000 });
+
+    const registered = createEvent({
+      type: 'UserRegistered',
+      aggregateId: 'user-2',
+      aggregateVersion: 1,
+      correlationId: 'req-3',
+      causationId: null,
+      payload: { userId: 'user-2', email: 'grace@example.com', registeredAt: new Date().toISOString() },
+    });
+    await producer.publish(identity, [registered]);
+    await eventually(() => mailer.welcomed.length === 1, { timeoutMs: 20_000 });
+    // Each group ran only the handlers of the types on its own topics.
+    expect(slow.started).toEqual(['n-1']);
+    expect(mailer.welcomed).toEqual([{ userId: 'user-2', attempt: 1 }]);
+
+    slow.release();
     await app.close();
   });
 });

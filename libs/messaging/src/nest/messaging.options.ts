@@ -5,6 +5,24 @@ import type { ConsumerRuntimeOptions } from '../consumer/consumer-runtime';
 import type { MessageDecoder } from '../consumer/handler';
 import type { EventProducerOptions } from '../producer/event-producer';
 
+/** Settings of one consumer group that the runtime may take from the app. */
+type GroupSettings = Partial<
+  Omit<ConsumerRuntimeOptions, 'groupId' | 'topics' | 'handlers' | 'decode' | 'dlqProducer' | 'metrics' | 'logger'>
+>;
+
+/**
+ * A further consumer group of the app: its own topics, offsets, retry policy and concurrency.
+ * E.g. notification-service's delivery workers read `notification.jobs` in their own group, so a
+ * slow email provider never slows the group that reacts to domain events.
+ */
+export interface ConsumerGroupOptions {
+  groupId: string;
+  topics: string[];
+  /** Defaults to the module's `decode`. */
+  decode?: MessageDecoder;
+  consumer?: GroupSettings;
+}
+
 /** What an app tells the messaging module; usually built from its validated config. */
 export interface MessagingModuleOptions {
   clientId: string;
@@ -21,12 +39,13 @@ export interface MessagingModuleOptions {
   topics?: string[];
   /** Defaults to the contracts' decodeEvent: typed events at their latest version. */
   decode?: MessageDecoder;
-  consumer?: Partial<
-    Omit<
-      ConsumerRuntimeOptions,
-      'groupId' | 'topics' | 'handlers' | 'decode' | 'dlqProducer' | 'metrics' | 'logger'
-    >
-  >;
+  consumer?: GroupSettings;
+  /**
+   * More consumer groups, started and stopped with the first. Handlers are the app's: each
+   * group calls the @HandleEvent of every type it reads (a type lives on one topic, so the
+   * topics decide which handlers a group runs).
+   */
+  extraGroups?: readonly ConsumerGroupOptions[];
   producer?: Omit<EventProducerOptions, 'metrics'>;
   /** The app's Prometheus registry; defaults to the one observability provides, else a private one. */
   registry?: Registry;
