@@ -1,23 +1,39 @@
 import { decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
 import { eventually, infraEnv, tailTopic, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import mongoose from 'mongoose';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort, startApp, type RunningApp } from './system.spec-helper';
 
 // The order story across the real processes: client -> api-gateway (JWT) -> order-service
-// (identity headers) -> Postgres -> outbox relay -> Kafka, with auth-service issuing the tokens.
+// (identity headers) -> Postgres -> outbox relay -> Kafka, with auth-service issuing the tokens,
+// and notification-service telling the customer, read back through the gateway.
 describe('orders through the gateway (built apps, real servers)', () => {
-  const databases = { auth: uniqueName('e2e_auth'), orders: uniqueName('e2e_orders') };
+  const databases = {
+    auth: uniqueName('e2e_auth'),
+    orders: uniqueName('e2e_orders'),
+    notifications: uniqueName('e2e_notifications'),
+  };
+  const mailDir = join(tmpdir(), uniqueName('e2e_mail'));
   const urlOf = (name: string) => infraEnv.postgresUrl.replace(/\/[^/]*$/, `/${name}`);
   let auth: RunningApp;
   let orders: RunningApp;
+  let notifications: RunningApp;
   let gateway: RunningApp;
   let consumer: Consumer | undefined;
 
   beforeAll(async () => {
-    const [authPort, orderPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+    const [authPort, orderPort, notificationPort, gatewayPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const identitySecret = `e2e-identity-secret-${uniqueName('s')}-0123456789`;
-    [auth, orders] = await Promise.all([
+    [auth, orders, notifications] = await Promise.all([
       startApp('auth-service', authPort, {
         AUTH_HTTP_PORT: String(authPort),
         AUTH_DATABASE_URL: urlOf(databases.auth),
@@ -29,11 +45,21 @@ describe('orders through the gateway (built apps, real servers)', () => {
         ORDER_DATABASE_URL: urlOf(databases.orders),
         GATEWAY_IDENTITY_SECRET: identitySecret,
       }),
+      startApp('notification-service', notificationPort, {
+        NOTIFICATION_HTTP_PORT: String(notificationPort),
+        MONGO_URL: infraEnv.mongoUrl,
+        NOTIFICATION_MONGO_DATABASE: databases.notifications,
+        NOTIFICATION_EVENTS_GROUP: uniqueName('e2e_notification_events'),
+        NOTIFICATION_WORKER_GROUP: uniqueName('e2e_notification_workers'),
+        EMAIL_FILE_DIR: mailDir,
+        GATEWAY_IDENTITY_SECRET: identitySecret,
+      }),
     ]);
     gateway = await startApp('api-gateway', gatewayPort, {
       GATEWAY_HTTP_PORT: String(gatewayPort),
       AUTH_SERVICE_URL: auth.url,
       ORDER_SERVICE_URL: orders.url,
+      NOTIFICATION_SERVICE_URL: notifications.url,
       GATEWAY_IDENTITY_SECRET: identitySecret,
       GATEWAY_RATE_LIMIT_PREFIX: `${uniqueName('e2e_rl')}:`,
     });
@@ -41,13 +67,19 @@ describe('orders through the gateway (built apps, real servers)', () => {
 
   afterAll(async () => {
     await consumer?.disconnect();
-    const codes = await Promise.all([gateway?.stop(), orders?.stop(), auth?.stop()]);
+    const codes = await Promise.all([gateway?.stop(), orders?.stop(), notifications?.stop(), auth?.stop()]);
     const admin = new Client({ connectionString: infraEnv.postgresUrl });
     await admin.connect();
-    for (const name of Object.values(databases))
+    for (const name of [databases.auth, databases.orders])
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
-    expect(codes).toEqual([0, 0, 0]);
+    const mongo = await mongoose
+      .createConnection(infraEnv.mongoUrl, { dbName: databases.notifications })
+      .asPromise();
+    await mongo.dropDatabase();
+    await mongo.close();
+    await rm(mailDir, { recursive: true, force: true });
+    expect(codes).toEqual([0, 0, 0, 0]);
   });
 
   const call = (
@@ -166,6 +198,46 @@ describe('orders through the gateway (built apps, real servers)', () => {
         expect.objectContaining({ path: 'currency' }),
       ]),
     });
+  });
+
+  it("tells the customer their order is confirmed, in their inbox behind the gateway's /notifications", async () => {
+    const ada = await customer();
+    type Inbox = { items: { id: string; template: string; channel: string; delivery: { status: string } }[] };
+    const inbox = async () => (await (await call('/notifications', { token: ada.token })).json()) as Inbox;
+    // notification-service's events group starts at the end of the topics, and joins within
+    // seconds of starting: the first orders may pass before it reads; the next one is seen.
+    await eventually(
+      async () => {
+        const placed = await call('/orders', {
+          method: 'POST',
+          token: ada.token,
+          body: { lines: [{ sku: 'MUG-1', quantity: 1, unitPriceMinor: 900 }], currency: 'EUR' },
+        });
+        const { id } = (await placed.json()) as { id: string };
+        await call(`/orders/${id}/confirm`, { method: 'POST', token: ada.token, body: {} });
+        await eventually(
+          async () => expect((await inbox()).items.some((i) => i.template === 'order-confirmed')).toBe(true),
+          { timeoutMs: 5_000 },
+        );
+      },
+      { timeoutMs: 60_000 },
+    );
+    await eventually(
+      async () =>
+        expect((await inbox()).items.find((i) => i.template === 'order-confirmed')).toMatchObject({
+          channel: 'email',
+          delivery: { status: 'delivered' },
+        }),
+      { timeoutMs: 30_000 },
+    );
+    const [first] = (await inbox()).items;
+    const read = await call(`/notifications/${first?.id}`, {
+      method: 'PATCH',
+      token: ada.token,
+      body: { read: true },
+    });
+    expect(read.status).toBe(200);
+    expect((await call('/notifications')).status).toBe(401);
   });
 
   it('documents the order routes in the gateway’s OpenAPI', async () => {

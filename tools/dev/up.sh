@@ -11,7 +11,7 @@ cd "$ROOT"
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 
 # app name and port, in start order (the gateway last: it fronts the others).
-APPS=(auth-service:3001 order-service:3002 analytics-ingest:3004 dlq-consumer:3005 api-gateway:3000)
+APPS=(auth-service:3001 order-service:3002 notification-service:3003 analytics-ingest:3004 dlq-consumer:3005 api-gateway:3000)
 
 require_node
 ensure_deps

@@ -2,10 +2,11 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { allTopics } from '@platform/contracts';
 import { IDENTITY_SECRET } from '@platform/identity';
 import { MessagingModule } from '@platform/messaging';
+import { MongoModule } from '@platform/mongo';
 import { DLQ_CONSUMER_CONFIG, type DlqConsumerConfig } from './config/dlq-consumer.config';
 import { AdminGuard } from './http/admin.guard';
 import { DlqController } from './http/dlq.controller';
-import { MongoModule } from './persistence/mongo.module';
+
 import { DeadLetterHandler, decodeDeadLetter } from './quarantine/dead-letter.handler';
 import { QuarantineMetrics } from './quarantine/quarantine.metrics';
 import { QuarantineStore } from './quarantine/quarantine.store';
@@ -44,7 +45,7 @@ export class AppModule {
             retry: { maxAttempts: Number.MAX_SAFE_INTEGER, initialBackoffMs: 500, maxBackoffMs: 30_000 },
           },
         }),
-        MongoModule,
+        MongoModule.forRoot({ url: config.MONGO_URL, database: config.DLQ_MONGO_DATABASE }),
       ],
       controllers: [DlqController],
       providers: [

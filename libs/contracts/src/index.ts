@@ -83,4 +83,12 @@ export {
   type DlqGroupsQuery,
   type DlqListQuery,
 } from './http/dlq.api';
+export {
+  notificationIdSchema,
+  notificationReadBodySchema,
+  notificationsHttpApi,
+  notificationsListQuerySchema,
+  type NotificationReadBody,
+  type NotificationsListQuery,
+} from './http/notifications.api';
 export { analyticsHttpApi, analyticsRangeQuerySchema, type AnalyticsRangeQuery } from './http/analytics.api';

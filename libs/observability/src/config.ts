@@ -65,6 +65,12 @@ export const env = {
           .filter(Boolean),
       )
       .pipe(z.array(z.string()).min(1, 'needs at least one item')),
+  /**
+   * An optional variable where empty means unset, as `NAME=` in an env file or `${NAME:-}` in
+   * compose gives: `optional(env.url('https:'))`.
+   */
+  optional: <S extends z.ZodType>(schema: S) =>
+    z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional()),
   /** A URL with one of the given protocols, e.g. `url('postgres:', 'postgresql:')`. */
   url: (...protocols: string[]) =>
     z.url().refine((v) => protocols.length === 0 || protocols.includes(new URL(v).protocol), {

@@ -40,7 +40,7 @@ export const apiGatewayConfigSchema = z.object({
     .min(32, 'must be at least 32 characters')
     .default('local-dev-identity-secret-change-me-0123456789'),
   /** Origins allowed by CORS, comma-separated; unset = no CORS headers (same-origin only). */
-  GATEWAY_CORS_ORIGINS: env.list().optional(),
+  GATEWAY_CORS_ORIGINS: env.optional(env.list()),
   /** Rate-limit classes as `name=limit/windowSeconds`, comma-separated; routes name a class. */
   GATEWAY_RATE_LIMITS: rateLimitClassesSchema.default({
     standard: { limit: 600, windowSeconds: 60 },

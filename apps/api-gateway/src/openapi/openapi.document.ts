@@ -2,6 +2,7 @@ import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
 import {
   analyticsHttpApi,
   dlqHttpApi,
+  notificationsHttpApi,
   ordersHttpApi,
   type HttpApiSpec,
   type HttpOperationSpec,
@@ -40,7 +41,12 @@ const RATE_LIMIT_HEADERS = {
 };
 
 /** Services whose API the contracts describe operation by operation. */
-const SERVICE_APIS: readonly HttpApiSpec[] = [ordersHttpApi, dlqHttpApi, analyticsHttpApi];
+const SERVICE_APIS: readonly HttpApiSpec[] = [
+  ordersHttpApi,
+  notificationsHttpApi,
+  dlqHttpApi,
+  analyticsHttpApi,
+];
 
 /**
  * The public API as the gateway serves it, generated from the route table (paths, methods,

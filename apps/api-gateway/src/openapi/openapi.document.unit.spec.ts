@@ -77,7 +77,27 @@ describe('the OpenAPI document', () => {
     expect(doc.paths).not.toHaveProperty(['/admin/dlq/{path}']);
   });
 
-  it('keeps pass-through entries for routes the contracts do not describe yet', () => {
-    expect(doc.paths).toHaveProperty(['/notifications/{path}']);
+  it("describes the caller's notifications: list with its filters, read flag, read-all", () => {
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/notifications'))).toEqual([
+      '/notifications',
+      '/notifications/{id}',
+      '/notifications/read-all',
+    ]);
+    expect(op('/notifications', 'get').parameters?.map((p) => p.name)).toEqual([
+      'unread',
+      'channel',
+      'limit',
+      'cursor',
+    ]);
+    expect(
+      op('/notifications/{id}', 'patch').requestBody?.content['application/json']?.schema.required,
+    ).toEqual(['read']);
+    expect(doc.paths).not.toHaveProperty(['/notifications/{path}']);
+  });
+
+  it('keeps pass-through entries for routes the contracts do not describe', () => {
+    const bare = buildOpenApiDocument(new RouteTable(DEFAULT_ROUTES), []);
+    expect(bare.paths).toHaveProperty(['/notifications/{path}']);
+    expect(bare.paths).toHaveProperty(['/orders/{path}']);
   });
 });

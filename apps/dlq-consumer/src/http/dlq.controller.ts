@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { Caller as Admin, type CallerIdentity } from '@platform/identity';
+import { decodeCursor, encodeCursor } from '@platform/mongo';
 import { EntryNotFound, InvalidRequest } from '../replay/dlq.errors';
 import { Replayer, type GroupOutcome } from '../replay/replayer';
 import { QuarantineStore } from '../quarantine/quarantine.store';
@@ -13,7 +14,6 @@ import {
   type DlqGroupsQuery as GroupsQuery,
   type DlqListQuery as ListQuery,
 } from '@platform/contracts';
-import { decodeCursor, encodeCursor } from './list-cursor';
 import { entryView, summaryView } from './quarantine.view';
 import { ZodPipe } from './zod.pipe';
 

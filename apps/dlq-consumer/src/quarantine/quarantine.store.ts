@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Connection, QueryFilter, Model } from 'mongoose';
-import { MONGO_CONNECTION } from '../persistence/mongo.module';
+import { MONGO_CONNECTION, type ListPosition } from '@platform/mongo';
 import type { DeadLetter } from './dead-letter';
 import {
   quarantineModel,
@@ -22,11 +22,6 @@ export interface QuarantineFilter {
   to?: Date;
 }
 
-/** Where a page of the list ends (newest first). */
-export interface ListPosition {
-  at: Date;
-  id: string;
-}
 
 /** One kind of failure in quarantine: its fingerprint, how many, since when. */
 export interface QuarantineGroup {

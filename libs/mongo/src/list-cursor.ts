@@ -1,12 +1,17 @@
+/** Where a newest-first keyset page ends: the time and id of its last item. */
+export interface ListPosition {
+  at: Date;
+  id: string;
+}
+
 /**
- * Cursors of the quarantine list, opaque to clients: the position after a page's last item.
- * (The request shapes of the admin API live in the contracts, `dlqHttpApi`, so the gateway's
- * OpenAPI documents exactly what this app validates.)
+ * Cursors of newest-first lists, opaque to clients: the position after a page's last item.
+ * Keyset, not offset: a page stays correct while items are added in front of it.
  */
-export const encodeCursor = (position: { at: Date; id: string }) =>
+export const encodeCursor = (position: ListPosition) =>
   Buffer.from(JSON.stringify([position.at.toISOString(), position.id])).toString('base64url');
 
-export function decodeCursor(cursor: string): { at: Date; id: string } | undefined {
+export function decodeCursor(cursor: string): ListPosition | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;

@@ -1,0 +1,82 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { Topics } from '@platform/contracts';
+import { CallerGuard, IDENTITY_SECRET } from '@platform/identity';
+import { MessagingModule, type ConsumerGroupOptions } from '@platform/messaging';
+import { MongoModule } from '@platform/mongo';
+import { NOTIFICATION_CONFIG, type NotificationServiceConfig } from './config/notification-service.config';
+import { DeliveryChannels } from './delivery/delivery-channels';
+import { DeliveryWorker } from './delivery/delivery.worker';
+import { NotificationsController } from './http/notifications.controller';
+import { EventReactions } from './notifications/event-reactions';
+import { NotificationMetrics } from './notifications/notification.metrics';
+import { NotificationStore } from './notifications/notification.store';
+
+/** The consumer groups of the roles this instance runs (NOTIFICATION_ROLES). */
+function groupsOf(config: NotificationServiceConfig): ConsumerGroupOptions[] {
+  const groups: ConsumerGroupOptions[] = [];
+  if (config.NOTIFICATION_ROLES.includes('events')) {
+    groups.push({
+      groupId: config.NOTIFICATION_EVENTS_GROUP,
+      topics: [Topics.identityEvents.name, Topics.orderEvents.name],
+      consumer: { fromBeginning: config.NOTIFICATION_EVENTS_START === 'earliest' },
+    });
+  }
+  if (config.NOTIFICATION_ROLES.includes('worker')) {
+    groups.push({
+      groupId: config.NOTIFICATION_WORKER_GROUP,
+      topics: [Topics.notificationJobs.name],
+      consumer: {
+        retry: {
+          maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS,
+          initialBackoffMs: config.NOTIFICATION_RETRY_INITIAL_MS,
+          maxBackoffMs: config.NOTIFICATION_RETRY_MAX_MS,
+        },
+        // Enough handlers to fill every channel's slots; each channel bounds its own.
+        maxConcurrentHandlers:
+          config.NOTIFICATION_EMAIL_CONCURRENCY + config.NOTIFICATION_WEBHOOK_CONCURRENCY,
+      },
+    });
+  }
+  return groups;
+}
+
+/**
+ * notification-service: reacts to identity and order events by recording notifications and
+ * enqueueing delivery jobs (events role), delivers them by email and webhook (worker role), and
+ * serves each user's inbox.
+ */
+@Module({})
+export class AppModule {
+  static with(config: NotificationServiceConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        MessagingModule.forRoot({
+          clientId: 'notification-service',
+          brokers: config.KAFKA_BROKERS,
+          replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+          ownsTopicsOf: 'notification-service',
+          extraGroups: groupsOf(config),
+        }),
+        MongoModule.forRoot({ url: config.MONGO_URL, database: config.NOTIFICATION_MONGO_DATABASE }),
+      ],
+      controllers: [NotificationsController],
+      providers: [
+        { provide: NOTIFICATION_CONFIG, useValue: config },
+        NotificationStore,
+        NotificationMetrics,
+        DeliveryChannels,
+        EventReactions,
+        DeliveryWorker,
+        CallerGuard,
+        {
+          provide: IDENTITY_SECRET,
+          inject: [NOTIFICATION_CONFIG],
+          useFactory: (c: NotificationServiceConfig) => c.GATEWAY_IDENTITY_SECRET,
+        },
+      ],
+      exports: [NOTIFICATION_CONFIG],
+    };
+  }
+}

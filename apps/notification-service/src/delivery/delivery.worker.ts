@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventOf } from '@platform/contracts';
+import { isRetriable, PermanentError, RetriableError, type MessageContext } from '@platform/messaging';
+import { HandleEvent } from '@platform/messaging';
+import { NOTIFICATION_CONFIG, type NotificationServiceConfig } from '../config/notification-service.config';
+import { NotificationMetrics } from '../notifications/notification.metrics';
+import { NotificationStore } from '../notifications/notification.store';
+import { render } from '../notifications/templates';
+import { DeliveryChannels } from './delivery-channels';
+
+/**
+ * The workers group on `notification.jobs`: delivers one notification per job through its
+ * channel, within that channel's concurrency limit. A channel that is down is retried in place
+ * with backoff (later jobs of the same user wait, other users' flow); after the last attempt, or
+ * at once for a permanent error, the job goes to `notification.jobs.dlq` and the notification is
+ * marked failed. A job whose notification is already delivered is a duplicate and does nothing.
+ */
+@Injectable()
+export class DeliveryWorker {
+  constructor(
+    private readonly store: NotificationStore,
+    private readonly channels: DeliveryChannels,
+    private readonly metrics: NotificationMetrics,
+    @Inject(NOTIFICATION_CONFIG) private readonly config: NotificationServiceConfig,
+  ) {}
+
+  @HandleEvent('NotificationRequested')
+  async onJob(job: EventOf<'NotificationRequested'>, ctx: MessageContext): Promise<void> {
+    const { notificationId, userId, channel: channelName, template, data } = job.payload;
+    const notification = await this.store.get(notificationId);
+    if (notification?.status === 'delivered') {
+      this.metrics.recordDelivery(channelName, 'duplicate');
+      return;
+    }
+    try {
+      const entry = this.channels.get(channelName);
+      if (!entry) throw new PermanentError(`channel ${channelName} is not enabled on this deployment`);
+      // The stored rendering when there is one (what the inbox shows); the job's data otherwise.
+      const { title, body } = notification ?? render(template, data);
+      const recipient = await this.store.recipient(userId);
+      if (!recipient && entry.channel.needsRecipient) {
+        // identity.events and order.events are separate streams: the address may still be on its way.
+        throw new RetriableError(`user ${userId} has no known email address yet`);
+      }
+      const delivery = {
+        notificationId,
+        userId,
+        template,
+        title,
+        body,
+        sourceEventId: job.payload.sourceEventId,
+        createdAt: notification?.createdAt ?? new Date(job.occurredAt),
+        recipient: recipient ? { email: recipient.email, displayName: recipient.displayName } : null,
+      };
+      await this.metrics.timeDelivery(channelName, () =>
+        entry.slots.run(() => entry.channel.deliver(delivery, ctx.signal)),
+      );
+      await this.store.markDelivered(notificationId, ctx.attempt);
+      this.metrics.recordDelivery(channelName, 'delivered');
+    } catch (error) {
+      const final = !isRetriable(error) || ctx.attempt >= this.config.NOTIFICATION_MAX_ATTEMPTS;
+      this.metrics.recordDelivery(channelName, final ? 'failed' : 'retried');
+      await this.store
+        .recordFailure(notificationId, ctx.attempt, errorText(error), final)
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+const errorText = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);

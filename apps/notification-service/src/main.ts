@@ -1,0 +1,15 @@
+import { tracing } from './instrument';
+import { bootstrapHttpApp } from '@platform/observability';
+import { AppModule } from './app.module';
+import { loadNotificationServiceConfig } from './config/notification-service.config';
+import { mapNotificationError } from './http/notification-problem.mapper';
+
+const config = loadNotificationServiceConfig();
+void bootstrapHttpApp(AppModule.with(config), {
+  serviceName: 'notification-service',
+  port: config.NOTIFICATION_HTTP_PORT,
+  logLevel: config.LOG_LEVEL,
+  tracing,
+  drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
+  mapError: mapNotificationError,
+});
