@@ -224,7 +224,8 @@ async function relayDrain(databaseUrl: string) {
   });
   await producer.connect();
   try {
-    for (const sql of [...outboxSchemaSql({ table }).up, ...outboxRetrySql({ table }).up]) await db.query(sql);
+    for (const sql of [...outboxSchemaSql({ table }).up, ...outboxRetrySql({ table }).up])
+      await db.query(sql);
     const envelopes = Array.from({ length: RELAY_EVENTS }, (_, i) => placed(i));
     const batch = 200;
     const send = (events: EventEnvelope[]) =>

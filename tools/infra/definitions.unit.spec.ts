@@ -9,7 +9,10 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 const infraSh = read('tools/infra/infra.sh');
 const compose = parse(read('docker-compose.yml')) as {
-  services: Record<string, { image?: string; build?: unknown; ports?: string[]; healthcheck?: { test: unknown } }>;
+  services: Record<
+    string,
+    { image?: string; build?: unknown; ports?: string[]; healthcheck?: { test: unknown } }
+  >;
 };
 /** The servers; the other compose services are the apps, built from the repository. */
 const servers = Object.fromEntries(Object.entries(compose.services).filter(([, service]) => !service.build));
@@ -48,7 +51,10 @@ describe('infrastructure definitions', () => {
       const match = /^127\.0\.0\.1:\$\{([A-Z_]+):-(\d+)\}:\d+$/.exec(port);
       expect({ port, parsed: Boolean(match) }).toEqual({ port, parsed: true });
       const [, variable, fallback] = match as RegExpExecArray;
-      expect({ variable, default: infraDefaults[variable as string] }).toEqual({ variable, default: fallback });
+      expect({ variable, default: infraDefaults[variable as string] }).toEqual({
+        variable,
+        default: fallback,
+      });
     }
   });
 
@@ -73,7 +79,9 @@ describe('infrastructure definitions', () => {
   });
 
   it('runs the same Kafka version natively as in the compose image', () => {
-    const pomVersion = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(read('tools/infra/kafka/pom.xml'))?.[1];
+    const pomVersion = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(
+      read('tools/infra/kafka/pom.xml'),
+    )?.[1];
     expect(compose.services['kafka']?.image).toBe(`apache/kafka:${pomVersion}`);
   });
 });

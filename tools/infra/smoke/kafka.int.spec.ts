@@ -3,7 +3,11 @@ import { ensureTopics } from '@platform/messaging';
 import { eventually, infraEnv, reach, uniqueName } from '@platform/testing';
 
 describe('Kafka (KRaft broker)', () => {
-  const kafka = new Kafka({ clientId: 'infra-smoke', brokers: [...infraEnv.kafkaBrokers], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'infra-smoke',
+    brokers: [...infraEnv.kafkaBrokers],
+    logLevel: logLevel.NOTHING,
+  });
   const topic = uniqueName('smoke');
   let admin: Admin;
   let producer: Producer;
@@ -32,9 +36,9 @@ describe('Kafka (KRaft broker)', () => {
     }).producer({ allowAutoTopicCreation: true });
     await impatient.connect();
     try {
-      await expect(impatient.send({ topic: uniqueName('never_created'), messages: [{ value: 'x' }] })).rejects.toThrow(
-        /does not host this topic-partition/,
-      );
+      await expect(
+        impatient.send({ topic: uniqueName('never_created'), messages: [{ value: 'x' }] }),
+      ).rejects.toThrow(/does not host this topic-partition/);
     } finally {
       await impatient.disconnect();
     }

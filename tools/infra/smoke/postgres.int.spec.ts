@@ -25,7 +25,9 @@ describe('PostgreSQL', () => {
 
     await client.query('BEGIN');
     await client.query(`INSERT INTO ${schema}.events VALUES ('a', 2, '{"n":2}')`);
-    await expect(client.query(`INSERT INTO ${schema}.events VALUES ('a', 1, '{"n":3}')`)).rejects.toMatchObject({
+    await expect(
+      client.query(`INSERT INTO ${schema}.events VALUES ('a', 1, '{"n":3}')`),
+    ).rejects.toMatchObject({
       code: '23505', // unique_violation
     });
     await client.query('ROLLBACK');
@@ -39,7 +41,9 @@ describe('PostgreSQL', () => {
     const listener = new Client({ connectionString: infraEnv.postgresUrl });
     await listener.connect();
     try {
-      const received = new Promise<string | undefined>((resolve) => listener.on('notification', (n) => resolve(n.payload)));
+      const received = new Promise<string | undefined>((resolve) =>
+        listener.on('notification', (n) => resolve(n.payload)),
+      );
       await listener.query(`LISTEN ${channel}`);
       await client.query(`SELECT pg_notify($1, 'outbox')`, [channel]);
       await expect(received).resolves.toBe('outbox');

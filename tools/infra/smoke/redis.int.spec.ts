@@ -6,7 +6,11 @@ describe('Redis', () => {
   let redis: Redis;
 
   beforeAll(async () => {
-    redis = new Redis(infraEnv.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    redis = new Redis(infraEnv.redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+    });
     await reach('Redis', infraEnv.redisUrl, () => redis.connect());
   });
 

@@ -22,7 +22,6 @@ export interface QuarantineFilter {
   to?: Date;
 }
 
-
 /** One kind of failure in quarantine: its fingerprint, how many, since when. */
 export interface QuarantineGroup {
   fingerprint: string;

@@ -91,7 +91,9 @@ describe('MessagingModule (real Kafka)', () => {
           brokers: [...infraEnv.kafkaBrokers],
           groupId: uniqueName('events'),
           topics: [identity],
-          extraGroups: [{ groupId: uniqueName('workers'), topics: [jobs], consumer: { commitIntervalMs: 100 } }],
+          extraGroups: [
+            { groupId: uniqueName('workers'), topics: [jobs], consumer: { commitIntervalMs: 100 } },
+          ],
           registry: new Registry(),
         }),
       ],

@@ -7,7 +7,10 @@ import type { EventProducerOptions } from '../producer/event-producer';
 
 /** Settings of one consumer group that the runtime may take from the app. */
 type GroupSettings = Partial<
-  Omit<ConsumerRuntimeOptions, 'groupId' | 'topics' | 'handlers' | 'decode' | 'dlqProducer' | 'metrics' | 'logger'>
+  Omit<
+    ConsumerRuntimeOptions,
+    'groupId' | 'topics' | 'handlers' | 'decode' | 'dlqProducer' | 'metrics' | 'logger'
+  >
 >;
 
 /**
