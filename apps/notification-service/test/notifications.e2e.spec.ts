@@ -260,6 +260,18 @@ describe('notification-service on real Kafka and FerretDB', () => {
     // Newest first: the order's notifications before the welcome.
     expect(all.map((i) => i.template).slice(0, 2)).toEqual(['order-confirmed', 'order-confirmed']);
 
+    // Every field of the contract is there, null included.
+    expect(all[0]).toEqual({
+      id: expect.any(String),
+      channel: expect.stringMatching(/^(email|webhook)$/),
+      template: 'order-confirmed',
+      title: 'Order confirmed',
+      body: `Your order ${orderId} is confirmed and being prepared.`,
+      sourceEventType: 'OrderConfirmed',
+      delivery: expect.objectContaining({ status: expect.any(String), lastError: null }),
+      createdAt: expect.any(String),
+      readAt: null,
+    });
     const one = all[0] as Item;
     const read = await notifications
       .http()

@@ -22,9 +22,15 @@ function view(n: NotificationDoc) {
     title: n.title,
     body: n.body,
     sourceEventType: n.sourceEventType,
-    delivery: { status: n.status, attempts: n.attempts, deliveredAt: n.deliveredAt, lastError: n.lastError },
+    delivery: {
+      status: n.status,
+      attempts: n.attempts,
+      deliveredAt: n.deliveredAt ?? null,
+      lastError: n.lastError ?? null,
+    },
     createdAt: n.createdAt,
-    readAt: n.readAt,
+    // An absent field and null are the same to Mongo's queries; the API always says null.
+    readAt: n.readAt ?? null,
   };
 }
 
