@@ -238,6 +238,38 @@ describe('notification-service on real Kafka and FerretDB', () => {
     });
   });
 
+  it('skips a job whose notification this deployment never recorded', async () => {
+    const userId = uniqueName('user');
+    const orphanId = randomUUID();
+    await producer.publish(Topics.notificationJobs.name, [
+      eventOf('NotificationRequested', userId, 1, {
+        notificationId: orphanId,
+        userId,
+        channel: 'webhook',
+        template: 'welcome',
+        data: {},
+        sourceEventId: randomUUID(),
+      }),
+    ]);
+    // Then the user's real welcome, on the same key behind it: once that is delivered, the orphan
+    // has been handled, and it went nowhere.
+    await producer.publishEvents([
+      eventOf('UserRegistered', userId, 1, {
+        userId,
+        email: `${userId}@example.com`,
+        registeredAt: new Date().toISOString(),
+      }),
+    ]);
+    await eventually(
+      async () => (await inbox(userId)).filter((i) => i.delivery.status === 'delivered').length === 2,
+      { timeoutMs: 20_000 },
+    );
+    expect(receiver.callsFor(userId).map((call) => call.headers['x-notification-id'])).not.toContain(
+      orphanId,
+    );
+    expect(receiver.callsFor(userId)).toHaveLength(1);
+  });
+
   it("serves the caller's inbox: pages, unread filter, read flags, and nothing of anyone else's", async () => {
     const { userId } = await register();
     const orderId = await placeOrder(userId);

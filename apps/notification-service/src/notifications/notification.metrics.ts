@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@platform/observability';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-export type DeliveryOutcome = 'delivered' | 'retried' | 'failed' | 'duplicate';
+export type DeliveryOutcome = 'delivered' | 'retried' | 'failed' | 'duplicate' | 'orphaned';
 
 /** Notifications created per template, deliveries per channel and outcome, and how long they take. */
 @Injectable()
@@ -20,7 +20,7 @@ export class NotificationMetrics {
     });
     this.deliveries = new Counter({
       name: 'notification_deliveries_total',
-      help: 'Delivery attempts by outcome: delivered, retried (will be tried again), failed (to the DLQ), duplicate (already delivered)',
+      help: 'Delivery attempts by outcome: delivered, retried (will be tried again), failed (to the DLQ), duplicate (already delivered), orphaned (no notification record: skipped)',
       labelNames: ['channel', 'outcome'],
       registers: [registry],
     });
