@@ -21,8 +21,16 @@ if [ "${INFRA_MODE:-auto}" != native ] && command -v docker >/dev/null && docker
   docker compose up -d --build --wait
   docker compose ps
   echo
-  echo "Gateway: http://127.0.0.1:${GATEWAY_HTTP_PORT:-3000}   API docs: http://127.0.0.1:${GATEWAY_HTTP_PORT:-3000}/docs"
-  echo "Stop with: docker compose down"
+  cat <<TXT
+The system runs.
+  Gateway:     http://127.0.0.1:${GATEWAY_HTTP_PORT:-3000}
+  API docs:    http://127.0.0.1:${GATEWAY_HTTP_PORT:-3000}/docs   (OpenAPI: /openapi.json)
+  Dashboards:  http://127.0.0.1:${GRAFANA_PORT:-3030}   (Grafana, folder Platform)
+  Traces:      http://127.0.0.1:${JAEGER_UI_PORT:-16686}   (Jaeger)
+  Prometheus:  http://127.0.0.1:${PROMETHEUS_PORT:-9090}   (alerts: /alerts)
+  Demo traffic: npm run demo
+Stop with: docker compose down
+TXT
   exit 0
 fi
 
@@ -75,7 +83,10 @@ cat <<TXT
 The system runs.
   Gateway:   http://127.0.0.1:3000
   API docs:  http://127.0.0.1:3000/docs   (OpenAPI: /openapi.json)
-  Metrics:   http://127.0.0.1:<port>/metrics of each app; health: /health/live, /health/ready
+  Metrics:   http://127.0.0.1:${PROMETHEUS_PORT:-9090}   (Prometheus: every app scraped, alerts and SLOs at /alerts)
+             http://127.0.0.1:<port>/metrics of each app; health: /health/live, /health/ready
+             Grafana dashboards and Jaeger traces run under docker compose (docker compose up)
+  Demo:      npm run demo   (realistic traffic through the gateway, for the dashboards)
   Servers:   npm run infra:status
 Ctrl-C (or npm run stop from another terminal) stops the apps gracefully.
 TXT

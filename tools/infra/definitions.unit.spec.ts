@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -11,11 +11,24 @@ const infraSh = read('tools/infra/infra.sh');
 const compose = parse(read('docker-compose.yml')) as {
   services: Record<
     string,
-    { image?: string; build?: unknown; ports?: string[]; healthcheck?: { test: unknown } }
+    {
+      image?: string;
+      build?: unknown;
+      ports?: string[];
+      healthcheck?: { test: unknown };
+      labels?: Record<string, string>;
+      volumes?: string[];
+    }
   >;
 };
-/** The servers; the other compose services are the apps, built from the repository. */
-const servers = Object.fromEntries(Object.entries(compose.services).filter(([, service]) => !service.build));
+/** Observability that only compose runs (OpenTelemetry Collector, Jaeger, Grafana). */
+const composeOnly = Object.fromEntries(
+  Object.entries(compose.services).filter(([, s]) => s.labels?.['platform.observability'] === 'compose-only'),
+);
+/** The servers, native or compose; the other compose services are the apps, built from the repository. */
+const servers = Object.fromEntries(
+  Object.entries(compose.services).filter(([name, service]) => !service.build && !composeOnly[name]),
+);
 const apps = Object.fromEntries(Object.entries(compose.services).filter(([, service]) => service.build));
 const envExample = Object.fromEntries(
   read('.env.example')
@@ -76,6 +89,31 @@ describe('infrastructure definitions', () => {
       });
       for (const port of app.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
     }
+  });
+
+  it('pins the compose-only observability images, publishes them on loopback, mounts files that exist', () => {
+    expect(Object.keys(composeOnly).sort()).toEqual(['grafana', 'jaeger', 'otel-collector']);
+    for (const [name, service] of [
+      ...Object.entries(composeOnly),
+      ['prometheus', servers['prometheus']] as const,
+    ]) {
+      expect({ name, tag: service?.image?.split(':')[1] ?? 'latest' }).not.toMatchObject({ tag: 'latest' });
+      for (const port of service?.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+      for (const volume of service?.volumes ?? []) {
+        const [source] = volume.split(':');
+        if (source?.startsWith('./'))
+          expect({ volume, exists: existsSync(join(root, source)) }).toEqual({ volume, exists: true });
+      }
+    }
+  });
+
+  it('loads the same alert and SLO rules in Prometheus natively and under compose', () => {
+    expect(read('tools/infra/prometheus/prometheus.yml.tmpl')).toContain('@RULES@/*.yml');
+    expect(infraSh).toContain('RULES="$ROOT/tools/observability/prometheus/rules"');
+    expect(servers['prometheus']?.volumes).toContain(
+      './tools/observability/prometheus/rules:/etc/prometheus/rules:ro',
+    );
+    expect(servers['prometheus']?.image).toBe('prom/prometheus:v2.42.0');
   });
 
   it('runs the same Kafka version natively as in the compose image', () => {

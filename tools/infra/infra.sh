@@ -4,7 +4,7 @@
 #   infra.sh down [service...]   stop what this script started
 #   infra.sh status              what runs where
 #   infra.sh env                 the environment the apps and tests read (eval-able)
-# Services: postgres redis kafka clickhouse mongo.
+# Services: postgres redis kafka clickhouse mongo prometheus.
 #
 # With a Docker engine (docker info answers) and INFRA_MODE unset or "docker", the servers come
 # from docker-compose.yml; otherwise (INFRA_MODE=native, or no engine) they are provisioned natively:
@@ -29,9 +29,10 @@ CLICKHOUSE_HTTP_PORT=${CLICKHOUSE_HTTP_PORT:-8123}
 CLICKHOUSE_TCP_PORT=${CLICKHOUSE_TCP_PORT:-9000}
 CLICKHOUSE_PASSWORD=${CLICKHOUSE_PASSWORD:-}
 MONGO_PORT=${MONGO_PORT:-27017}
+PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}
 READY_TIMEOUT_S=${INFRA_READY_TIMEOUT_S:-120}
 
-ALL_SERVICES=(postgres redis kafka clickhouse mongo)
+ALL_SERVICES=(postgres redis kafka clickhouse mongo prometheus)
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 die() { printf '[infra] error: %s\n' "$*" >&2; exit 1; }
@@ -314,6 +315,41 @@ mongo_status() {
   if pid_alive "$MONGO_DIR/ferretdb.pid"; then echo "running  mongodb://127.0.0.1:$MONGO_PORT (FerretDB on postgres db ferretdb)"; else echo "stopped"; fi
 }
 
+# --- prometheus (Debian's package): scrapes the apps, evaluates the alert and SLO rules ---------
+PROM_DIR="$INFRA_HOME/prometheus"
+
+prometheus_ready() { curl -fsS --max-time 2 "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" >/dev/null 2>&1; }
+
+prometheus_up() {
+  command -v prometheus >/dev/null || apt_install prometheus
+  command -v curl >/dev/null || apt_install curl
+  mkdir -p "$PROM_DIR/data"
+  # The apps' ports, as tools/dev/up.sh starts them.
+  local PORT=$PROMETHEUS_PORT RULES="$ROOT/tools/observability/prometheus/rules"
+  local GATEWAY_PORT=${GATEWAY_HTTP_PORT:-3000} AUTH_PORT=${AUTH_HTTP_PORT:-3001} ORDER_PORT=${ORDER_HTTP_PORT:-3002}
+  local NOTIFICATION_PORT=${NOTIFICATION_HTTP_PORT:-3003} ANALYTICS_PORT=${ANALYTICS_HTTP_PORT:-3004} DLQ_PORT=${DLQ_HTTP_PORT:-3005}
+  render "$HERE/prometheus/prometheus.yml.tmpl" "$PROM_DIR/prometheus.yml" \
+    PORT RULES GATEWAY_PORT AUTH_PORT ORDER_PORT NOTIFICATION_PORT ANALYTICS_PORT DLQ_PORT
+  if pid_alive "$PROM_DIR/prometheus.pid"; then
+    # Picks up a changed config or rule file without losing its data.
+    curl -fsS -X POST "http://127.0.0.1:$PROMETHEUS_PORT/-/reload" >/dev/null 2>&1 || true
+    log "prometheus already running (configuration reloaded)"
+  else
+    require_free_port prometheus PROMETHEUS_PORT "$PROMETHEUS_PORT"
+    prometheus --config.file="$PROM_DIR/prometheus.yml" --storage.tsdb.path="$PROM_DIR/data" \
+      --storage.tsdb.retention.time=7d --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" \
+      --web.enable-lifecycle >"$PROM_DIR/prometheus.log" 2>&1 </dev/null &
+    echo $! >"$PROM_DIR/prometheus.pid"
+  fi
+  wait_until prometheus "$READY_TIMEOUT_S" prometheus_ready || die "prometheus not ready; see $PROM_DIR/prometheus.log"
+}
+
+prometheus_down() { stop_pidfile prometheus "$PROM_DIR/prometheus.pid"; }
+
+prometheus_status() {
+  if pid_alive "$PROM_DIR/prometheus.pid"; then echo "running  http://127.0.0.1:$PROMETHEUS_PORT (alerts: /alerts)"; else echo "stopped"; fi
+}
+
 # --- process control -----------------------------------------------------------------------------
 
 # SIGTERM, then wait (bounded) for a clean exit; SIGKILL only if the process ignores it.
@@ -345,7 +381,7 @@ use_docker() {
 
 compose_service() {
   case "$1" in
-    postgres | redis | kafka | clickhouse | mongo) echo "$1" ;;
+    postgres | redis | kafka | clickhouse | mongo | prometheus) echo "$1" ;;
     *) die "unknown service '$1' (known: ${ALL_SERVICES[*]})" ;;
   esac
 }
@@ -375,6 +411,7 @@ export CLICKHOUSE_URL=http://127.0.0.1:$CLICKHOUSE_HTTP_PORT
 export CLICKHOUSE_USER=default
 export CLICKHOUSE_PASSWORD=$CLICKHOUSE_PASSWORD
 export MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT
+export PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT
 EOF
 }
 
@@ -388,6 +425,10 @@ main() {
   if use_docker; then
     log "Docker engine found: using docker-compose.yml (INFRA_MODE=native to run the servers natively)"
     if [ "$cmd" = up ] || [ "$cmd" = down ]; then docker_cmd "$cmd" "$@"; else docker_cmd status; fi
+    # The tests run promtool and a Prometheus of their own beside the system (dashboards' queries).
+    if [ "$cmd" = up ] && ! command -v prometheus >/dev/null && command -v apt-get >/dev/null; then
+      apt_install prometheus
+    fi
     return
   fi
 

@@ -34,3 +34,4 @@ export {
   type Problem,
   type ProblemMapper,
 } from './problem-details.filter';
+export { routeTemplate, type RoutedRequest, UNMATCHED_ROUTE } from './route-template';

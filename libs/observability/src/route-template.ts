@@ -5,6 +5,8 @@ export const UNMATCHED_ROUTE = 'unmatched';
 export interface RoutedRequest {
   baseUrl?: string;
   route?: { path?: unknown };
+  /** Set by code that routes outside Express (the gateway's proxy): the route, named by it. */
+  routeLabel?: string;
 }
 
 /**
@@ -13,6 +15,7 @@ export interface RoutedRequest {
  * Requests no route matched get {@link UNMATCHED_ROUTE}.
  */
 export function routeTemplate(req: RoutedRequest): string {
+  if (req.routeLabel !== undefined) return req.routeLabel;
   const route = req.route?.path;
   if (route === undefined || route === null) return UNMATCHED_ROUTE;
   // Nest registers string paths; a RegExp or array route is still a fixed, bounded label.

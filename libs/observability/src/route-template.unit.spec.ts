@@ -24,4 +24,8 @@ describe('routeTemplate', () => {
   it('keeps a RegExp route as its fixed source text', () => {
     expect(routeTemplate({ route: { path: /^\/legacy\/.*$/ } })).toBe('/^\\/legacy\\/.*$/');
   });
+
+  it('takes the label a router outside Express gives, whatever Express mounted', () => {
+    expect(routeTemplate({ baseUrl: '/orders', routeLabel: '/orders' })).toBe('/orders');
+  });
 });

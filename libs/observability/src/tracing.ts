@@ -146,7 +146,7 @@ function tracesUrl(endpoint: string): string {
 }
 
 const tracingEnvSchema = z.object({
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.optional(z.url()),
   OTEL_SDK_DISABLED: env.bool().default(false),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   SERVICE_VERSION: z.string().min(1).optional(),

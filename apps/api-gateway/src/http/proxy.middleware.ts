@@ -1,6 +1,11 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import { type AccessTokenClaims, signIdentity, stripIdentityHeaders } from '@platform/identity';
-import { CORRELATION_ID_HEADER, currentCorrelationId, injectTraceHeaders } from '@platform/observability';
+import {
+  CORRELATION_ID_HEADER,
+  currentCorrelationId,
+  injectTraceHeaders,
+  type RoutedRequest,
+} from '@platform/observability';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { AccessTokenVerifier } from '../auth/access-token.verifier';
@@ -41,6 +46,9 @@ export class ProxyMiddleware implements NestMiddleware {
     const url = req.originalUrl ?? (req.url as string);
     const route = this.routes.match(url);
     if (!route) return next();
+    // A proxied request never reaches an Express route: label its HTTP metrics and logs with the
+    // gateway route it matched (`/orders`), not `unmatched`, so per-route rates and SLOs work.
+    (req as RoutedRequest).routeLabel = route.prefix;
     // A proxied response collects 'close' listeners from Node's stream.pipeline, the HTTP
     // instrumentation, the metrics and log middlewares and this one: 11 under load, one over
     // Node's default of 10, which printed a MaxListenersExceededWarning per response. They all go

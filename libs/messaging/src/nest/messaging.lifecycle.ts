@@ -8,7 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { decodeEvent, topicConfigsOwnedBy, type TopicConfig } from '@platform/contracts';
+import { allTopics, decodeEvent, topicConfigsOwnedBy, type TopicConfig } from '@platform/contracts';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { ReadinessRegistry } from '@platform/observability';
 import { ConsumerRuntime } from '../consumer/consumer-runtime';
@@ -54,6 +54,13 @@ export class MessagingLifecycle
       ...(this.options.alsoCreates ?? []),
     ];
     if (toCreate.length > 0) await this.createTopics(toCreate);
+    // The app's own topics are counted from 0: a counter whose series appears only with its
+    // first records shows no rate() for them, and "are events flowing?" alerts would miss the start.
+    if (this.options.ownsTopicsOf) {
+      for (const topic of allTopics().filter((t) => t.owner === this.options.ownsTopicsOf)) {
+        this.metrics.produced.inc({ topic: topic.name }, 0);
+      }
+    }
     const handlers = this.discoverHandlers();
     if (handlers.size === 0) return;
     const { groupId, topics = [], decode, consumer, extraGroups = [] } = this.options;

@@ -1,0 +1,200 @@
+// The six built apps as one running system on the real servers, each with stores of its own
+// (databases, consumer groups and prefixes unique to the run), dropped again on stop.
+import { infraEnv, uniqueName } from '@platform/testing';
+import mongoose from 'mongoose';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { freePort, startApp, type RunningApp } from './system.spec-helper';
+
+export const APPS = [
+  'auth-service',
+  'order-service',
+  'notification-service',
+  'analytics-ingest',
+  'dlq-consumer',
+  'api-gateway',
+] as const;
+export type AppName = (typeof APPS)[number];
+
+/** A caller of the gateway: its access token and user id. */
+export interface User {
+  email: string;
+  token: string;
+  userId: string;
+}
+
+export interface RunningSystem {
+  gateway: RunningApp;
+  apps: Record<AppName, RunningApp>;
+  /** The apps' ports, for a scraper. */
+  ports: Record<AppName, number>;
+  /** The consumer groups of this run, by app. */
+  groups: { notifications: string; notificationWorkers: string; analytics: string; dlq: string };
+  call: (path: string, init?: CallInit) => Promise<Response>;
+  register: (options?: { admin?: boolean }) => Promise<User>;
+  stop: () => Promise<(number | null)[]>;
+}
+
+export interface CallInit {
+  method?: string;
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Starts every app (the servers must be up: npm run infra:up). `env` is added to every app's
+ * environment, e.g. OTEL_EXPORTER_OTLP_ENDPOINT to trace into a backend.
+ */
+export async function startSystem(env: Record<string, string> = {}): Promise<RunningSystem> {
+  const run = uniqueName('sys');
+  const stores = {
+    auth: `${run}_auth`,
+    orders: `${run}_orders`,
+    notifications: `${run}_notifications`,
+    dlq: `${run}_dlq`,
+    analytics: `${run}_analytics`,
+  };
+  const groups = {
+    notifications: `${run}_notification_events`,
+    notificationWorkers: `${run}_notification_workers`,
+    analytics: `${run}_analytics`,
+    dlq: `${run}_dlq`,
+  };
+  const mailDir = join(tmpdir(), `${run}_mail`);
+  const adminEmail = `${run}-admin@example.com`;
+  const identitySecret = `e2e-identity-secret-${run}-0123456789`;
+  const pgUrl = (database: string) => infraEnv.postgresUrl.replace(/\/[^/]*$/, `/${database}`);
+  const ports = Object.fromEntries(
+    await Promise.all(APPS.map(async (app) => [app, await freePort()])),
+  ) as Record<AppName, number>;
+  const common = { GATEWAY_IDENTITY_SECRET: identitySecret, ...env };
+  const started: RunningApp[] = [];
+  const start = async (app: AppName, appEnv: Record<string, string>) => {
+    const running = await startApp(app, ports[app], { ...common, ...appEnv });
+    started.push(running);
+    return running;
+  };
+  try {
+    const [auth, orders, notifications, analytics, dlq] = await Promise.all([
+      start('auth-service', {
+        AUTH_HTTP_PORT: String(ports['auth-service']),
+        AUTH_DATABASE_URL: pgUrl(stores.auth),
+        AUTH_THROTTLE_KEY_PREFIX: `${run}_throttle`,
+        AUTH_ADMIN_EMAILS: adminEmail,
+      }),
+      start('order-service', {
+        ORDER_HTTP_PORT: String(ports['order-service']),
+        ORDER_DATABASE_URL: pgUrl(stores.orders),
+      }),
+      start('notification-service', {
+        NOTIFICATION_HTTP_PORT: String(ports['notification-service']),
+        MONGO_URL: infraEnv.mongoUrl,
+        NOTIFICATION_MONGO_DATABASE: stores.notifications,
+        NOTIFICATION_EVENTS_GROUP: groups.notifications,
+        NOTIFICATION_WORKER_GROUP: groups.notificationWorkers,
+        EMAIL_FILE_DIR: mailDir,
+      }),
+      start('analytics-ingest', {
+        ANALYTICS_HTTP_PORT: String(ports['analytics-ingest']),
+        CLICKHOUSE_URL: infraEnv.clickhouseUrl,
+        ANALYTICS_CLICKHOUSE_DATABASE: stores.analytics,
+        ANALYTICS_CONSUMER_GROUP: groups.analytics,
+        // Only this run's events: the topics hold every earlier run's too.
+        ANALYTICS_FROM_BEGINNING: 'false',
+        ANALYTICS_BATCH_MAX_WAIT_MS: '200',
+      }),
+      start('dlq-consumer', {
+        DLQ_HTTP_PORT: String(ports['dlq-consumer']),
+        MONGO_URL: infraEnv.mongoUrl,
+        DLQ_MONGO_DATABASE: stores.dlq,
+        DLQ_CONSUMER_GROUP: groups.dlq,
+      }),
+    ]);
+    const gateway = await start('api-gateway', {
+      GATEWAY_HTTP_PORT: String(ports['api-gateway']),
+      AUTH_SERVICE_URL: auth.url,
+      ORDER_SERVICE_URL: orders.url,
+      NOTIFICATION_SERVICE_URL: notifications.url,
+      ANALYTICS_SERVICE_URL: analytics.url,
+      DLQ_SERVICE_URL: dlq.url,
+      GATEWAY_RATE_LIMIT_PREFIX: `${run}_rl:`,
+    });
+    const apps = {
+      'auth-service': auth,
+      'order-service': orders,
+      'notification-service': notifications,
+      'analytics-ingest': analytics,
+      'dlq-consumer': dlq,
+      'api-gateway': gateway,
+    };
+
+    const call = (path: string, init: CallInit = {}) =>
+      fetch(`${gateway.url}${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+          ...init.headers,
+        },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+
+    const register = async (options: { admin?: boolean } = {}): Promise<User> => {
+      const email = options.admin ? adminEmail : `${uniqueName('buyer')}@example.com`;
+      const password = 'correct horse battery staple';
+      const registered = await call('/auth/register', { method: 'POST', body: { email, password } });
+      if (registered.status !== 201)
+        throw new Error(`register: ${registered.status} ${await registered.text()}`);
+      const login = await call('/auth/login', { method: 'POST', body: { email, password } });
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const me = (await (await call('/auth/me', { token: accessToken })).json()) as { id: string };
+      return { email, token: accessToken, userId: me.id };
+    };
+
+    return {
+      gateway,
+      apps,
+      ports,
+      groups,
+      call,
+      register,
+      stop: async () => {
+        // The gateway first, as an orchestrator would drain the edge; then the rest together.
+        const gatewayCode = await gateway.stop();
+        const codes = await Promise.all(started.filter((app) => app !== gateway).map((app) => app.stop()));
+        await dropStores(stores, mailDir);
+        return [gatewayCode, ...codes];
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((app) => app.stop()));
+    await dropStores(stores, mailDir);
+    throw error;
+  }
+}
+
+async function dropStores(
+  stores: { auth: string; orders: string; notifications: string; dlq: string; analytics: string },
+  mailDir: string,
+): Promise<void> {
+  const pg = new Client({ connectionString: infraEnv.postgresUrl });
+  await pg.connect();
+  for (const name of [stores.auth, stores.orders])
+    await pg.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await pg.end();
+  for (const name of [stores.notifications, stores.dlq]) {
+    const mongo = await mongoose.createConnection(infraEnv.mongoUrl, { dbName: name }).asPromise();
+    await mongo.dropDatabase();
+    await mongo.close();
+  }
+  await fetch(
+    `${infraEnv.clickhouseUrl}/?query=${encodeURIComponent(`DROP DATABASE IF EXISTS ${stores.analytics}`)}`,
+    {
+      method: 'POST',
+    },
+  );
+  await rm(mailDir, { recursive: true, force: true });
+}
