@@ -1,7 +1,7 @@
 import { createEvent, encodeEnvelope, Headers, Topics, type DomainEvent } from '@platform/contracts';
 import { eventually, infraEnv } from '@platform/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DASHBOARDS_DIR, startPrometheus, type RunningPrometheus } from './prometheus.spec-helper';
@@ -20,6 +20,10 @@ type DlqEntry = {
   error: { class: string; reason: string };
 };
 
+/** The trace backend (Jaeger, started by `npm run infra:up`, natively or under compose). */
+const otlpEndpoint = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] || 'http://127.0.0.1:4318';
+const jaegerUrl = process.env['JAEGER_QUERY_URL'] || 'http://127.0.0.1:16686';
+
 // The whole journey a user and an operator make, across the six built apps as real processes,
 // with a real Prometheus scraping them: what the README promises, end to end.
 describe('the whole system through the gateway (six built apps, real servers)', () => {
@@ -30,7 +34,7 @@ describe('the whole system through the gateway (six built apps, real servers)', 
   let ada: User;
 
   beforeAll(async () => {
-    system = await startSystem();
+    system = await startSystem({ OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint });
     prometheus = await startPrometheus(APPS.map((app) => `127.0.0.1:${system.ports[app]}`));
     // Counters must be scraped before the traffic: rate() needs the value they started from.
     await eventually(async () => expect(await prometheus.query('up == 1')).toHaveLength(APPS.length), {
@@ -267,5 +271,43 @@ describe('the whole system through the gateway (six built apps, real servers)', 
       },
       { timeoutMs: 60_000, intervalMs: 2_000 },
     );
+  });
+
+  it('follows one request under one trace id: gateway, order-service, outbox relay, consumers', async () => {
+    // The client starts the trace, as a traced frontend or another service would.
+    const traceId = randomBytes(16).toString('hex');
+    const placed = await system.call('/orders', {
+      method: 'POST',
+      token: ada.token,
+      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+      body: { lines: [{ sku: 'PEN-1', quantity: 3, unitPriceMinor: 199 }], currency: 'EUR' },
+    });
+    expect(placed.status).toBe(201);
+
+    type JaegerTrace = {
+      spans: { spanID: string; operationName: string; processID: string }[];
+      processes: Record<string, { serviceName: string }>;
+    };
+    const found = await eventually(
+      async () => {
+        const res = await fetch(`${jaegerUrl}/api/traces/${traceId}`);
+        expect(res.status).toBe(200);
+        const [trace] = ((await res.json()) as { data: JaegerTrace[] }).data;
+        const services = new Set(trace?.spans.map((span) => trace.processes[span.processID]?.serviceName));
+        expect([...services]).toEqual(
+          expect.arrayContaining([
+            'api-gateway',
+            'order-service',
+            'notification-service',
+            'analytics-ingest',
+          ]),
+        );
+        return trace as JaegerTrace;
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
+    const operations = found.spans.map((span) => span.operationName);
+    expect(operations).toContain('outbox relay publish');
+    expect(operations).toContain('order.events process');
   });
 });

@@ -18,7 +18,13 @@
  */
 import { createEvent, decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
 import { signIdentity } from '@platform/identity';
-import { appendToOutbox, OutboxRelay, outboxRetrySql, outboxSchemaSql } from '@platform/outbox';
+import {
+  appendToOutbox,
+  OutboxRelay,
+  outboxRetrySql,
+  outboxSchemaSql,
+  outboxTraceSql,
+} from '@platform/outbox';
 import autocannon from 'autocannon';
 import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -224,7 +230,11 @@ async function relayDrain(databaseUrl: string) {
   });
   await producer.connect();
   try {
-    for (const sql of [...outboxSchemaSql({ table }).up, ...outboxRetrySql({ table }).up])
+    for (const sql of [
+      ...outboxSchemaSql({ table }).up,
+      ...outboxRetrySql({ table }).up,
+      ...outboxTraceSql({ table }).up,
+    ])
       await db.query(sql);
     const envelopes = Array.from({ length: RELAY_EVENTS }, (_, i) => placed(i));
     const batch = 200;

@@ -21,7 +21,7 @@ const compose = parse(read('docker-compose.yml')) as {
     }
   >;
 };
-/** Observability that only compose runs (OpenTelemetry Collector, Jaeger, Grafana). */
+/** Observability that only compose runs (OpenTelemetry Collector, Grafana). */
 const composeOnly = Object.fromEntries(
   Object.entries(compose.services).filter(([, s]) => s.labels?.['platform.observability'] === 'compose-only'),
 );
@@ -92,7 +92,7 @@ describe('infrastructure definitions', () => {
   });
 
   it('pins the compose-only observability images, publishes them on loopback, mounts files that exist', () => {
-    expect(Object.keys(composeOnly).sort()).toEqual(['grafana', 'jaeger', 'otel-collector']);
+    expect(Object.keys(composeOnly).sort()).toEqual(['grafana', 'otel-collector']);
     for (const [name, service] of [
       ...Object.entries(composeOnly),
       ['prometheus', servers['prometheus']] as const,

@@ -4,7 +4,7 @@
 #   infra.sh down [service...]   stop what this script started
 #   infra.sh status              what runs where
 #   infra.sh env                 the environment the apps and tests read (eval-able)
-# Services: postgres redis kafka clickhouse mongo prometheus.
+# Services: postgres redis kafka clickhouse mongo prometheus jaeger.
 #
 # With a Docker engine (docker info answers) and INFRA_MODE unset or "docker", the servers come
 # from docker-compose.yml; otherwise (INFRA_MODE=native, or no engine) they are provisioned natively:
@@ -30,9 +30,12 @@ CLICKHOUSE_TCP_PORT=${CLICKHOUSE_TCP_PORT:-9000}
 CLICKHOUSE_PASSWORD=${CLICKHOUSE_PASSWORD:-}
 MONGO_PORT=${MONGO_PORT:-27017}
 PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}
+JAEGER_UI_PORT=${JAEGER_UI_PORT:-16686}
+JAEGER_OTLP_GRPC_PORT=${JAEGER_OTLP_GRPC_PORT:-4317}
+JAEGER_OTLP_HTTP_PORT=${JAEGER_OTLP_HTTP_PORT:-4318}
 READY_TIMEOUT_S=${INFRA_READY_TIMEOUT_S:-120}
 
-ALL_SERVICES=(postgres redis kafka clickhouse mongo prometheus)
+ALL_SERVICES=(postgres redis kafka clickhouse mongo prometheus jaeger)
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 die() { printf '[infra] error: %s\n' "$*" >&2; exit 1; }
@@ -350,6 +353,53 @@ prometheus_status() {
   if pid_alive "$PROM_DIR/prometheus.pid"; then echo "running  http://127.0.0.1:$PROMETHEUS_PORT (alerts: /alerts)"; else echo "stopped"; fi
 }
 
+# --- jaeger (v2, built with Go from tools/infra/jaeger): the trace backend, OTLP in ----------
+JAEGER_DIR="$INFRA_HOME/jaeger"
+# Its query gRPC and health ports sit beside the UI's.
+JAEGER_QUERY_GRPC_PORT=$((JAEGER_UI_PORT - 1))
+JAEGER_HEALTH_PORT=13133
+
+jaeger_ready() { curl -fsS --max-time 2 "http://127.0.0.1:$JAEGER_HEALTH_PORT/status" >/dev/null 2>&1; }
+
+jaeger_install() {
+  local stamp; stamp=$(cat "$HERE/jaeger/go.mod" "$HERE/jaeger/go.sum" | sha256sum | cut -c1-16)
+  if [ ! -x "$INFRA_HOME/bin/jaeger" ] || [ "$(cat "$JAEGER_DIR/build.stamp" 2>/dev/null)" != "$stamp" ]; then
+    command -v go >/dev/null || die "building Jaeger needs Go >= 1.24 (https://go.dev/doc/install), or use Docker."
+    log "building Jaeger (tools/infra/jaeger, a few minutes the first time) with $(go version | cut -d' ' -f3)"
+    mkdir -p "$INFRA_HOME/bin"
+    (cd "$HERE/jaeger" && go build -trimpath -o "$INFRA_HOME/bin/jaeger" github.com/jaegertracing/jaeger/cmd/jaeger) \
+      >"$JAEGER_DIR/build.log" 2>&1 || die "building Jaeger failed; see $JAEGER_DIR/build.log"
+    echo "$stamp" >"$JAEGER_DIR/build.stamp"
+  fi
+}
+
+jaeger_up() {
+  mkdir -p "$JAEGER_DIR"
+  jaeger_install
+  command -v curl >/dev/null || apt_install curl
+  local UI_PORT=$JAEGER_UI_PORT QUERY_GRPC_PORT=$JAEGER_QUERY_GRPC_PORT HEALTH_PORT=$JAEGER_HEALTH_PORT
+  local OTLP_GRPC_PORT=$JAEGER_OTLP_GRPC_PORT OTLP_HTTP_PORT=$JAEGER_OTLP_HTTP_PORT
+  render "$HERE/jaeger/jaeger.yml.tmpl" "$JAEGER_DIR/jaeger.yml" UI_PORT QUERY_GRPC_PORT HEALTH_PORT OTLP_GRPC_PORT OTLP_HTTP_PORT
+  if pid_alive "$JAEGER_DIR/jaeger.pid"; then
+    log "jaeger already running"
+  else
+    require_free_port jaeger JAEGER_UI_PORT "$JAEGER_UI_PORT"
+    require_free_port jaeger JAEGER_OTLP_HTTP_PORT "$JAEGER_OTLP_HTTP_PORT"
+    require_free_port jaeger JAEGER_OTLP_GRPC_PORT "$JAEGER_OTLP_GRPC_PORT"
+    "$INFRA_HOME/bin/jaeger" --config "$JAEGER_DIR/jaeger.yml" >"$JAEGER_DIR/jaeger.log" 2>&1 </dev/null &
+    echo $! >"$JAEGER_DIR/jaeger.pid"
+  fi
+  wait_until jaeger "$READY_TIMEOUT_S" jaeger_ready || die "jaeger not ready; see $JAEGER_DIR/jaeger.log"
+}
+
+jaeger_down() { stop_pidfile jaeger "$JAEGER_DIR/jaeger.pid"; }
+
+jaeger_status() {
+  if pid_alive "$JAEGER_DIR/jaeger.pid"; then
+    echo "running  OTLP http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT, query API http://127.0.0.1:$JAEGER_UI_PORT/api/traces"
+  else echo "stopped"; fi
+}
+
 # --- process control -----------------------------------------------------------------------------
 
 # SIGTERM, then wait (bounded) for a clean exit; SIGKILL only if the process ignores it.
@@ -381,7 +431,7 @@ use_docker() {
 
 compose_service() {
   case "$1" in
-    postgres | redis | kafka | clickhouse | mongo | prometheus) echo "$1" ;;
+    postgres | redis | kafka | clickhouse | mongo | prometheus | jaeger) echo "$1" ;;
     *) die "unknown service '$1' (known: ${ALL_SERVICES[*]})" ;;
   esac
 }
@@ -412,6 +462,8 @@ export CLICKHOUSE_USER=default
 export CLICKHOUSE_PASSWORD=$CLICKHOUSE_PASSWORD
 export MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT
 export PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT
+export JAEGER_QUERY_URL=http://127.0.0.1:$JAEGER_UI_PORT
+export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT
 EOF
 }
 

@@ -17,8 +17,10 @@ export {
   outboxRetentionIndexSql,
   outboxRetrySql,
   outboxSchemaSql,
+  outboxTraceSql,
   type OutboxTable,
 } from './outbox.schema';
+export { currentTraceParent } from './outbox-trace';
 export { appendToOutbox, outboxInsertSql, type SqlExecutor } from './outbox.writer';
 export { processedEventsSchemaSql, recordProcessed } from './processed-events';
 export { relayBackoffMs } from './relay-backoff';

@@ -1,3 +1,11 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { createEvent, decodeEnvelope, type EventEnvelope } from '@platform/contracts';
 import { EventProducer } from '@platform/messaging';
 import { eventually, infraEnv, reach, uniqueName } from '@platform/testing';
@@ -11,6 +19,7 @@ import {
   outboxAnnouncedByWriterSql,
   outboxRetrySql,
   outboxSchemaSql,
+  outboxTraceSql,
 } from './index';
 
 const kafka = new Kafka({
@@ -60,11 +69,14 @@ async function readAll(topic: string): Promise<EventEnvelope[]> {
   return received;
 }
 
-function relay(topic: string, publish?: (events: EventEnvelope[]) => Promise<unknown>): OutboxRelay {
+function relay(
+  topic: string,
+  publish?: (events: EventEnvelope[], traceParents: (string | null)[]) => Promise<unknown>,
+): OutboxRelay {
   const created = new OutboxRelay({
     table,
     connectionString: databaseUrl,
-    publish: publish ?? ((events) => producer.publish(topic, events)),
+    publish: publish ?? ((events, traceParents) => producer.publish(topic, events, {}, traceParents)),
     batchSize: 7,
     shards: 4,
     pollIntervalMs: 200,
@@ -80,7 +92,12 @@ beforeAll(async () => {
   await admin.query(`CREATE DATABASE ${database}`);
   db = new Client({ connectionString: databaseUrl });
   await db.connect();
-  for (const sql of [...outboxSchemaSql({ table }).up, ...outboxRetrySql({ table }).up]) await db.query(sql);
+  for (const sql of [
+    ...outboxSchemaSql({ table }).up,
+    ...outboxRetrySql({ table }).up,
+    ...outboxTraceSql({ table }).up,
+  ])
+    await db.query(sql);
   producer = new EventProducer(kafka);
   await producer.connect();
 });
@@ -99,6 +116,48 @@ afterAll(async () => {
 });
 
 describe('OutboxRelay', () => {
+  it('publishes each row under the trace of the request that wrote it, in a span of its own', async () => {
+    const spans = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+    trace.setGlobalTracerProvider(provider);
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    try {
+      const topic = await newTopic();
+      const headers: Record<string, string> = {};
+      const consumer = kafka.consumer({ groupId: uniqueName('outbox_trace_reader') });
+      consumers.push(consumer);
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          headers['traceparent'] = String(message.headers?.['traceparent'] ?? '');
+        },
+      });
+      // The "request": a span active while the row is written, as an HTTP handler's would be.
+      const request = provider.getTracer('test').startSpan('POST /orders');
+      await context.with(trace.setSpan(context.active(), request), () =>
+        appendToOutbox(db, table, [registered(randomUUID(), 1)]),
+      );
+      request.end();
+      await relay(topic).start();
+      await eventually(() => Boolean(headers['traceparent']), { timeoutMs: 20_000 });
+
+      const [, traceId, parentSpanId] = headers['traceparent']!.split('-');
+      const publish = spans.getFinishedSpans().find((s) => s.name === 'outbox relay publish');
+      expect(traceId).toBe(request.spanContext().traceId);
+      expect(publish?.spanContext().traceId).toBe(request.spanContext().traceId);
+      expect(publish?.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+      // The consumer's parent is the publish span, itself a child of the request.
+      expect(parentSpanId).toBe(publish?.spanContext().spanId);
+    } finally {
+      trace.disable();
+      propagation.disable();
+      context.disable();
+      await provider.shutdown();
+    }
+  });
+
   it('publishes every row exactly once, in order per key, with two relays running concurrently', async () => {
     const topic = await newTopic();
     const users = Array.from({ length: 6 }, () => randomUUID());
@@ -153,6 +212,7 @@ describe('OutboxRelay', () => {
     for (const sql of [
       ...outboxSchemaSql(quiet).up,
       ...outboxRetrySql(quiet).up,
+      ...outboxTraceSql(quiet).up,
       ...outboxAnnouncedByWriterSql(quiet).up,
     ])
       await db.query(sql);

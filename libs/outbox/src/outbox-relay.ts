@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@platform/contracts';
 import { Client, Pool, type PoolClient } from 'pg';
 import type { Registry } from 'prom-client';
+import { startRowPublishSpan } from './outbox-trace';
 import { OutboxMetrics } from './outbox.metrics';
 import { assertIdentifier, channelOf, type OutboxTable } from './outbox.schema';
 import { relayBackoffMs } from './relay-backoff';
@@ -15,8 +16,11 @@ export interface OutboxLogger {
 export interface OutboxRelayOptions extends OutboxTable {
   /** The service's database (the one holding the outbox table). */
   connectionString: string;
-  /** Publishes events in the given order and resolves once the broker has them all. */
-  publish: (events: EventEnvelope[]) => Promise<unknown>;
+  /**
+   * Publishes events in the given order and resolves once the broker has them all; each event's
+   * record carries the `traceparent` at the same index (null: none), continuing its writer's trace.
+   */
+  publish: (events: EventEnvelope[], traceParents: (string | null)[]) => Promise<unknown>;
   /** Rows per publish. Default 200. */
   batchSize?: number;
   /**
@@ -47,6 +51,7 @@ interface OutboxRow {
   aggregate_key: string;
   attempts: number;
   envelope: EventEnvelope;
+  trace_parent: string | null;
 }
 
 /**
@@ -191,7 +196,7 @@ export class OutboxRelay {
       }
       // Oldest first, skipping keys held back after a failure (their later rows wait too).
       const { rows } = await client.query<OutboxRow>(
-        `SELECT id, aggregate_key, attempts, envelope FROM ${this.table} o
+        `SELECT id, aggregate_key, attempts, envelope, trace_parent FROM ${this.table} o
          WHERE sent_at IS NULL AND mod(abs(hashtext(aggregate_key)::bigint), $1) = ANY($2::int[])
            AND NOT EXISTS (
              SELECT 1 FROM ${this.table} held
@@ -203,7 +208,7 @@ export class OutboxRelay {
       let sent = rows;
       if (rows.length > 0) {
         try {
-          await this.options.publish(rows.map((row) => row.envelope));
+          await this.publishRows(rows);
         } catch (error) {
           // The broker (or the way to it) is down: the whole relay backs off, rows stay as they are.
           if (isBrokerWide(error)) throw error;
@@ -241,7 +246,7 @@ export class OutboxRelay {
     const failed: { row: OutboxRow; error: unknown }[] = [];
     for (const keyRows of byKey.values()) {
       try {
-        await this.options.publish(keyRows.map((row) => row.envelope));
+        await this.publishRows(keyRows);
         sent.push(...keyRows);
         continue;
       } catch (error) {
@@ -249,7 +254,7 @@ export class OutboxRelay {
       }
       for (const row of keyRows) {
         try {
-          await this.options.publish([row.envelope]);
+          await this.publishRows([row]);
           sent.push(row);
         } catch (error) {
           if (isBrokerWide(error)) throw error;
@@ -259,6 +264,21 @@ export class OutboxRelay {
       }
     }
     return { sent, failed };
+  }
+
+  /** Publishes rows in order, each in a span under the trace of the request that wrote it. */
+  private async publishRows(rows: OutboxRow[]): Promise<void> {
+    const spans = rows.map((row) => startRowPublishSpan(row.envelope, row.trace_parent));
+    try {
+      await this.options.publish(
+        rows.map((row) => row.envelope),
+        spans.map((span) => span.traceParent),
+      );
+    } catch (error) {
+      for (const span of spans) span.end(error);
+      throw error;
+    }
+    for (const span of spans) span.end();
   }
 
   /** Holds a failing row (and so its key) back until its next attempt. */

@@ -106,3 +106,15 @@ export function outboxRetrySql(outbox: OutboxTable): { up: string[]; down: strin
     ],
   };
 }
+
+/**
+ * DDL that keeps the writer's trace context with each row (W3C `traceparent`), so the relay
+ * publishes under the request that wrote it and consumers continue the same trace.
+ */
+export function outboxTraceSql(outbox: OutboxTable): { up: string[]; down: string[] } {
+  const t = assertIdentifier(outbox.table);
+  return {
+    up: [`ALTER TABLE ${t} ADD COLUMN trace_parent text`],
+    down: [`ALTER TABLE ${t} DROP COLUMN trace_parent`],
+  };
+}

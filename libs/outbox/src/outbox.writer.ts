@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@platform/contracts';
 import { assertIdentifier } from './outbox.schema';
+import { currentTraceParent } from './outbox-trace';
 
 /**
  * Anything that runs a parameterised query inside the caller's transaction: a TypeORM
@@ -11,16 +12,24 @@ export interface SqlExecutor {
 
 /**
  * The INSERT that appends a JSON array of envelopes (bound at `envelopesParameter`, e.g. `$2`) to
- * the outbox, in array order. Usable as a data-modifying CTE, so a caller can append its state
+ * the outbox, in array order, with the writer's `traceparent` (bound at `traceParentParameter`;
+ * see currentTraceParent). Usable as a data-modifying CTE, so a caller can append its state
  * change and its events in one statement; `where` (SQL) gates the insert on the same condition as
  * the state change.
  */
-export function outboxInsertSql(table: string, envelopesParameter: string, where = 'true'): string {
+export function outboxInsertSql(
+  table: string,
+  envelopesParameter: string,
+  where = 'true',
+  traceParentParameter?: string,
+): string {
   const t = assertIdentifier(table);
-  if (!/^\$\d{1,4}$/.test(envelopesParameter))
-    throw new Error(`"${envelopesParameter}" is not a $n parameter`);
-  return `INSERT INTO ${t} (event_id, aggregate_key, event_type, envelope)
-    SELECT (o.envelope->>'id')::uuid, o.envelope->>'aggregateId', o.envelope->>'type', o.envelope
+  for (const parameter of [envelopesParameter, traceParentParameter ?? '$1']) {
+    if (!/^\$\d{1,4}$/.test(parameter)) throw new Error(`"${parameter}" is not a $n parameter`);
+  }
+  const traceParent = traceParentParameter ? `${traceParentParameter}::text` : 'NULL';
+  return `INSERT INTO ${t} (event_id, aggregate_key, event_type, envelope, trace_parent)
+    SELECT (o.envelope->>'id')::uuid, o.envelope->>'aggregateId', o.envelope->>'type', o.envelope, ${traceParent}
       FROM jsonb_array_elements(${envelopesParameter}::jsonb) WITH ORDINALITY AS o(envelope, n)
      WHERE ${where}
      ORDER BY o.n`;
@@ -37,5 +46,8 @@ export async function appendToOutbox(
   events: readonly EventEnvelope[],
 ): Promise<void> {
   if (events.length === 0) return;
-  await executor.query(outboxInsertSql(table, '$1'), [JSON.stringify(events)]);
+  await executor.query(outboxInsertSql(table, '$1', 'true', '$2'), [
+    JSON.stringify(events),
+    currentTraceParent(),
+  ]);
 }

@@ -10,6 +10,7 @@ import { UserEntity } from '../users/user.entity';
 import { InitialSchema1735689600000 } from './migrations/1735689600000-initial-schema.migration';
 import { OutboxRetentionIndex1764000000000 } from './migrations/1764000000000-outbox-retention-index.migration';
 import { OutboxRetry1764000000001 } from './migrations/1764000000001-outbox-retry.migration';
+import { OutboxTraceContext1764000000002 } from './migrations/1764000000002-outbox-trace-context.migration';
 
 /**
  * Postgres through TypeORM: the database is created if missing and migrated at start (never
@@ -29,6 +30,7 @@ import { OutboxRetry1764000000001 } from './migrations/1764000000001-outbox-retr
             InitialSchema1735689600000,
             OutboxRetentionIndex1764000000000,
             OutboxRetry1764000000001,
+            OutboxTraceContext1764000000002,
           ],
           migrationsRun: true,
           synchronize: false,

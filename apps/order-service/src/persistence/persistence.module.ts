@@ -11,6 +11,7 @@ import { ReadModelRebuilds1764000000003 } from './migrations/1764000000003-read-
 import { RetentionIndexes1764000000004 } from './migrations/1764000000004-retention-indexes.migration';
 import { OutboxAnnouncedByWriter1764000000005 } from './migrations/1764000000005-outbox-announced-by-writer.migration';
 import { OutboxRetry1764000000006 } from './migrations/1764000000006-outbox-retry.migration';
+import { OutboxTraceContext1764000000007 } from './migrations/1764000000007-outbox-trace-context.migration';
 import { UnitOfWork } from './unit-of-work';
 
 /**
@@ -37,6 +38,7 @@ import { UnitOfWork } from './unit-of-work';
             RetentionIndexes1764000000004,
             OutboxAnnouncedByWriter1764000000005,
             OutboxRetry1764000000006,
+            OutboxTraceContext1764000000007,
           ],
           migrationsRun: true,
           synchronize: false,

@@ -79,15 +79,16 @@ export class EventProducer {
     topic: string,
     events: readonly EventEnvelope[],
     extraHeaders: IHeaders = {},
+    traceParents?: readonly (string | null)[],
   ): Promise<RecordMetadata[]> {
     const trace: Record<string, string> = {};
     propagation.inject(context.active(), trace);
-    const messages = events.map((event) => ({
+    const messages = events.map((event, i) => ({
       key: event.aggregateId,
       value: encodeEnvelope(event),
       headers: {
         ...extraHeaders,
-        ...trace,
+        ...(traceParents?.[i] ? { traceparent: traceParents[i] } : trace),
         [Headers.correlationId]: event.correlationId,
         [Headers.eventType]: event.type,
         [Headers.eventVersion]: String(event.version),
@@ -100,15 +101,23 @@ export class EventProducer {
    * Publishes domain events, each to the topic the contracts' registry assigns to its type
    * (`OrderPlaced` -> `order.events`), in order per topic.
    */
-  async publishEvents(events: readonly DomainEvent[]): Promise<RecordMetadata[]> {
-    const byTopic = new Map<string, DomainEvent[]>();
-    for (const event of events) {
+  async publishEvents(
+    events: readonly DomainEvent[],
+    traceParents?: readonly (string | null)[],
+  ): Promise<RecordMetadata[]> {
+    const byTopic = new Map<string, { events: DomainEvent[]; traceParents: (string | null)[] }>();
+    events.forEach((event, i) => {
       const topic = topicOfEvent(event.type).name;
-      const list = byTopic.get(topic);
-      if (list) list.push(event);
-      else byTopic.set(topic, [event]);
-    }
-    const results = await Promise.all([...byTopic].map(([topic, list]) => this.publish(topic, list)));
+      const list = byTopic.get(topic) ?? { events: [], traceParents: [] };
+      list.events.push(event);
+      list.traceParents.push(traceParents?.[i] ?? null);
+      byTopic.set(topic, list);
+    });
+    const results = await Promise.all(
+      [...byTopic].map(([topic, list]) =>
+        this.publish(topic, list.events, {}, traceParents && list.traceParents),
+      ),
+    );
     return results.flat();
   }
 

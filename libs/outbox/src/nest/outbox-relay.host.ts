@@ -44,7 +44,7 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
     this.relay = new OutboxRelay({
       ...options,
       // Rows hold envelopes validated when they were written (createEvent), so they are events.
-      publish: (events) => producer.publishEvents(events as DomainEvent[]),
+      publish: (events, traceParents) => producer.publishEvents(events as DomainEvent[], traceParents),
       registry,
       logger,
     });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createEvent, validateEvent, type DomainEvent, type EventEnvelope } from '@platform/contracts';
 import { currentCorrelationId } from '@platform/observability';
-import { outboxInsertSql, OutboxRelayHost } from '@platform/outbox';
+import { currentTraceParent, outboxInsertSql, OutboxRelayHost } from '@platform/outbox';
 import { randomUUID } from 'node:crypto';
 import { ORDER_OUTBOX } from '../../outbox/order-outbox.table';
 import { UnitOfWork } from '../../persistence/unit-of-work';
@@ -107,6 +107,7 @@ export class OrderEventStore {
           orderId,
           expectedVersion,
           JSON.stringify(envelopes),
+          currentTraceParent(),
           ...summaryParameters(summary),
         ])) as {
         version: number;
@@ -130,7 +131,7 @@ export class OrderEventStore {
  * outbox rows get their ids in version order, and a later version can only be appended after
  * the earlier one committed, so the relay publishes them in order.
  *
- * $1 order id, $2 expected version, $3 envelopes (JSON array), $4.. the summary.
+ * $1 order id, $2 expected version, $3 envelopes (JSON array), $4 the writer's traceparent, $5.. the summary.
  */
 const APPEND_SQL = `
   WITH stream AS (
@@ -144,10 +145,10 @@ const APPEND_SQL = `
      WHERE (SELECT version FROM stream) = $2
     RETURNING 1
   ), published AS (
-    ${outboxInsertSql(ORDER_OUTBOX.table, '$3', '(SELECT version FROM stream) = $2')}
+    ${outboxInsertSql(ORDER_OUTBOX.table, '$3', '(SELECT version FROM stream) = $2', '$4')}
     RETURNING 1
   ), projected AS (
-    ${upsertSummariesSql(ORDER_SUMMARIES, 1, 4, '(SELECT version FROM stream) = $2')}
+    ${upsertSummariesSql(ORDER_SUMMARIES, 1, 5, '(SELECT version FROM stream) = $2')}
     RETURNING 1
   )
   SELECT version FROM stream`;

@@ -1,0 +1,16 @@
+import { outboxTraceSql } from '@platform/outbox';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { IDENTITY_OUTBOX } from '../../outbox/identity-outbox.table';
+
+/** Keeps each row's trace context, so the relay publishes under the request that wrote it. */
+export class OutboxTraceContext1764000000002 implements MigrationInterface {
+  name = 'OutboxTraceContext1764000000002';
+
+  async up(runner: QueryRunner): Promise<void> {
+    for (const sql of outboxTraceSql(IDENTITY_OUTBOX).up) await runner.query(sql);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    for (const sql of outboxTraceSql(IDENTITY_OUTBOX).down) await runner.query(sql);
+  }
+}
