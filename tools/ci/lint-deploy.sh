@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
 # Checks the deployment files that no TypeScript test reads: every k8s overlay must build with
-# kustomize, and the GitHub workflows must pass actionlint. Both tools are pinned Go modules,
-# built once into $INFRA_HOME/bin.
+# kustomize and pass tools/k8s-validate (strict schemas, the API server's own defaulting and
+# validation, Pod Security, references between objects; see its main.go), and the GitHub
+# workflows must pass actionlint. All three are pinned Go modules, built once into $INFRA_HOME/bin.
+#
+# No `kubectl apply --dry-run=client`: it needs an API server even so (discovery, OpenAPI), and
+# Debian 12's kubectl (kubernetes-client 1.20) predates autoscaling/v2 and policy/v1.
 set -euo pipefail
+shopt -s inherit_errexit # a failed build inside $(...) stops the script
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=${INFRA_HOME:-"$ROOT/.infra"}/bin
 KUSTOMIZE=sigs.k8s.io/kustomize/kustomize/v5@v5.7.1
 ACTIONLINT=github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+VALIDATOR_SRC=$ROOT/tools/k8s-validate
+
+require_go() {
+  command -v go >/dev/null || { echo "lint-deploy: Go >= 1.26 is needed to build $1" >&2; exit 1; }
+  mkdir -p "$BIN"
+}
 
 # go_tool <binary> <module@version>: the binary, built on first use or when the pin changes.
 go_tool() {
   local name=$1 module=$2
   if [ "$(cat "$BIN/$name.version" 2>/dev/null)" != "$module" ]; then
-    command -v go >/dev/null || { echo "lint-deploy: Go >= 1.24 is needed to build $name" >&2; exit 1; }
-    mkdir -p "$BIN"
+    require_go "$name"
     echo "lint-deploy: building $module" >&2
     GOBIN="$BIN" go install "$module" >&2
     echo "$module" >"$BIN/$name.version"
@@ -21,10 +31,28 @@ go_tool() {
   echo "$BIN/$name"
 }
 
+# k8s_validate: the validator, tested and built on first use or when its sources change. The
+# first build compiles much of Kubernetes: a few minutes.
+k8s_validate() {
+  local stamp
+  stamp=$(cat "$VALIDATOR_SRC"/go.mod "$VALIDATOR_SRC"/go.sum "$VALIDATOR_SRC"/*.go | sha256sum | cut -c1-16)
+  if [ ! -x "$BIN/k8s-validate" ] || [ "$(cat "$BIN/k8s-validate.version" 2>/dev/null)" != "$stamp" ]; then
+    require_go k8s-validate
+    echo "lint-deploy: testing and building tools/k8s-validate" >&2
+    (cd "$VALIDATOR_SRC" && go test ./... >&2 && go build -o "$BIN/k8s-validate" .)
+    echo "$stamp" >"$BIN/k8s-validate.version"
+  fi
+  echo "$BIN/k8s-validate"
+}
+
 kustomize=$(go_tool kustomize "$KUSTOMIZE")
+validator=$(k8s_validate)
 for overlay in "$ROOT"/k8s/overlays/*/; do
-  "$kustomize" build "$overlay" >/dev/null
-  echo "k8s: ${overlay#"$ROOT"/} builds"
+  name=${overlay#"$ROOT"/}
+  name=${name%/}
+  rendered=$("$kustomize" build "$overlay")
+  summary=$(printf '%s\n' "$rendered" | "$validator" -name "$name")
+  echo "k8s: $name builds; $summary"
 done
 
 actionlint=$(go_tool actionlint "$ACTIONLINT")

@@ -4,14 +4,24 @@ import { AppModule } from './app.module';
 import { loadAuthServiceConfig } from './config/auth-service.config';
 import { mapAuthError } from './errors/auth-problem.mapper';
 import { configureHttp } from './http/configure-http';
+import { migrate } from './migrate.command';
 
 const config = loadAuthServiceConfig();
-void bootstrapHttpApp(AppModule.with(config), {
-  serviceName: 'auth-service',
-  port: config.AUTH_HTTP_PORT,
-  logLevel: config.LOG_LEVEL,
-  tracing,
-  drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
-  mapError: mapAuthError,
-  configure: (app) => configureHttp(app, config),
-});
+const command = process.argv[2];
+if (command === 'migrate') {
+  void tracing.shutdown().then(() => migrate(config));
+} else if (command !== undefined) {
+  // A mistyped command in a Job must fail, not start a server that never exits.
+  process.stderr.write(`unknown command "${command}": expected migrate or none (serve)\n`);
+  process.exitCode = 2;
+} else {
+  void bootstrapHttpApp(AppModule.with(config), {
+    serviceName: 'auth-service',
+    port: config.AUTH_HTTP_PORT,
+    logLevel: config.LOG_LEVEL,
+    tracing,
+    drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
+    mapError: mapAuthError,
+    configure: (app) => configureHttp(app, config),
+  });
+}

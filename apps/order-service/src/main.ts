@@ -3,11 +3,21 @@ import { bootstrapHttpApp } from '@platform/observability';
 import { AppModule } from './app.module';
 import { loadOrderServiceConfig } from './config/order-service.config';
 import { mapOrderError } from './errors/order-problem.mapper';
+import { migrate } from './migrate.command';
 import { rebuildReadModel } from './read-model/rebuild-read-model.command';
 
 const config = loadOrderServiceConfig();
-if (process.argv[2] === 'rebuild-read-model') {
+const command = process.argv[2];
+if (command === 'rebuild-read-model') {
   void tracing.shutdown().then(() => rebuildReadModel(config));
+} else if (command === 'migrate') {
+  void tracing.shutdown().then(() => migrate(config));
+} else if (command !== undefined) {
+  // A mistyped command in a Job must fail, not start a server that never exits.
+  process.stderr.write(
+    `unknown command "${command}": expected migrate, rebuild-read-model or none (serve)\n`,
+  );
+  process.exitCode = 2;
 } else {
   void bootstrapHttpApp(AppModule.with(config), {
     serviceName: 'order-service',
