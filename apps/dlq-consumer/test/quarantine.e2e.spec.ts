@@ -196,8 +196,12 @@ describe('the quarantine, on real Kafka and the Mongo-compatible store', () => {
       { timeoutMs: 30_000 },
     );
     expect(again.status).toBe('quarantined');
-    expect(again.history.map((h) => h.action)).toEqual(['quarantined', 'replayed', 'failed-again']);
-    expect(again.history[1]?.by).toBe(admin.userId);
+    // The replay's line and its failure's may land in either order (a fast consumer fails the
+    // replay before the replayer writes its line); the entry stays quarantined either way.
+    const actions = again.history.map((h) => h.action);
+    expect(actions[0]).toBe('quarantined');
+    expect(actions.slice(1).sort()).toEqual(['failed-again', 'replayed']);
+    expect(again.history.find((h) => h.action === 'replayed')?.by).toBe(admin.userId);
   });
 
   it('replays a group after its cause is fixed: handled exactly once, by the group that failed only', async () => {

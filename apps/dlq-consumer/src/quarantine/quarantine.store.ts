@@ -46,6 +46,10 @@ export type QuarantineSummary = Omit<QuarantineEntry, 'value' | 'headers' | 'his
 @Injectable()
 export class QuarantineStore implements OnModuleInit {
   readonly model: Model<QuarantineEntry>;
+  // Updates of one entry from this process, one at a time. A replay's "replayed" line and the
+  // "failed-again" of its dead letter can arrive within milliseconds; MongoDB applies each update
+  // atomically, but FerretDB v1 (the native store) rewrites the whole document and can lose one.
+  private readonly entryLocks = new Map<string, Promise<unknown>>();
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
     this.model = quarantineModel(connection);
@@ -70,13 +74,16 @@ export class QuarantineStore implements OnModuleInit {
     const detail = `${letter.errorClass}: ${letter.errorMessage}`.slice(0, 1_000);
     // Text fields come from headers already made storable; bytes stay bytes.
     if (letter.replayOf) {
-      const result = await this.model.updateOne(
-        { _id: letter.replayOf, 'history.dlq': { $ne: dlq } },
-        {
-          $set: { ...failure, status: 'quarantined', updatedAt: now },
-          $inc: { failures: 1 },
-          $push: { history: { at: now, action: 'failed-again', dlq, detail } satisfies HistoryEntry },
-        },
+      const replayOf = letter.replayOf;
+      const result = await this.serially(replayOf, () =>
+        this.model.updateOne(
+          { _id: replayOf, 'history.dlq': { $ne: dlq } },
+          {
+            $set: { ...failure, status: 'quarantined', updatedAt: now },
+            $inc: { failures: 1 },
+            $push: { history: { at: now, action: 'failed-again', dlq, detail } satisfies HistoryEntry },
+          },
+        ),
       );
       if (result.matchedCount === 1) return 'failed-again';
       if (await this.model.exists({ _id: letter.replayOf })) return 'duplicate';
@@ -185,24 +192,44 @@ export class QuarantineStore implements OnModuleInit {
     return rows.map((row) => row._id);
   }
 
-  /** Moves a quarantined entry to `status`, with a line of history; null when it is not quarantined. */
+  /**
+   * Moves a quarantined entry to `status`, with a line of history; null when it is not quarantined
+   * (or, given `failures`, when it failed again since: its new failure wins over the move).
+   */
   async leave(
     id: string,
     status: 'replayed' | 'discarded',
     line: HistoryEntry,
+    failures?: number,
   ): Promise<QuarantineEntry | null> {
-    return this.model
-      .findOneAndUpdate(
-        { _id: id, status: 'quarantined' },
-        { $set: { status, updatedAt: line.at }, $push: { history: line } },
-        { new: true },
-      )
-      .lean<QuarantineEntry>();
+    return this.serially(id, () =>
+      this.model
+        .findOneAndUpdate(
+          { _id: id, status: 'quarantined', ...(failures === undefined ? {} : { failures }) },
+          { $set: { status, updatedAt: line.at }, $push: { history: line } },
+          { new: true },
+        )
+        .lean<QuarantineEntry>(),
+    );
   }
 
   /** Adds a line of history without changing the status (a replay that could not be written). */
   async note(id: string, line: HistoryEntry): Promise<void> {
-    await this.model.updateOne({ _id: id }, { $push: { history: line }, $set: { updatedAt: line.at } });
+    await this.serially(id, () =>
+      this.model.updateOne({ _id: id }, { $push: { history: line }, $set: { updatedAt: line.at } }),
+    );
+  }
+
+  private serially<T>(id: string, update: () => Promise<T>): Promise<T> {
+    const previous = this.entryLocks.get(id) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(update);
+    this.entryLocks.set(id, next);
+    void next
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.entryLocks.get(id) === next) this.entryLocks.delete(id);
+      });
+    return next;
   }
 
   /** Quarantined entries per topic and the oldest one's time, for metrics. */

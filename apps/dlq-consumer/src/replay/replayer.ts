@@ -4,7 +4,7 @@ import { EventProducer } from '@platform/messaging';
 import { DLQ_CONSUMER_CONFIG, type DlqConsumerConfig } from '../config/dlq-consumer.config';
 import { bytesOf } from '../quarantine/bytes';
 import { PROVENANCE_HEADERS } from '../quarantine/dead-letter';
-import type { QuarantineEntry } from '../quarantine/quarantine.model';
+import type { HistoryEntry, QuarantineEntry } from '../quarantine/quarantine.model';
 import { QuarantineMetrics } from '../quarantine/quarantine.metrics';
 import { QuarantineStore } from '../quarantine/quarantine.store';
 import { EntryNotFound, NotQuarantined, NotReplayable, ReplayFailed } from './dlq.errors';
@@ -66,14 +66,20 @@ export class Replayer {
       throw new ReplayFailed(id, error);
     }
     this.metrics.recordReplay(entry.topic, 'published');
-    const replayed = await this.store.leave(id, 'replayed', {
+    const line: HistoryEntry = {
       at: new Date(),
       action: 'replayed',
       by,
       detail: `to ${entry.topic}.retry for ${entry.consumerGroup}`,
-    });
-    // Discarded or replayed by someone else meanwhile: the replay went out all the same.
-    return replayed ?? entry;
+    };
+    // Only if it has not failed again yet: a fast consumer can send the replay back to quarantine
+    // before this line runs, and then the entry must stay quarantined.
+    const replayed = await this.store.leave(id, 'replayed', line, entry.failures);
+    if (replayed) return replayed;
+    // Failed again, discarded or replayed by someone else meanwhile: the replay went out all the
+    // same, so it is recorded without moving the entry.
+    await this.store.note(id, line);
+    return (await this.store.get(id)) ?? entry;
   }
 
   async discard(id: string, by: string, reason: string): Promise<QuarantineEntry> {
