@@ -18,9 +18,10 @@ export const APPS = [
 ] as const;
 export type AppName = (typeof APPS)[number];
 
-/** A caller of the gateway: its access token and user id. */
+/** A caller of the gateway: its access token and user id (and password, to sign in a browser). */
 export interface User {
   email: string;
+  password: string;
   token: string;
   userId: string;
 }
@@ -151,7 +152,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
       const login = await call('/auth/login', { method: 'POST', body: { email, password } });
       const { accessToken } = (await login.json()) as { accessToken: string };
       const me = (await (await call('/auth/me', { token: accessToken })).json()) as { id: string };
-      return { email, token: accessToken, userId: me.id };
+      return { email, password, token: accessToken, userId: me.id };
     };
 
     return {

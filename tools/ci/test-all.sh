@@ -22,6 +22,8 @@ npx nx run-many -t test --outputStyle=static --skipNxCache
 
 step "infrastructure (npm run infra:up)"
 bash tools/infra/infra.sh up
+# The DLQ console's end-to-end test drives Debian's Chromium.
+bash tools/dev/ensure-browser.sh
 
 step "integration tests (real servers)"
 # One project at a time: the suites share two cores with five servers.

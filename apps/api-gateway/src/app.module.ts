@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from './config/api-gateway.config';
+import { DlqConsoleModule } from './console/dlq-console.module';
 import { GatewayModule } from './gateway.module';
 
 /** api-gateway: the single public entry. Capabilities are imported here. */
@@ -10,7 +11,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [GatewayModule],
+      imports: [GatewayModule, DlqConsoleModule],
       providers: [{ provide: API_GATEWAY_CONFIG, useValue: config }],
       exports: [API_GATEWAY_CONFIG],
     };

@@ -95,6 +95,10 @@ describe('the OpenAPI document', () => {
     expect(doc.paths).not.toHaveProperty(['/notifications/{path}']);
   });
 
+  it('leaves out the DLQ triage console: a page for browsers the gateway serves, not an API', () => {
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/console'))).toEqual([]);
+  });
+
   it('keeps pass-through entries for routes the contracts do not describe', () => {
     const bare = buildOpenApiDocument(new RouteTable(DEFAULT_ROUTES), []);
     expect(bare.paths).toHaveProperty(['/notifications/{path}']);
