@@ -1,51 +1,13 @@
-import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
-import { createLogger, ObservabilityModule, PinoNestLogger, type Logger } from '@platform/observability';
-import { DataSource } from 'typeorm';
+import { runMigrateCommand } from '@platform/outbox';
 import { ORDER_SERVICE_CONFIG, type OrderServiceConfig } from './config/order-service.config';
 import { PersistenceModule } from './persistence/persistence.module';
 
-@Module({})
-class MigrateModule {
-  /** Only what the database needs: no Kafka, no HTTP, no outbox relay. */
-  static with(config: OrderServiceConfig, logger: Logger): DynamicModule {
-    return {
-      module: MigrateModule,
-      global: true,
-      imports: [
-        ObservabilityModule.forRoot({ serviceName: 'order-service', logger, defaultMetrics: false }),
-        PersistenceModule,
-      ],
-      providers: [{ provide: ORDER_SERVICE_CONFIG, useValue: config }],
-      exports: [ORDER_SERVICE_CONFIG],
-    };
-  }
-}
-
-/**
- * `node main.js migrate`: creates the database if it is missing and applies every pending
- * migration, through the same PersistenceModule the service starts with (so there is one list of
- * migrations), then stops. Exit code 0 when the schema is current, 1 with the reason when not.
- * Running it again is harmless. The Kubernetes migration Job runs it before a rollout.
- */
-export async function migrate(config: OrderServiceConfig): Promise<void> {
-  const logger = createLogger({ serviceName: 'order-service', level: config.LOG_LEVEL });
-  let context: INestApplicationContext | undefined;
-  try {
-    const { NestFactory } = await import('@nestjs/core');
-    context = await NestFactory.createApplicationContext(MigrateModule.with(config, logger), {
-      logger: new PinoNestLogger(logger),
-      abortOnError: false,
-    });
-    const dataSource = context.get(DataSource);
-    if (await dataSource.showMigrations()) throw new Error('migrations are still pending after the run');
-    logger.info(
-      { database: dataSource.driver.database, migrations: dataSource.migrations.length },
-      'database schema is current',
-    );
-  } catch (error) {
-    logger.fatal({ err: error }, 'migration failed');
-    process.exitCode = 1;
-  } finally {
-    await context?.close();
-  }
+/** `node main.js migrate`: applies pending migrations and exits (see runMigrateCommand). */
+export function migrate(config: OrderServiceConfig): Promise<void> {
+  return runMigrateCommand({
+    serviceName: 'order-service',
+    logLevel: config.LOG_LEVEL,
+    imports: [PersistenceModule],
+    providers: [{ provide: ORDER_SERVICE_CONFIG, useValue: config }],
+  });
 }

@@ -31,3 +31,4 @@ export {
   RetentionPurgeHost,
   type RetentionPurgeHostOptions,
 } from './nest/retention-purge.host';
+export { runMigrateCommand, type MigrateCommandOptions } from './nest/migrate.command';
