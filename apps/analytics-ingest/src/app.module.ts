@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { Topics } from '@platform/contracts';
+import { topicConfigsOwnedBy, Topics } from '@platform/contracts';
 import { IDENTITY_SECRET } from '@platform/identity';
 import { MessagingModule } from '@platform/messaging';
 import { ClickHouseModule } from './clickhouse/clickhouse.module';
@@ -26,6 +26,8 @@ export class AppModule {
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           groupId: config.ANALYTICS_CONSUMER_GROUP,
           topics: ANALYTICS_TOPICS,
+          // They may not exist yet (their owners not started): subscribing needs them.
+          alsoCreates: [...topicConfigsOwnedBy('auth-service'), ...topicConfigsOwnedBy('order-service')],
           decode: decodeAnyEvent,
           consumer: {
             fromBeginning: config.ANALYTICS_FROM_BEGINNING,

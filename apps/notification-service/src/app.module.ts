@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { Topics } from '@platform/contracts';
+import { topicConfigsOwnedBy, Topics } from '@platform/contracts';
 import { CallerGuard, IDENTITY_SECRET } from '@platform/identity';
 import { MessagingModule, type ConsumerGroupOptions } from '@platform/messaging';
 import { MongoModule } from '@platform/mongo';
@@ -10,6 +10,9 @@ import { NotificationsController } from './http/notifications.controller';
 import { EventReactions } from './notifications/event-reactions';
 import { NotificationMetrics } from './notifications/notification.metrics';
 import { NotificationStore } from './notifications/notification.store';
+
+/** The domain topics the events role reads, as their owners create them. */
+const CONSUMED_TOPICS = [...topicConfigsOwnedBy('auth-service'), ...topicConfigsOwnedBy('order-service')];
 
 /** The consumer groups of the roles this instance runs (NOTIFICATION_ROLES). */
 function groupsOf(config: NotificationServiceConfig): ConsumerGroupOptions[] {
@@ -57,6 +60,8 @@ export class AppModule {
           brokers: config.KAFKA_BROKERS,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           ownsTopicsOf: 'notification-service',
+          // The topics it reads may not exist yet (their owners not started): subscribing needs them.
+          alsoCreates: config.NOTIFICATION_ROLES.includes('events') ? CONSUMED_TOPICS : [],
           extraGroups: groupsOf(config),
         }),
         MongoModule.forRoot({ url: config.MONGO_URL, database: config.NOTIFICATION_MONGO_DATABASE }),
