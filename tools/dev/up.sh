@@ -85,7 +85,7 @@ The system runs.
   API docs:  http://127.0.0.1:3000/docs   (OpenAPI: /openapi.json)
   Metrics:   http://127.0.0.1:${PROMETHEUS_PORT:-9090}   (Prometheus: every app scraped, alerts and SLOs at /alerts)
              http://127.0.0.1:<port>/metrics of each app; health: /health/live, /health/ready
-             Grafana dashboards and Jaeger traces run under docker compose (docker compose up)
+  Traces:    http://127.0.0.1:${JAEGER_UI_PORT:-16686}/api/traces?service=api-gateway   (Jaeger's API; its UI and Grafana under docker compose)
   Demo:      npm run demo   (realistic traffic through the gateway, for the dashboards)
   Servers:   npm run infra:status
 Ctrl-C (or npm run stop from another terminal) stops the apps gracefully.
