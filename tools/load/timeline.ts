@@ -1,0 +1,131 @@
+/** Per-second samples of a load run: latencies by second, errors, and consumer lag. */
+
+/** The p-th percentile (0-100) of `values`, nearest rank; NaN for none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+export interface SecondSample {
+  /** Seconds since the start. */
+  second: number;
+  targetRate: number;
+  requests: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Records behind, all consumer groups together (max per partition); null when unknown. */
+  lag: number | null;
+}
+
+/** Collects request latencies and turns them into one sample per second. */
+export class Timeline {
+  readonly seconds: SecondSample[] = [];
+  private latencies: number[] = [];
+  private errors = 0;
+
+  record(latencyMs: number, ok: boolean): void {
+    this.latencies.push(latencyMs);
+    if (!ok) this.errors += 1;
+  }
+
+  /** Closes the current second. */
+  tick(second: number, targetRate: number, lag: number | null): SecondSample {
+    const sample: SecondSample = {
+      second,
+      targetRate,
+      requests: this.latencies.length,
+      errors: this.errors,
+      p50Ms: this.latencies.length ? percentile(this.latencies, 50) : 0,
+      p99Ms: this.latencies.length ? percentile(this.latencies, 99) : 0,
+      lag,
+    };
+    this.seconds.push(sample);
+    this.latencies = [];
+    this.errors = 0;
+    return sample;
+  }
+}
+
+/**
+ * Sum over partitions of the largest lag any app reports for it, from Prometheus text exposition
+ * (`messaging_consumer_lag{topic,partition,group}`); a partition moved in a rebalance counts once.
+ */
+export function lagFromExpositions(texts: readonly string[]): number | null {
+  const byPartition = new Map<string, number>();
+  let seen = false;
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('messaging_consumer_lag{')) continue;
+      const close = line.lastIndexOf('}');
+      const labels = line.slice('messaging_consumer_lag{'.length, close);
+      const value = Number(line.slice(close + 1).trim());
+      if (!Number.isFinite(value)) continue;
+      seen = true;
+      const key = ['topic', 'partition', 'group']
+        .map((name) => new RegExp(`${name}="([^"]*)"`).exec(labels)?.[1] ?? '')
+        .join('/');
+      byPartition.set(key, Math.max(byPartition.get(key) ?? 0, value));
+    }
+  }
+  return seen ? [...byPartition.values()].reduce((a, b) => a + b, 0) : null;
+}
+
+/**
+ * An SVG chart of the run: latency p50 and p99 (ms, left axis) and consumer lag (records, right
+ * axis) over time. Self-contained, no fonts or scripts from elsewhere.
+ */
+export function plotSvg(samples: readonly SecondSample[], title: string): string {
+  const width = 900;
+  const height = 360;
+  const pad = { left: 60, right: 70, top: 40, bottom: 40 };
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const maxT = Math.max(1, ...samples.map((s) => s.second));
+  const maxMs = Math.max(1, ...samples.map((s) => s.p99Ms));
+  const maxLag = Math.max(1, ...samples.map((s) => s.lag ?? 0));
+  const x = (t: number) => pad.left + (t / maxT) * plotW;
+  const yMs = (v: number) => pad.top + plotH - (v / maxMs) * plotH;
+  const yLag = (v: number) => pad.top + plotH - (v / maxLag) * plotH;
+  const line = (points: [number, number][], color: string, dash = '') =>
+    points.length === 0
+      ? ''
+      : `<polyline fill="none" stroke="${color}" stroke-width="1.5"${dash ? ` stroke-dasharray="${dash}"` : ''} points="${points
+          .map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`)
+          .join(' ')}"/>`;
+  const escape = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<text x="${pad.left}" y="20" font-size="14">${escape(title)}</text>`,
+    `<rect x="${pad.left}" y="${pad.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#ccc"/>`,
+    ...ticks.map(
+      (f) =>
+        `<text x="${pad.left - 6}" y="${(yMs(f * maxMs) + 4).toFixed(1)}" text-anchor="end">${Math.round(f * maxMs)}</text>` +
+        `<text x="${width - pad.right + 6}" y="${(yLag(f * maxLag) + 4).toFixed(1)}">${Math.round(f * maxLag)}</text>` +
+        `<text x="${x(f * maxT).toFixed(1)}" y="${height - pad.bottom + 16}" text-anchor="middle">${Math.round(f * maxT)} s</text>`,
+    ),
+    `<text x="14" y="${pad.top - 8}">ms</text><text x="${width - pad.right + 6}" y="${pad.top - 8}">lag</text>`,
+    line(
+      samples.map((s) => [x(s.second), yMs(s.p50Ms)]),
+      '#1f77b4',
+    ),
+    line(
+      samples.map((s) => [x(s.second), yMs(s.p99Ms)]),
+      '#d62728',
+    ),
+    line(
+      samples.filter((s) => s.lag !== null).map((s) => [x(s.second), yLag(s.lag as number)]),
+      '#2ca02c',
+      '4 3',
+    ),
+    `<text x="${pad.left + 10}" y="${pad.top + 14}" fill="#1f77b4">p50 latency</text>`,
+    `<text x="${pad.left + 100}" y="${pad.top + 14}" fill="#d62728">p99 latency</text>`,
+    `<text x="${pad.left + 190}" y="${pad.top + 14}" fill="#2ca02c">consumer lag (right axis)</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
