@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { DeadLetterReason, DlqCoordinates } from './dead-letter';
+import type { DeadLetter } from './dead-letter';
 
 export type QuarantineStatus = 'quarantined' | 'replayed' | 'discarded';
 
@@ -13,31 +13,13 @@ export interface HistoryEntry {
   dlq?: string;
 }
 
-/** A quarantined poison message: its bytes, provenance, failure, fingerprint, status and history. */
-export interface QuarantineEntry {
+/**
+ * A quarantined poison message: the dead letter as read (bytes, provenance, failure, fingerprint),
+ * with its status and history.
+ */
+export interface QuarantineEntry extends Omit<DeadLetter, 'id' | 'replayOf'> {
   _id: string;
   status: QuarantineStatus;
-  topic: string;
-  originalTopic: string;
-  partition: number;
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: { name: string; value: Buffer }[];
-  consumerGroup: string | null;
-  eventType: string | null;
-  eventId: string | null;
-  errorClass: string;
-  errorCode: string | null;
-  errorMessage: string;
-  reason: DeadLetterReason;
-  attempts: number;
-  firstFailureAt: Date | null;
-  lastFailureAt: Date | null;
-  traceId: string | null;
-  fingerprint: string;
-  provenanceComplete: boolean;
-  dlq: DlqCoordinates;
   /** Times it reached the DLQ: 1, plus one per replay that failed again. */
   failures: number;
   quarantinedAt: Date;
