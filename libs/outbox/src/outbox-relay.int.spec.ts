@@ -72,6 +72,7 @@ async function readAll(topic: string): Promise<EventEnvelope[]> {
 function relay(
   topic: string,
   publish?: (events: EventEnvelope[], traceParents: (string | null)[]) => Promise<unknown>,
+  overrides: { backoffInitialMs?: number } = {},
 ): OutboxRelay {
   const created = new OutboxRelay({
     table,
@@ -81,6 +82,7 @@ function relay(
     shards: 4,
     pollIntervalMs: 200,
     backoffInitialMs: 50,
+    ...overrides,
   });
   relays.push(created);
   return created;
@@ -258,11 +260,16 @@ describe('OutboxRelay', () => {
         retriable: false,
       },
     );
-    const flaky = relay(topic, async (batch) => {
-      if (refusing && batch.some((e) => e.aggregateId === poisoned && e.aggregateVersion === 1))
-        throw refused;
-      await producer.publish(topic, batch);
-    });
+    const flaky = relay(
+      topic,
+      async (batch) => {
+        if (refusing && batch.some((e) => e.aggregateId === poisoned && e.aggregateVersion === 1))
+          throw refused;
+        await producer.publish(topic, batch);
+      },
+      // A held row waits seconds, not 50 ms: reading the topic below must not outlast its backoff.
+      { backoffInitialMs: 5_000 },
+    );
     const received = await readAll(topic);
 
     expect(await flaky.relayOnce()).toBe(2); // both healthy rows; the poisoned key stops at its first row
