@@ -52,4 +52,20 @@ describe('ensureTopics (real Kafka)', () => {
     const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
     expect(topics[0]?.partitions).toHaveLength(4);
   });
+
+  it('lets several apps create the same new topics at once, as they do on a fresh broker', async () => {
+    const specs = Array.from({ length: 6 }, () => ({ name: uniqueName('race'), partitions: 12 }));
+    created.push(...specs.map((s) => s.name));
+    const admins = Array.from({ length: 4 }, () => kafka.admin());
+    await Promise.all(admins.map((a) => a.connect()));
+    try {
+      const results = await Promise.all(admins.map((a) => ensureTopics(a, specs)));
+      // Every topic created exactly once among the callers, and all of them hosted now.
+      expect(results.flatMap((r) => r.created).sort()).toEqual(specs.map((s) => s.name).sort());
+      const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
+      expect(topics.map((t) => t.partitions.length)).toEqual(specs.map(() => 12));
+    } finally {
+      await Promise.all(admins.map((a) => a.disconnect()));
+    }
+  });
 });

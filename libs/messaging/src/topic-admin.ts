@@ -31,23 +31,65 @@ export interface EnsureTopicsResult {
   unchanged: string[];
 }
 
+/** Bounds of {@link ensureTopics}'s retries of a retriable broker answer. */
+const ENSURE_RETRY = { attempts: 8, initialDelayMs: 100, maxDelayMs: 2_000 };
+
 /**
  * Makes every topic in `specs` exist with at least its partition count, idempotently: missing
  * topics are created (waiting for leaders), topics with fewer partitions are grown. Growing
  * changes which partition a key maps to, so it is refused unless `allowPartitionGrowth` is set.
+ *
+ * Several apps start at once on a fresh broker and create the same topics: one of them may list
+ * a topic another has just created before the broker hosts its partitions (a retriable
+ * UNKNOWN_TOPIC_OR_PARTITION). Retriable answers are retried with backoff, a few seconds in all;
+ * a topic created by the attempt that failed is then reported as unchanged.
  */
 export async function ensureTopics(
   admin: Admin,
   specs: readonly TopicSpec[],
-  { allowPartitionGrowth = false }: { allowPartitionGrowth?: boolean } = {},
+  options: { allowPartitionGrowth?: boolean } = {},
+): Promise<EnsureTopicsResult> {
+  for (let attempt = 1, delayMs = ENSURE_RETRY.initialDelayMs; ; attempt++) {
+    try {
+      return await ensureTopicsOnce(admin, specs, options);
+    } catch (error) {
+      if (!worthRetrying(error) || attempt >= ENSURE_RETRY.attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      delayMs = Math.min(delayMs * 2, ENSURE_RETRY.maxDelayMs);
+    }
+  }
+}
+
+/**
+ * A retriable broker error, or kafkajs's aggregate of per-topic errors where each one is
+ * retriable or says another caller created the topic first (the next attempt finds it).
+ */
+function worthRetrying(error: unknown): boolean {
+  const e = error as { retriable?: unknown; errors?: { type?: string; retriable?: unknown }[] };
+  if (e.retriable === true) return true;
+  return (
+    Array.isArray(e.errors) &&
+    e.errors.length > 0 &&
+    e.errors.every((inner) => inner.type === 'TOPIC_ALREADY_EXISTS' || inner.retriable === true)
+  );
+}
+
+async function ensureTopicsOnce(
+  admin: Admin,
+  specs: readonly TopicSpec[],
+  { allowPartitionGrowth = false }: { allowPartitionGrowth?: boolean },
 ): Promise<EnsureTopicsResult> {
   const result: EnsureTopicsResult = { created: [], grown: [], unchanged: [] };
   const existing = new Set(await admin.listTopics());
 
   const missing = specs.filter((spec) => !existing.has(spec.name));
   if (missing.length > 0) {
-    await admin.createTopics({ topics: missing.map(toTopicConfig), waitForLeaders: true });
-    result.created.push(...missing.map((spec) => spec.name));
+    // false: every one of them was created by another caller in the meantime.
+    const createdHere = await admin.createTopics({
+      topics: missing.map(toTopicConfig),
+      waitForLeaders: true,
+    });
+    (createdHere ? result.created : result.unchanged).push(...missing.map((spec) => spec.name));
   }
 
   const present = specs.filter((spec) => existing.has(spec.name));
