@@ -10,6 +10,7 @@ import { NotificationsController } from './http/notifications.controller';
 import { EventReactions } from './notifications/event-reactions';
 import { NotificationMetrics } from './notifications/notification.metrics';
 import { NotificationStore } from './notifications/notification.store';
+import { isStoreOutage } from './notifications/store-outage';
 
 /** The domain topics the events role reads, as their owners create them. */
 const CONSUMED_TOPICS = [...topicConfigsOwnedBy('auth-service'), ...topicConfigsOwnedBy('order-service')];
@@ -21,7 +22,10 @@ function groupsOf(config: NotificationServiceConfig): ConsumerGroupOptions[] {
     groups.push({
       groupId: config.NOTIFICATION_EVENTS_GROUP,
       topics: [Topics.identityEvents.name, Topics.orderEvents.name],
-      consumer: { fromBeginning: config.NOTIFICATION_EVENTS_START === 'earliest' },
+      consumer: {
+        fromBeginning: config.NOTIFICATION_EVENTS_START === 'earliest',
+        retry: { isOutage: isStoreOutage },
+      },
     });
   }
   if (config.NOTIFICATION_ROLES.includes('worker')) {
@@ -33,6 +37,7 @@ function groupsOf(config: NotificationServiceConfig): ConsumerGroupOptions[] {
           maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS,
           initialBackoffMs: config.NOTIFICATION_RETRY_INITIAL_MS,
           maxBackoffMs: config.NOTIFICATION_RETRY_MAX_MS,
+          isOutage: isStoreOutage,
         },
         // Enough handlers to fill every channel's slots; each channel bounds its own.
         maxConcurrentHandlers:

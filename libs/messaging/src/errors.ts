@@ -1,3 +1,5 @@
+import { KafkaJSError } from 'kafkajs';
+
 /**
  * Errors a handler throws tell the runtime what to do through `retriable`, never through their
  * message text: false goes to the DLQ at once, anything else is retried with backoff.
@@ -21,17 +23,57 @@ export class PermanentError extends Error {
   }
 }
 
+/** The error and its causes, outermost first (bounded: a cause chain is never a cycle we follow far). */
+function* causeChain(error: unknown): Generator<unknown> {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++)
+    yield e;
+}
+
+const flag = (e: unknown, name: 'retriable' | 'unavailable'): unknown =>
+  typeof e === 'object' && e !== null ? (e as Record<string, unknown>)[name] : undefined;
+
 /**
  * True unless the error says `retriable: false`. Unknown errors are retried: a bounded number of
  * attempts costs little, while dead-lettering a message because a pool was briefly exhausted
- * would make an operator replay it by hand.
+ * would make an operator replay it by hand. A `retriable: false` wrapper of a retriable cause is
+ * retriable too: kafkajs ends its own retries of a lost connection with a non-retriable error
+ * whose cause is the connection error, and a broker that is down says nothing about the message.
  */
 export function isRetriable(error: unknown): boolean {
-  return !(
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { retriable?: unknown }).retriable === false
-  );
+  if (flag(error, 'retriable') !== false) return true;
+  return [...causeChain(error)].some((e) => flag(e, 'retriable') === true);
+}
+
+/**
+ * A dependency the handler needs is down (its store, the broker it produces to), so the message
+ * itself is not at fault. The runtime retries such failures for as long as the outage lasts,
+ * without spending the record's attempts: an outage holds records back, it does not quarantine
+ * healthy ones.
+ */
+export class DependencyUnavailableError extends RetriableError {
+  override readonly name: string = 'DependencyUnavailableError';
+  readonly unavailable = true;
+
+  constructor(
+    readonly dependency: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`${dependency} is unavailable`, options);
+  }
+}
+
+/**
+ * Whether `error` means a dependency is down rather than that the record is bad: an error marked
+ * `unavailable: true` (DependencyUnavailableError), or kafkajs's connection-level failures
+ * (retriable kafkajs errors, also as the cause of its retries-exceeded error) met when a handler
+ * produces. The default of RetryPolicy.isOutage.
+ */
+export function isUnavailable(error: unknown): boolean {
+  for (const e of causeChain(error)) {
+    if (flag(e, 'unavailable') === true) return true;
+    if (e instanceof KafkaJSError && e.retriable) return true;
+  }
+  return false;
 }
 
 /** The class name of an error, for metrics labels and DLQ provenance. */

@@ -13,7 +13,14 @@ export type { EventHandlerFn, MessageContext, MessageDecoder, RawRecordParts } f
 export type { Outcome, RuntimeLogger } from './consumer/message-processor';
 export { backoffMs, defaultRetryPolicy, type RetryPolicy } from './consumer/retry-policy';
 export { Semaphore } from './consumer/semaphore';
-export { errorClassOf, isRetriable, PermanentError, RetriableError } from './errors';
+export {
+  DependencyUnavailableError,
+  errorClassOf,
+  isRetriable,
+  isUnavailable,
+  PermanentError,
+  RetriableError,
+} from './errors';
 export { MessagingMetrics } from './metrics';
 export { EventProducer, type EventProducerOptions } from './producer/event-producer';
 export { HandleEvent, HandleRecord } from './nest/handle-event.decorator';

@@ -4,3 +4,4 @@
  */
 export { MONGO_CONNECTION, MongoModule, type MongoOptions } from './mongo.module';
 export { decodeCursor, encodeCursor, type ListPosition } from './list-cursor';
+export { isMongoUnavailable } from './mongo-unavailable';

@@ -8,6 +8,7 @@ import { NOTIFICATION_CONFIG, type NotificationServiceConfig } from '../config/n
 import { NotificationMetrics } from '../notifications/notification.metrics';
 import { NotificationStore } from '../notifications/notification.store';
 import { DeliveryChannels } from './delivery-channels';
+import { isStoreOutage } from '../notifications/store-outage';
 
 /**
  * The workers group on `notification.jobs`: delivers one notification per job through its
@@ -72,7 +73,10 @@ export class DeliveryWorker {
       await this.store.markDelivered(notificationId, ctx.attempt);
       this.metrics.recordDelivery(channelName, 'delivered');
     } catch (error) {
-      const final = !isRetriable(error) || ctx.attempt >= this.config.NOTIFICATION_MAX_ATTEMPTS;
+      // As the runtime decides: an outage of the store or broker is waited out, never final.
+      const final =
+        !isRetriable(error) ||
+        (ctx.attempt >= this.config.NOTIFICATION_MAX_ATTEMPTS && !isStoreOutage(error));
       this.metrics.recordDelivery(channelName, final ? 'failed' : 'retried');
       await this.store
         .recordFailure(notificationId, ctx.attempt, errorText(error), final)

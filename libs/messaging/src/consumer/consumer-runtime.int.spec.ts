@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Headers, retryTopicOf, type EventEnvelope } from '@platform/contracts';
 import { eventually, uniqueName } from '@platform/testing';
-import { PermanentError, RetriableError } from '../errors';
+import { DependencyUnavailableError, PermanentError, RetriableError } from '../errors';
 import { DlqHeaders } from './dead-letter';
 import type { MessageContext } from './handler';
 import { RuntimeHarness, testEvent } from './runtime-harness.spec-helper';
@@ -171,6 +171,30 @@ describe('ConsumerRuntime (real Kafka)', () => {
     expect(Date.parse(dead?.headers[DlqHeaders.lastFailureAt] ?? '')).toBeGreaterThan(
       Date.parse(dead?.headers[DlqHeaders.firstFailureAt] ?? ''),
     );
+  });
+
+  it('waits out a dependency outage longer than its attempts instead of dead-lettering the record', async () => {
+    const topic = await harness.topic('outage', 1);
+    const held = testEvent('Thing', 'K');
+    const next = testEvent('Thing', 'K');
+    await harness.producer.publish(topic, [held, next]);
+    const handled: string[] = [];
+    let calls = 0;
+    const runtime = harness.runtime(topic, {
+      Thing: async (event) => {
+        // Down for twice the group's 3 attempts, then back.
+        if ((event as EventEnvelope).id === held.id && ++calls <= 6)
+          throw new DependencyUnavailableError('the store', { cause: new Error('connect ECONNREFUSED') });
+        handled.push((event as EventEnvelope).id);
+      },
+    });
+    await runtime.start();
+
+    await eventually(() => handled.length === 2, { timeoutMs: 20_000 });
+    expect(handled).toEqual([held.id, next.id]);
+    expect(calls).toBe(7);
+    const deadLettered = await harness.registry.getSingleMetric('messaging_dead_lettered_total')?.get();
+    expect(deadLettered?.values.reduce((n, v) => n + v.value, 0) ?? 0).toBe(0);
   });
 
   it('delivers a replay only to the consumer group it names', async () => {

@@ -12,7 +12,7 @@ import { Headers } from '@platform/contracts';
 import { errorClassOf, isRetriable } from '../errors';
 import type { MessagingMetrics } from '../metrics';
 import type { EventProducer } from '../producer/event-producer';
-import { deadLetterRecord, type DeadLetterReason } from './dead-letter';
+import { deadLetterRecord, reducedDeadLetterRecord, type DeadLetterReason } from './dead-letter';
 import type { EventHandlerFn, MessageContext, MessageDecoder } from './handler';
 import { backoffMs, type RetryPolicy } from './retry-policy';
 import type { Semaphore } from './semaphore';
@@ -106,7 +106,7 @@ export class MessageProcessor {
         error_class: errorClassOf(error),
       });
       const permanent = !isRetriable(error);
-      if (permanent || attempt >= deps.retry.maxAttempts) {
+      if (permanent || (attempt >= deps.retry.maxAttempts && !deps.retry.isOutage(error))) {
         const reason = permanent ? 'permanent' : 'exhausted';
         return this.deadLetter(topic, partition, message, error, reason, attempt, firstFailureAt, signal);
       }
@@ -182,7 +182,7 @@ export class MessageProcessor {
   ): Promise<Outcome> {
     const { deps } = this;
     const traceId = traceIdOf(headerValue(message.headers ?? {}, Headers.traceparent));
-    const record = deadLetterRecord({
+    const failure = {
       topic,
       partition,
       message,
@@ -193,7 +193,8 @@ export class MessageProcessor {
       firstFailureAt,
       lastFailureAt: new Date(),
       traceId,
-    });
+    };
+    let record = deadLetterRecord(failure);
     // The record is committed only once the DLQ has it: a DLQ that is down holds the key, it
     // never loses the message. Waits back off like handler retries and end on give-back.
     for (let attempt = 1; ; attempt += 1) {
@@ -201,6 +202,15 @@ export class MessageProcessor {
         await deps.dlqProducer.send(record.topic, [record]);
         break;
       } catch (sendError) {
+        if (isTooLarge(sendError) && record.value !== null) {
+          // A record near the broker's limit plus its provenance headers: no retry makes it fit.
+          deps.logger.error(
+            { topic, partition, offset: message.offset, dlq: record.topic, bytes: message.value?.length },
+            'dead letter too large for the DLQ; writing it without its value',
+          );
+          record = reducedDeadLetterRecord(failure);
+          continue;
+        }
         deps.logger.error(
           { topic, partition, offset: message.offset, dlq: record.topic, err: sendError },
           'cannot write to the DLQ yet; holding the record',
@@ -264,6 +274,12 @@ class RecordContext implements MessageContext {
     }
     return this.decodedHeaders;
   }
+}
+
+/** The broker refused a record or batch for its size (kafkajs keeps the protocol error's type). */
+function isTooLarge(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE';
 }
 
 /** A header as a string (the first one, if repeated). */

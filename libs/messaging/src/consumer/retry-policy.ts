@@ -1,3 +1,5 @@
+import { isUnavailable } from '../errors';
+
 /** How a retryable failure is retried before the message goes to the DLQ. Times in ms. */
 export interface RetryPolicy {
   /** Total attempts including the first one; 1 means no retry. */
@@ -6,6 +8,12 @@ export interface RetryPolicy {
   maxBackoffMs: number;
   /** Growth factor between attempts. */
   multiplier: number;
+  /**
+   * Failures that mean a dependency is down, not that the record is bad: retried for as long as
+   * they last (backoff capped at maxBackoffMs) without spending maxAttempts. A group whose
+   * handlers use a store passes a test for that store's outages too (e.g. isMongoUnavailable).
+   */
+  isOutage: (error: unknown) => boolean;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
@@ -13,6 +21,7 @@ export const defaultRetryPolicy: RetryPolicy = {
   initialBackoffMs: 200,
   maxBackoffMs: 10_000,
   multiplier: 2,
+  isOutage: isUnavailable,
 };
 
 /**
