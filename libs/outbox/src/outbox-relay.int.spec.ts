@@ -208,6 +208,32 @@ describe('OutboxRelay', () => {
     }
   });
 
+  it('survives PostgreSQL dropping its connection while a batch is being published, and sends the rows after', async () => {
+    const topic = await newTopic();
+    const events = [1, 2].map((n) => registered(randomUUID(), n));
+    await appendToOutbox(db, table, events);
+    const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    let restarting = true;
+    const interrupted = relay(topic, async (batch) => {
+      if (restarting) {
+        // A restart of the server terminates every session while the batch's client is checked out.
+        await admin.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2',
+          [database, rows[0]?.pid],
+        );
+        await delay(200); // the terminated session's socket closes while nothing queries on it
+      }
+      return producer.publish(topic, batch);
+    });
+    const received = await readAll(topic);
+    await expect(interrupted.relayOnce()).rejects.toThrow();
+    restarting = false;
+
+    await interrupted.start();
+    await eventually(async () => (await interrupted.backlog()).count === 0, { timeoutMs: 15_000 });
+    await eventually(() => events.every((e) => received.some((r) => r.id === e.id)), { timeoutMs: 15_000 });
+  });
+
   it('wakes on the announce of a writer when the table has no notify trigger, without waiting for the poll', async () => {
     const topic = await newTopic();
     const quiet = { table: 'outbox_announced', channel: 'outbox_announced_inserted' };

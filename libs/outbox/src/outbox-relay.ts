@@ -132,10 +132,21 @@ export class OutboxRelay {
    */
   async relayOnce(): Promise<number> {
     const client = await this.pool.connect();
+    // A checked-out client is no longer watched by the pool: a server restart while the batch
+    // waits for the broker would emit an 'error' nobody handles and kill the process (found by
+    // the fault suite). Keep it here; the batch's next query fails, the loop backs off, and the
+    // broken client is destroyed instead of going back to the pool.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+      this.logger.warn({ err: error, table: this.table }, 'outbox batch connection lost');
+    };
+    client.on('error', onError);
     try {
       return await this.relayBatch(client);
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(lost);
     }
   }
 

@@ -75,6 +75,11 @@ export class RetentionPurge {
   /** Purges every table once; answers the rows deleted per table (skipped tables are absent). */
   async purgeOnce(): Promise<Record<string, number>> {
     const client = new Client({ connectionString: this.options.connectionString });
+    // Between two deletes nothing queries on it: a dropped session must not become an unhandled
+    // 'error' (it would kill the app); the next query fails and the purge is retried next time.
+    client.on('error', (error) =>
+      this.options.logger?.warn({ err: error }, 'retention purge connection lost'),
+    );
     await client.connect();
     try {
       const deleted: Record<string, number> = {};
