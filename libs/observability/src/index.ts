@@ -30,6 +30,7 @@ export { ObservabilityModule } from './observability.module';
 export { bootstrapHttpApp, type HttpAppOptions } from './bootstrap-http-app';
 export {
   defaultProblem,
+  dependencyUnavailable,
   ProblemDetailsFilter,
   type Problem,
   type ProblemMapper,

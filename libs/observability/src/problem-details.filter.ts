@@ -27,6 +27,21 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
+/**
+ * The problem for a request that failed because a store it needs is unreachable (a restart, a
+ * failover): 503 with `Retry-After`, so clients and the gateway's breaker treat it as the
+ * transient outage it is rather than as a server bug (500). `store` names it for the reader.
+ */
+export function dependencyUnavailable(store: string, retryAfterSeconds = 1): Problem {
+  return {
+    status: 503,
+    title: 'Service Unavailable',
+    code: 'SERVICE.DEPENDENCY_UNAVAILABLE',
+    detail: `${store} is unreachable right now; retry shortly`,
+    retryAfterSeconds,
+  };
+}
+
 /** Turns an app's own errors into problems; `undefined` leaves the error to the defaults. */
 export type ProblemMapper = (error: unknown) => Problem | undefined;
 
@@ -35,7 +50,8 @@ export type ProblemMapper = (error: unknown) => Problem | undefined;
  * `type`, `title`, `status`, `detail`, `instance`, `traceId` and `correlationId`. The app's
  * `mapError` (ObservabilityOptions) maps its domain errors first; Nest's HttpExceptions and
  * body-parser errors (malformed JSON 400, too large 413) keep their status; anything else is a
- * 500 whose detail says nothing of the cause (it is logged, with the stack, once, here).
+ * 500 whose detail says nothing of the cause (it is logged, with the stack, once, here). A 429 or
+ * 503 problem with `retryAfterSeconds` also gets the `Retry-After` header.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -68,6 +84,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     };
     // Written with Node's own API: the filter serves any Nest HTTP platform.
     response.statusCode = status;
+    if (typeof problem['retryAfterSeconds'] === 'number' && (status === 429 || status === 503))
+      response.setHeader('retry-after', String(problem['retryAfterSeconds']));
     response.setHeader('content-type', 'application/problem+json; charset=utf-8');
     response.end(JSON.stringify(body));
   }

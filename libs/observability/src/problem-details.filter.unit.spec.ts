@@ -3,10 +3,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { ObservabilityModule } from './observability.module';
+import { dependencyUnavailable } from './problem-details.filter';
 
 class OrderAlreadyShipped extends Error {
   readonly code = 'ORDER.ALREADY_SHIPPED';
 }
+
+class StoreDown extends Error {}
 
 @Controller('things')
 class ThingsController {
@@ -18,6 +21,11 @@ class ThingsController {
   @Get('shipped')
   shipped(): never {
     throw new OrderAlreadyShipped('order 7 was shipped yesterday');
+  }
+
+  @Get('store-down')
+  storeDown(): never {
+    throw new StoreDown('connect ECONNREFUSED 127.0.0.1:5432');
   }
 
   @Get('bug')
@@ -38,10 +46,12 @@ describe('ProblemDetailsFilter', () => {
         ObservabilityModule.forRoot({
           serviceName: 'test',
           logLevel: 'silent',
-          mapError: (error) =>
-            error instanceof OrderAlreadyShipped
+          mapError: (error) => {
+            if (error instanceof StoreDown) return dependencyUnavailable('the thing store', 2);
+            return error instanceof OrderAlreadyShipped
               ? { status: 409, title: 'Conflict', code: error.code, detail: error.message }
-              : undefined,
+              : undefined;
+          },
         }),
       ],
       controllers: [ThingsController],
@@ -75,6 +85,19 @@ describe('ProblemDetailsFilter', () => {
       code: 'ORDER.ALREADY_SHIPPED',
       status: 409,
     });
+    await nest.close();
+  });
+
+  it('answers an unreachable store with 503 and Retry-After, not 500', async () => {
+    const nest = await app();
+    const res = await request(nest.getHttpServer()).get('/things/store-down').expect(503);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.body).toMatchObject({
+      status: 503,
+      code: 'SERVICE.DEPENDENCY_UNAVAILABLE',
+      detail: 'the thing store is unreachable right now; retry shortly',
+    });
+    expect(JSON.stringify(res.body)).not.toContain('5432');
     await nest.close();
   });
 

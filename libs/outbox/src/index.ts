@@ -3,11 +3,13 @@
  * creates the table (`outboxSchemaSql`), its transactions append events (`appendToOutbox`), and
  * an `OutboxRelay` publishes them in order, at least once, from as many instances as run; a row
  * the broker refuses holds back only its own key (`outboxRetrySql`).
- * `ensureDatabase` creates a service's own database at start when it is missing. A consumer that
+ * `ensureDatabase` creates a service's own database at start when it is missing; `isPostgresUnavailable`
+ * tells an outage of the server from a failed statement. A consumer that
  * writes to Postgres dedupes with `recordProcessed`; `RetentionPurge` deletes sent rows and
  * processed records after their retention.
  */
 export { ensureDatabase } from './ensure-database';
+export { isPostgresUnavailable } from './postgres-unavailable';
 export { OutboxMetrics } from './outbox.metrics';
 export { OutboxRelay, type OutboxLogger, type OutboxRelayOptions } from './outbox-relay';
 export {

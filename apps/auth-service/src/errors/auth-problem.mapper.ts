@@ -1,8 +1,10 @@
-import type { Problem } from '@platform/observability';
+import { dependencyUnavailable, type Problem } from '@platform/observability';
+import { isPostgresUnavailable } from '@platform/outbox';
 import { AuthError, InvalidBody, TooManyAttempts } from './auth.errors';
 
 /** The one mapping of auth-service's errors to RFC 9457 problems (ObservabilityOptions.mapError). */
 export function mapAuthError(error: unknown): Problem | undefined {
+  if (isPostgresUnavailable(error)) return dependencyUnavailable('the identity store');
   if (!(error instanceof AuthError)) return undefined;
   const problem: Problem = {
     status: error.status,

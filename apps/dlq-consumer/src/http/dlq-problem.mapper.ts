@@ -1,5 +1,6 @@
 import { IdentityHeaderError } from '@platform/identity';
-import type { Problem } from '@platform/observability';
+import { isMongoUnavailable } from '@platform/mongo';
+import { dependencyUnavailable, type Problem } from '@platform/observability';
 import {
   AdminOnly,
   DlqError,
@@ -25,6 +26,7 @@ export function mapDlqError(error: unknown): Problem | undefined {
   if (error instanceof IdentityHeaderError) {
     return { status: 401, title: 'Unauthenticated', code: error.code, detail: error.message };
   }
+  if (isMongoUnavailable(error)) return dependencyUnavailable('the quarantine store');
   if (!(error instanceof DlqError)) return undefined;
   const problem: Problem = { ...statusOf(error), code: error.code, detail: error.message };
   if (error instanceof InvalidRequest) problem['errors'] = error.errors;

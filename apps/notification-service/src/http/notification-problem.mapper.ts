@@ -1,5 +1,6 @@
 import { IdentityHeaderError } from '@platform/identity';
-import type { Problem } from '@platform/observability';
+import { isMongoUnavailable } from '@platform/mongo';
+import { dependencyUnavailable, type Problem } from '@platform/observability';
 import { InvalidRequest, NotificationApiError, NotificationNotFound } from './notification.errors';
 
 /** The one mapping of notification-service's errors to RFC 9457 problems (ObservabilityOptions.mapError). */
@@ -7,6 +8,7 @@ export function mapNotificationError(error: unknown): Problem | undefined {
   if (error instanceof IdentityHeaderError) {
     return { status: 401, title: 'Unauthenticated', code: error.code, detail: error.message };
   }
+  if (isMongoUnavailable(error)) return dependencyUnavailable('the notification store');
   if (!(error instanceof NotificationApiError)) return undefined;
   if (error instanceof InvalidRequest) {
     return {

@@ -1,5 +1,6 @@
 import { IdentityHeaderError } from '@platform/identity';
-import type { Problem } from '@platform/observability';
+import { dependencyUnavailable, type Problem } from '@platform/observability';
+import { isPostgresUnavailable } from '@platform/outbox';
 import { IdempotencyKeyReused, InvalidIdempotencyKey } from '../idempotency/idempotency.errors';
 import { OrderNotFound } from '../orders/application/order-not-found';
 import { OrderError, OrderRuleViolation, type OrderRuleCode } from '../orders/domain/order.errors';
@@ -39,6 +40,7 @@ export function mapOrderError(error: unknown): Problem | undefined {
   if (error instanceof IdentityHeaderError) {
     return { status: 401, title: 'Unauthenticated', code: error.code, detail: error.message };
   }
+  if (isPostgresUnavailable(error)) return dependencyUnavailable('the order store');
   if (!(error instanceof OrderError)) return undefined;
   const problem: Problem = { ...statusOf(error), code: error.code, detail: error.message };
   if (error instanceof InvalidBody || error instanceof InvalidQuery) problem['errors'] = error.errors;
