@@ -15,12 +15,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createEvent, decodeEvent, type DomainEvent, type EventOf } from '@platform/contracts';
-import { ConsumerRuntime, EventProducer, MessagingMetrics, ensureTopics } from '@platform/messaging';
+import { decodeEvent, type EventOf } from '@platform/contracts';
+import { EventProducer, MessagingMetrics, ensureTopics } from '@platform/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { grouped, median, percentile } from './stats';
+import { benchRuntime } from './bench-runtime';
 import { parseArgs, machine as describeMachine } from './harness';
+import { orderPlaced } from './order-placed';
+import { RateClock } from './rate-clock';
 
 const args = parseArgs(process.argv.slice(2), '--messages N --rounds N --rate N --seconds N');
 const N = args['messages'] ?? 200_000;
@@ -54,9 +57,9 @@ async function main(): Promise<void> {
   );
   try {
     console.log(
-      `building ${grouped(N)} events of ~${Buffer.byteLength(JSON.stringify(orderPlaced(0)))} bytes`,
+      `building ${grouped(N)} events of ~${Buffer.byteLength(JSON.stringify(orderPlaced(0, runId)))} bytes`,
     );
-    const events = Array.from({ length: N }, (_, i) => orderPlaced(i));
+    const events = Array.from({ length: N }, (_, i) => orderPlaced(i, runId));
 
     const produce = await benchProduce(topics, events);
     const consume = await benchConsume(topics.runtime);
@@ -68,30 +71,6 @@ async function main(): Promise<void> {
       .catch(() => undefined);
     await admin.disconnect();
   }
-}
-
-/** ~1 KB: an order of eight lines, as the order service publishes it. */
-function orderPlaced(i: number): EventOf<'OrderPlaced'> {
-  const orderId = `order-${i % 5_000}`;
-  const lines = Array.from({ length: 8 }, (_, l) => ({
-    sku: `SKU-${(i * 7 + l) % 997}-ABCDEFGHIJ`,
-    quantity: 1 + (l % 3),
-    unitPriceMinor: 1_999 + l * 100,
-  }));
-  return createEvent({
-    type: 'OrderPlaced',
-    aggregateId: orderId,
-    aggregateVersion: 1 + Math.floor(i / 5_000),
-    correlationId: `bench-${runId}-${i}`,
-    causationId: null,
-    payload: {
-      orderId,
-      customerId: `customer-${i % 977}-0123456789abcdef`,
-      currency: 'EUR',
-      lines,
-      totalMinor: lines.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0),
-    },
-  });
 }
 
 async function benchProduce(topics: { raw: string; runtime: string }, events: EventOf<'OrderPlaced'>[]) {
@@ -138,7 +117,7 @@ async function benchConsume(topic: string) {
  */
 async function consumeRaw(topic: string, name: string, decode: boolean): Promise<number> {
   const consumer = kafka.consumer({ groupId: `bench-${name}-${runId}` });
-  const clock = new Clock();
+  const clock = new RateClock(N);
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
@@ -148,39 +127,19 @@ async function consumeRaw(topic: string, name: string, decode: boolean): Promise
       clock.tick(batch.messages.length);
     },
   });
-  await clock.reached(N);
+  await clock.reached();
   await consumer.disconnect();
   return clock.perSecond();
 }
 
 /** The runtime: decode + validate + upcast + dispatch + per-key order + commit. */
 async function consumeRuntime(topic: string, round: number): Promise<number> {
-  const clock = new Clock();
-  const runtime = createRuntime(`bench-runtime-${runId}-${round}`, topic, async () => clock.tick(1));
+  const clock = new RateClock(N);
+  const runtime = benchRuntime(kafka, `bench-runtime-${runId}-${round}`, topic, async () => clock.tick(1));
   await runtime.start();
-  await clock.reached(N);
+  await clock.reached();
   await runtime.stop();
   return clock.perSecond();
-}
-
-function createRuntime(
-  groupId: string,
-  topic: string,
-  handler: (event: DomainEvent) => Promise<void>,
-): ConsumerRuntime {
-  const metrics = MessagingMetrics.for(new Registry());
-  return new ConsumerRuntime(kafka, {
-    groupId,
-    topics: [topic],
-    handlers: new Map([['OrderPlaced', (event: unknown) => handler(event as DomainEvent)]]),
-    decode: decodeEvent,
-    dlqProducer: new EventProducer(kafka, { metrics }),
-    metrics,
-    logger: {
-      warn: (fields, msg) => console.warn(msg, fields),
-      error: (fields, msg) => console.error(msg, fields),
-    },
-  });
 }
 
 async function benchLatency(topic: string) {
@@ -199,7 +158,7 @@ async function benchLatency(topic: string) {
       }
     },
   });
-  const runtime = createRuntime(`bench-live-runtime-${runId}`, topic, async (event) => {
+  const runtime = benchRuntime(kafka, `bench-live-runtime-${runId}`, topic, async (event) => {
     runtimeLatencies.push(Date.now() - Date.parse(event.occurredAt));
   });
   await runtime.start();
@@ -214,7 +173,7 @@ async function benchLatency(topic: string) {
     const due = started + (sent / RATE) * 1000;
     const wait = due - performance.now();
     if (wait > 0) await delay(wait);
-    const batch = Array.from({ length: perTick }, (_, i) => orderPlaced(sent + i)); // occurredAt = now
+    const batch = Array.from({ length: perTick }, (_, i) => orderPlaced(sent + i, runId)); // occurredAt = now
     void producer.publish(topic, batch);
   }
   const deadline = Date.now() + 60_000;
@@ -232,31 +191,6 @@ async function benchLatency(topic: string) {
     raw: summary(rawLatencies),
     runtime: summary(runtimeLatencies),
   };
-}
-
-/** Counts records and times the span from the first to the N-th. */
-class Clock {
-  private count = 0;
-  private first = 0;
-  private last = 0;
-
-  tick(n: number): void {
-    if (this.count === 0) this.first = performance.now();
-    this.count += n;
-    if (this.count >= N && this.last === 0) this.last = performance.now();
-  }
-
-  async reached(n: number, timeoutMs = 600_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.count < n) {
-      if (Date.now() > deadline) throw new Error(`only ${this.count} of ${n} records arrived`);
-      await delay(20);
-    }
-  }
-
-  perSecond(): number {
-    return this.count / ((this.last - this.first) / 1000);
-  }
 }
 
 function report(result: {

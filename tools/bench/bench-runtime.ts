@@ -1,0 +1,30 @@
+/** The ConsumerRuntime as the benchmarks run it: the contracts' decoder, one handler, fresh metrics. */
+import { decodeEvent, type DomainEvent } from '@platform/contracts';
+import { ConsumerRuntime, EventProducer, MessagingMetrics } from '@platform/messaging';
+import type { Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+
+/**
+ * A runtime in group `groupId` on `topic` (and its retry topic) with the runtime's defaults,
+ * `handler` for OrderPlaced. The DLQ producer is never connected: a dead letter would fail loudly.
+ */
+export function benchRuntime(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  handler: (event: DomainEvent) => Promise<void>,
+): ConsumerRuntime {
+  const metrics = MessagingMetrics.for(new Registry());
+  return new ConsumerRuntime(kafka, {
+    groupId,
+    topics: [topic],
+    handlers: new Map([['OrderPlaced', (event: unknown) => handler(event as DomainEvent)]]),
+    decode: decodeEvent,
+    dlqProducer: new EventProducer(kafka, { metrics }),
+    metrics,
+    logger: {
+      warn: (fields, msg) => console.warn(msg, fields),
+      error: (fields, msg) => console.error(msg, fields),
+    },
+  });
+}

@@ -1,0 +1,287 @@
+/**
+ * The messaging runtime against NestJS's built-in Kafka transport (@nestjs/microservices,
+ * Transport.KAFKA), on the same broker in the same run:
+ *   npm run bench:nest-kafka -- [--messages 200000] [--rounds 3] [--produce 20000]
+ *
+ * 1. consume: a backlog of `messages` OrderPlaced records on 12 partitions (published once with
+ *    EventProducer), drained by each variant in a fresh consumer group, rounds alternating; rate
+ *    from the first to the last record, median of rounds. Every variant but the first decodes and
+ *    validates each record the same way (JSON.parse, envelope and payload schemas, upcast, key check):
+ *    - raw kafkajs, eachBatch with a no-op handler (the baseline of the messaging goal),
+ *    - ConsumerRuntime with `decodeEvent`, then the handler,
+ *    - a Nest microservice (NestFactory.createMicroservice, Transport.KAFKA, its defaults) with one
+ *      @EventPattern handler calling `validateEvent` on the payload Nest has already JSON-parsed,
+ *      once with kafkajs's default partitionsConsumedConcurrently (1), once with 12.
+ * 2. produce: `produce` events per variant and round, each to a fresh topic, in chunks of 1 000,
+ *    same keys and headers: EventProducer.publish (idempotent, acks=all, one request per chunk)
+ *    against ClientKafka.emit once per event with the chunk in flight (Nest's default producer:
+ *    acks=all, not idempotent, one request per emit). Rounds alternating, medians.
+ * Prints a table (ratios first) and writes tmp/bench/nest-kafka.json. Needs `npm run infra:up`.
+ */
+import { Controller, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  ClientKafka,
+  EventPattern,
+  Payload,
+  Transport,
+  type MicroserviceOptions,
+} from '@nestjs/microservices';
+import { Headers, validateEvent, type EventEnvelope, type EventOf } from '@platform/contracts';
+import { EventProducer, ensureTopics } from '@platform/messaging';
+import { Kafka, logLevel } from 'kafkajs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lastValueFrom } from 'rxjs';
+import { benchRuntime } from './bench-runtime';
+import { machine as describeMachine, parseArgs } from './harness';
+import { orderPlaced } from './order-placed';
+import { RateClock } from './rate-clock';
+import { grouped, median } from './stats';
+
+const args = parseArgs(process.argv.slice(2), '--messages N --rounds N --produce N');
+const N = args['messages'] ?? 200_000;
+const ROUNDS = args['rounds'] ?? 3;
+const PRODUCE = args['produce'] ?? 20_000;
+const PARTITIONS = 12;
+const CHUNK = 1_000;
+const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const runId = Date.now().toString(36);
+const kafka = new Kafka({ clientId: `bench-nest-${runId}`, brokers, logLevel: logLevel.NOTHING });
+const groups: string[] = [];
+
+type ConsumeVariant = 'raw' | 'runtime' | 'nest' | 'nest12';
+type ProduceVariant = 'runtime' | 'nest';
+
+async function main(): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect().catch((err: Error) => {
+    throw new Error(
+      `Kafka is not reachable at ${brokers.join(',')} (${err.message}): run npm run infra:up first`,
+    );
+  });
+  const backlog = `bench.nest.backlog.${runId}`;
+  const produceTopics = (variant: ProduceVariant, round: number) => `bench.nest.${variant}.${round}.${runId}`;
+  const names = [backlog, `${backlog}.retry`];
+  for (let round = 1; round <= ROUNDS; round++)
+    names.push(produceTopics('runtime', round), produceTopics('nest', round));
+  await ensureTopics(
+    admin,
+    names.map((name) => ({ name, partitions: PARTITIONS })),
+  );
+  try {
+    const events = Array.from({ length: Math.max(N, PRODUCE) }, (_, i) => orderPlaced(i, runId));
+    console.log(`publishing a backlog of ${grouped(N)} events`);
+    await publishBacklog(backlog, events.slice(0, N));
+    const consume = await benchConsume(backlog);
+    const produce = await benchProduce(produceTopics, events.slice(0, PRODUCE));
+    report(consume, produce);
+  } finally {
+    await admin.deleteGroups(groups).catch(() => undefined);
+    await admin
+      .deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.includes(runId)) })
+      .catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+async function publishBacklog(topic: string, events: EventOf<'OrderPlaced'>[]): Promise<void> {
+  const producer = new EventProducer(kafka);
+  await producer.connect();
+  for (let i = 0; i < events.length; i += CHUNK) await producer.publish(topic, events.slice(i, i + CHUNK));
+  await producer.disconnect();
+}
+
+async function benchConsume(topic: string): Promise<Record<ConsumeVariant, number[]>> {
+  const rates: Record<ConsumeVariant, number[]> = { raw: [], runtime: [], nest: [], nest12: [] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    rates.raw.push(await consumeRaw(topic, round));
+    rates.runtime.push(await consumeRuntime(topic, round));
+    rates.nest.push(await consumeNest(topic, round, 1));
+    rates.nest12.push(await consumeNest(topic, round, PARTITIONS));
+    console.log(
+      `consume round ${round}: raw ${grouped(rates.raw[round - 1] ?? 0)}, runtime ${grouped(rates.runtime[round - 1] ?? 0)}, ` +
+        `nest ${grouped(rates.nest[round - 1] ?? 0)}, nest (12 concurrent) ${grouped(rates.nest12[round - 1] ?? 0)} msg/s`,
+    );
+  }
+  return rates;
+}
+
+/** A fresh group id, remembered for deletion at the end. */
+function groupId(name: string): string {
+  const id = `bench-nest-${name}-${runId}`;
+  groups.push(id);
+  return id;
+}
+
+async function consumeRaw(topic: string, round: number): Promise<number> {
+  const consumer = kafka.consumer({ groupId: groupId(`raw-${round}`) });
+  const clock = new RateClock(N);
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    partitionsConsumedConcurrently: PARTITIONS,
+    eachBatch: async ({ batch }) => clock.tick(batch.messages.length),
+  });
+  await clock.reached();
+  await consumer.disconnect();
+  return clock.perSecond();
+}
+
+async function consumeRuntime(topic: string, round: number): Promise<number> {
+  const clock = new RateClock(N);
+  const runtime = benchRuntime(kafka, groupId(`runtime-${round}`), topic, async () => clock.tick(1));
+  await runtime.start();
+  await clock.reached();
+  await runtime.stop();
+  return clock.perSecond();
+}
+
+/** A Nest microservice as an app would write it: one controller, one event handler. */
+async function consumeNest(
+  topic: string,
+  round: number,
+  partitionsConsumedConcurrently: number,
+): Promise<number> {
+  const clock = new RateClock(N);
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(
+    nestConsumerModule(topic, () => clock.tick(1)),
+    {
+      transport: Transport.KAFKA,
+      options: {
+        client: { clientId: `bench-nest-${runId}`, brokers, logLevel: logLevel.NOTHING },
+        consumer: {
+          groupId: groupId(`nest-${partitionsConsumedConcurrently}-${round}`),
+          allowAutoTopicCreation: false,
+        },
+        // Nest appends "-server" to the group id unless told otherwise; the id must stay ours.
+        postfixId: '',
+        subscribe: { fromBeginning: true },
+        run: { partitionsConsumedConcurrently },
+      },
+      logger: false,
+    },
+  );
+  await app.listen();
+  await clock.reached();
+  await app.close();
+  return clock.perSecond();
+}
+
+/** The pattern is the topic, known only at run time: the controller is declared per run. */
+function nestConsumerModule(topic: string, onEvent: () => void): Type {
+  @Controller()
+  class BenchEventsController {
+    @EventPattern(topic)
+    handle(@Payload() envelope: unknown): void {
+      validateEvent(envelope as EventEnvelope);
+      onEvent();
+    }
+  }
+  @Module({ controllers: [BenchEventsController] })
+  class BenchEventsModule {}
+  return BenchEventsModule;
+}
+
+async function benchProduce(
+  topicOf: (variant: ProduceVariant, round: number) => string,
+  events: EventOf<'OrderPlaced'>[],
+): Promise<Record<ProduceVariant, number[]>> {
+  const rates: Record<ProduceVariant, number[]> = { runtime: [], nest: [] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    rates.runtime.push(await produceRuntime(topicOf('runtime', round), events));
+    rates.nest.push(await produceNest(topicOf('nest', round), events));
+    console.log(
+      `produce round ${round}: runtime ${grouped(rates.runtime[round - 1] ?? 0)}, nest ${grouped(rates.nest[round - 1] ?? 0)} msg/s`,
+    );
+  }
+  return rates;
+}
+
+async function produceRuntime(topic: string, events: EventOf<'OrderPlaced'>[]): Promise<number> {
+  const producer = new EventProducer(kafka);
+  await producer.connect();
+  const started = performance.now();
+  for (let i = 0; i < events.length; i += CHUNK) await producer.publish(topic, events.slice(i, i + CHUNK));
+  const seconds = (performance.now() - started) / 1000;
+  await producer.disconnect();
+  return events.length / seconds;
+}
+
+/** ClientKafka.emit per event, the chunk in flight, with the headers EventProducer sends. */
+async function produceNest(topic: string, events: EventOf<'OrderPlaced'>[]): Promise<number> {
+  const client = new ClientKafka({
+    client: { clientId: `bench-nest-${runId}`, brokers, logLevel: logLevel.NOTHING },
+    producerOnlyMode: true,
+    postfixId: '',
+  });
+  await client.connect();
+  const started = performance.now();
+  for (let i = 0; i < events.length; i += CHUNK) {
+    await Promise.all(
+      events.slice(i, i + CHUNK).map((event) =>
+        lastValueFrom(
+          client.emit(topic, {
+            key: event.aggregateId,
+            value: event,
+            headers: {
+              [Headers.correlationId]: event.correlationId,
+              [Headers.eventType]: event.type,
+              [Headers.eventVersion]: String(event.version),
+            },
+          }),
+        ),
+      ),
+    );
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await client.close();
+  return events.length / seconds;
+}
+
+function report(consume: Record<ConsumeVariant, number[]>, produce: Record<ProduceVariant, number[]>): void {
+  const m = (values: number[]) => median(values);
+  const ratios = {
+    consumeVsNest: m(consume.runtime) / m(consume.nest),
+    consumeVsNest12: m(consume.runtime) / m(consume.nest12),
+    consumeVsRaw: m(consume.runtime) / m(consume.raw),
+    nestVsRaw: m(consume.nest) / m(consume.raw),
+    produceVsNest: m(produce.runtime) / m(produce.nest),
+  };
+  const machine = describeMachine();
+  const row = (measure: string, runtime: number, other: number, ratio: number) =>
+    `| ${measure.padEnd(46)} | ${ratio.toFixed(2).padStart(5)}x | ${grouped(runtime).padStart(7)} | ${grouped(other).padStart(7)} |`;
+  console.log(`
+messaging runtime vs NestJS Transport.KAFKA, ${grouped(N)} records of ~830 bytes, ${PARTITIONS} partitions, ${ROUNDS} rounds
+machine: ${machine}
+
+ratios: runtime/nest consume ${ratios.consumeVsNest.toFixed(2)}x (nest with 12 concurrent: ${ratios.consumeVsNest12.toFixed(2)}x), produce ${ratios.produceVsNest.toFixed(2)}x; runtime/raw ${ratios.consumeVsRaw.toFixed(2)}x, nest/raw ${ratios.nestVsRaw.toFixed(2)}x
+
+| measure, msg/s (median)                        | ratio  | runtime | other   |
+| ---------------------------------------------- | ------ | ------- | ------- |
+${row('consume vs nest (defaults)', m(consume.runtime), m(consume.nest), ratios.consumeVsNest)}
+${row('consume vs nest, partitionsConsumedConc. 12', m(consume.runtime), m(consume.nest12), ratios.consumeVsNest12)}
+${row('consume vs raw kafkajs, no-op', m(consume.runtime), m(consume.raw), ratios.consumeVsRaw)}
+${row(`produce vs ClientKafka.emit (${grouped(PRODUCE)})`, m(produce.runtime), m(produce.nest), ratios.produceVsNest)}
+
+consume rounds, msg/s: raw ${consume.raw.map(grouped).join(' / ')}; runtime ${consume.runtime.map(grouped).join(' / ')}; nest ${consume.nest.map(grouped).join(' / ')}; nest (12) ${consume.nest12.map(grouped).join(' / ')}
+produce rounds, msg/s: runtime ${produce.runtime.map(grouped).join(' / ')}; nest ${produce.nest.map(grouped).join(' / ')}`);
+  const out = join(__dirname, '../../tmp/bench');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    join(out, 'nest-kafka.json'),
+    JSON.stringify(
+      { machine, messages: N, produced: PRODUCE, rounds: ROUNDS, consume, produce, ratios },
+      null,
+      2,
+    ),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  },
+);
