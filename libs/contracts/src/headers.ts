@@ -45,6 +45,12 @@ export const Headers = {
   traceId: 'x-trace-id',
   /** Why a record was dead-lettered: `decode`, `permanent` or `exhausted` (retries used up). */
   deadLetterReason: 'x-dead-letter-reason',
+  /**
+   * On a dead letter too large for its DLQ topic: the size in bytes of the value it was written
+   * without. The value (and the original headers) stay in the original topic at the original
+   * offset until its retention ends.
+   */
+  valueOmittedBytes: 'x-value-omitted-bytes',
 } as const;
 
 /** Any header name this system sets. */

@@ -17,6 +17,7 @@ export const DlqHeaders = {
   lastFailureAt: Headers.lastFailureAt,
   traceId: Headers.traceId,
   reason: Headers.deadLetterReason,
+  valueOmittedBytes: Headers.valueOmittedBytes,
 } as const;
 
 /** Why a message was dead-lettered: unreadable, a permanent error, or retries exhausted. */
@@ -44,12 +45,7 @@ const MAX_ERROR_MESSAGE_CHARS = 2_000;
  * must deliver the very bytes that failed) plus provenance headers naming the consumer group,
  * since a failure belongs to one group and only that group must see the replay.
  */
-export function deadLetterRecord(failure: Failure): {
-  topic: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: IHeaders;
-} {
+export function deadLetterRecord(failure: Failure): DeadLetterRecord {
   const { message } = failure;
   const errorMessage = failure.error instanceof Error ? failure.error.message : String(failure.error);
   const headers: IHeaders = {
@@ -70,6 +66,29 @@ export function deadLetterRecord(failure: Failure): {
   const code = (failure.error as { code?: unknown } | null)?.code;
   if (typeof code === 'string') headers[DlqHeaders.errorCode] = code;
   return { topic: dlqTopicOf(baseTopicOf(failure.topic)), key: message.key, value: message.value, headers };
+}
+
+/**
+ * The dead letter of `failure` without the record's value and original headers, for a record
+ * too large for the DLQ topic once its provenance is added: no retry would make it fit, and
+ * holding it would stop its partition for good. Provenance, key and error still reach the
+ * quarantine; the bytes stay in the original topic at the original offset until its retention.
+ */
+export function reducedDeadLetterRecord(failure: Failure): DeadLetterRecord {
+  const { message } = failure;
+  // KafkaMessage is a union on `size`; the copy keeps whichever member the original was.
+  const bare = { ...message, value: null, headers: {} } as KafkaMessage;
+  const record = deadLetterRecord({ ...failure, message: bare });
+  record.headers[DlqHeaders.valueOmittedBytes] = String(message.value?.length ?? 0);
+  return record;
+}
+
+/** A record as written to `<topic>.dlq`. */
+export interface DeadLetterRecord {
+  topic: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: IHeaders;
 }
 
 /** `orders.events.retry` -> `orders.events`: a message failing again after a replay goes to the same DLQ. */

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { PermanentError } from '../errors';
-import { deadLetterRecord, DlqHeaders } from './dead-letter';
+import { deadLetterRecord, DlqHeaders, reducedDeadLetterRecord } from './dead-letter';
 
 const message: KafkaMessage = {
   key: Buffer.from('order-7'),
@@ -44,6 +44,20 @@ describe('deadLetterRecord', () => {
       [DlqHeaders.traceId]: '4bf92f3577b34da6a3ce929d0e0e4736',
       [DlqHeaders.reason]: 'permanent',
       [DlqHeaders.originalKey]: message.key,
+    });
+  });
+
+  it('reduces a dead letter too large for its topic to key and provenance, naming the bytes it left out', () => {
+    const record = reducedDeadLetterRecord(failure);
+    expect(record.value).toBeNull();
+    expect(record.key).toBe(message.key);
+    expect(record.headers['traceparent']).toBeUndefined();
+    expect(record.headers).toMatchObject({
+      [DlqHeaders.originalTopic]: 'order.events',
+      [DlqHeaders.originalOffset]: '42',
+      [DlqHeaders.consumerGroup]: 'notification-service',
+      [DlqHeaders.reason]: 'permanent',
+      [DlqHeaders.valueOmittedBytes]: '3',
     });
   });
 
