@@ -11,11 +11,26 @@ import { topicOfEvent } from './topic-registry';
 
 /**
  * Reads raw message bytes as a typed event at its latest version: envelope, then the payload
- * against the schema of its own type and version, then upcasting. Throws a ContractError
- * (never retriable): EnvelopeDecodeError, UnknownEventError or EventPayloadError.
+ * against the schema of its own type and version, then upcasting. Given the `record` it came in,
+ * its key must be the event's `aggregateId` too: an event filed under another key sits in
+ * another entity's partition, out of its own entity's order. Throws a ContractError (never
+ * retriable): EnvelopeDecodeError, UnknownEventError or EventPayloadError.
  */
-export function decodeEvent(raw: Buffer | string | null): DomainEvent {
-  return toLatest(decodeEnvelope(raw));
+export function decodeEvent(
+  raw: Buffer | string | null,
+  record?: { key: Buffer | string | null },
+): DomainEvent {
+  const event = toLatest(decodeEnvelope(raw));
+  if (record !== undefined) checkRecordKey(event, record.key);
+  return event;
+}
+
+function checkRecordKey(event: DomainEvent, key: Buffer | string | null): void {
+  const text = key === null ? null : key.toString();
+  if (text !== event.aggregateId) {
+    const reason = `record key: must equal aggregateId (${JSON.stringify(event.aggregateId)}), got ${JSON.stringify(text)}`;
+    throw new EnvelopeDecodeError(reason);
+  }
 }
 
 /**

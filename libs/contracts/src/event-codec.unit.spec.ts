@@ -113,6 +113,16 @@ describe('decodeEvent', () => {
     expect((err as EventPayloadError).reason).toMatch(/^aggregateId: must equal payload\.orderId/);
   });
 
+  it('given the record it came in, accepts it only under its own aggregateId as the key', () => {
+    expect(decodeEvent(encodeEnvelope(placed), { key: Buffer.from('order-1') })).toEqual(placed);
+    const misfiled = errorOf(() => decodeEvent(encodeEnvelope(placed), { key: Buffer.from('order-2') }));
+    expect(misfiled).toBeInstanceOf(EnvelopeDecodeError);
+    expect((misfiled as Error).message).toContain(
+      'record key: must equal aggregateId ("order-1"), got "order-2"',
+    );
+    expect(() => decodeEvent(encodeEnvelope(placed), { key: null })).toThrow(EnvelopeDecodeError);
+  });
+
   it('gives every contract failure one root type, so a consumer routes them with one check', () => {
     const failures = [
       () => decodeEvent('{not json'),

@@ -13,9 +13,9 @@ export interface AnyEvent {
   event: DomainEvent;
 }
 
-export const decodeAnyEvent: MessageDecoder<AnyEvent> = (value) => ({
+export const decodeAnyEvent: MessageDecoder<AnyEvent> = (value, record) => ({
   type: 'AnyEvent',
-  event: decodeEvent(value),
+  event: decodeEvent(value, record),
 });
 
 /**
