@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Connection, QueryFilter, Model } from 'mongoose';
 import { MONGO_CONNECTION, type ListPosition } from '@platform/mongo';
-import type { DeadLetter } from './dead-letter';
+import { storable, type DeadLetter } from './dead-letter';
 import {
   quarantineModel,
   type HistoryEntry,
@@ -42,6 +42,11 @@ export type QuarantineSummary = Omit<QuarantineEntry, 'value' | 'headers' | 'his
  * The quarantine collection. Recording is idempotent by the failed record's coordinates (a
  * redelivered dead letter finds its entry), and a replay that fails again returns to the entry it
  * came from, with one more line of history, instead of becoming a new one.
+ *
+ * Every text it matches or writes from outside (filters, ids, a discard's reason) goes through
+ * `storable`, as the stored fields did: FerretDB v1 keeps strings in PostgreSQL jsonb, which
+ * refuses NUL, so a NUL in a query parameter would otherwise be a server error instead of a
+ * search for the `␀` it was stored as.
  */
 @Injectable()
 export class QuarantineStore implements OnModuleInit {
@@ -142,7 +147,7 @@ export class QuarantineStore implements OnModuleInit {
   /**
    * Kinds of failure with their counts, largest first (at most 200). Counted with `$sum` only,
    * the one `$group` accumulator FerretDB v1 has; each group's oldest and newest entry is one
-   * indexed lookup.
+   * indexed lookup. A group emptied between the two (a replay or discard meanwhile) is left out.
    */
   async groups(filter: QuarantineFilter): Promise<QuarantineGroup[]> {
     const match = this.query(filter);
@@ -152,8 +157,8 @@ export class QuarantineStore implements OnModuleInit {
       { $sort: { count: -1, _id: 1 } },
       { $limit: 200 },
     ]);
-    return Promise.all(
-      counts.map(async ({ _id: fingerprint, count }) => {
+    const groups = await Promise.all(
+      counts.map(async ({ _id: fingerprint, count }): Promise<QuarantineGroup | null> => {
         const [oldest, newest] = await Promise.all(
           [1, -1].map((order) =>
             this.model
@@ -162,7 +167,9 @@ export class QuarantineStore implements OnModuleInit {
               .lean<QuarantineSummary>(),
           ),
         );
-        const first = oldest as QuarantineSummary;
+        // Replayed or discarded between the count and this lookup: the group is gone.
+        if (!oldest) return null;
+        const first = oldest;
         return {
           fingerprint,
           count,
@@ -176,10 +183,11 @@ export class QuarantineStore implements OnModuleInit {
         };
       }),
     );
+    return groups.filter((group) => group !== null);
   }
 
   async get(id: string): Promise<QuarantineEntry | null> {
-    return this.model.findById(id).lean<QuarantineEntry>();
+    return this.model.findById(storable(id)).lean<QuarantineEntry>();
   }
 
   /** Ids of the quarantined entries of a group, oldest first (the order a replay should keep). */
@@ -205,8 +213,8 @@ export class QuarantineStore implements OnModuleInit {
     return this.serially(id, () =>
       this.model
         .findOneAndUpdate(
-          { _id: id, status: 'quarantined', ...(failures === undefined ? {} : { failures }) },
-          { $set: { status, updatedAt: line.at }, $push: { history: line } },
+          { _id: storable(id), status: 'quarantined', ...(failures === undefined ? {} : { failures }) },
+          { $set: { status, updatedAt: line.at }, $push: { history: storableLine(line) } },
           { new: true },
         )
         .lean<QuarantineEntry>(),
@@ -216,7 +224,10 @@ export class QuarantineStore implements OnModuleInit {
   /** Adds a line of history without changing the status (a replay that could not be written). */
   async note(id: string, line: HistoryEntry): Promise<void> {
     await this.serially(id, () =>
-      this.model.updateOne({ _id: id }, { $push: { history: line }, $set: { updatedAt: line.at } }),
+      this.model.updateOne(
+        { _id: storable(id) },
+        { $push: { history: storableLine(line) }, $set: { updatedAt: line.at } },
+      ),
     );
   }
 
@@ -252,9 +263,9 @@ export class QuarantineStore implements OnModuleInit {
   private query(filter: QuarantineFilter): QueryFilter<QuarantineEntry> {
     const query: QueryFilter<QuarantineEntry> = {};
     if (filter.status) query.status = filter.status;
-    if (filter.topic) query.topic = filter.topic;
-    if (filter.eventType) query.eventType = filter.eventType;
-    if (filter.fingerprint) query.fingerprint = filter.fingerprint;
+    if (filter.topic) query.topic = storable(filter.topic);
+    if (filter.eventType) query.eventType = storable(filter.eventType);
+    if (filter.fingerprint) query.fingerprint = storable(filter.fingerprint);
     if (filter.from || filter.to) {
       query.quarantinedAt = {
         ...(filter.from ? { $gte: filter.from } : {}),
@@ -263,4 +274,13 @@ export class QuarantineStore implements OnModuleInit {
     }
     return query;
   }
+}
+
+/** A history line whose free text (who, why) can be stored. */
+function storableLine(line: HistoryEntry): HistoryEntry {
+  return {
+    ...line,
+    ...(line.by === undefined ? {} : { by: storable(line.by) }),
+    ...(line.detail === undefined ? {} : { detail: storable(line.detail) }),
+  };
 }
