@@ -69,10 +69,31 @@ function textOrNull(bytes: Buffer): string | null {
   }
 }
 
+/**
+ * Deeper than any event, far shallower than what overflows JSON.stringify's stack: poison can be
+ * `[[[[...]]]]` thousands deep (`npm run fuzz:http` made the entry's answer a 500).
+ */
+const MAX_JSON_DEPTH = 64;
+
+/** The text as JSON when it parses and nests at most MAX_JSON_DEPTH deep; null otherwise. */
 function parseJson(text: string): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch {
     return null;
   }
+  return depthAtMost(parsed, MAX_JSON_DEPTH) ? parsed : null;
+}
+
+/** Whether `value` nests at most `limit` arrays or objects deep; iterative, so any depth is safe. */
+function depthAtMost(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= limit) return false;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return true;
 }
