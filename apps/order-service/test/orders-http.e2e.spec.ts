@@ -202,6 +202,28 @@ describe('order input and access over HTTP', () => {
     await orders.http().get(`/orders/${id}`).set(orders.as(admin)).expect(200);
   });
 
+  // Found by `npm run fuzz:http` probing: PostgreSQL refused the NUL and the answer was a 500.
+  it('answers 400 for NUL in a text field and 404 for an id holding NUL, never a 500', async () => {
+    const me = customer();
+    const nul = String.fromCharCode(0);
+    const res = await orders
+      .http()
+      .post('/orders')
+      .set(orders.as(me))
+      .send({ lines: [{ sku: `BOOK${nul}1`, quantity: 1, unitPriceMinor: 100 }], currency: 'EUR' })
+      .expect(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['lines.0.sku']);
+    const { id } = await place(me);
+    await orders
+      .http()
+      .post(`/orders/${id}/cancel`)
+      .set(orders.as(me))
+      .send({ reason: `no${nul}` })
+      .expect(400);
+    const lookup = await orders.http().get('/orders/a%00b').set(orders.as(me)).expect(404);
+    expect(lookup.body.code).toBe('ORDER.NOT_FOUND');
+  });
+
   it('answers 404 for an unknown order', async () => {
     const res = await orders.http().get('/orders/no-such-order').set(orders.as(customer())).expect(404);
     expect(res.body.code).toBe('ORDER.NOT_FOUND');

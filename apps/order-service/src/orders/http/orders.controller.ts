@@ -24,6 +24,7 @@ import {
   type OrderSummaryPage,
 } from '../infrastructure/order-summaries';
 import { etagOf, parseIfMatch } from './if-match';
+import { OrderIdPipe } from './order-id.pipe';
 import { InvalidQuery } from './order-http.errors';
 import { toOrderView, type OrderView } from './order.view';
 import {
@@ -89,7 +90,7 @@ export class OrdersController {
   @Get(':id')
   async get(
     @Caller() caller: CallerIdentity,
-    @Param('id') id: string,
+    @Param('id', OrderIdPipe) id: string,
     @Res({ passthrough: true }) res: ServerResponse,
   ): Promise<OrderView> {
     return this.answer(res, await this.orders.find(caller, id));
@@ -99,7 +100,7 @@ export class OrdersController {
   @HttpCode(200)
   confirm(
     @Caller() caller: CallerIdentity,
-    @Param('id') id: string,
+    @Param('id', OrderIdPipe) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new ZodBodyPipe(emptyBodySchema)) _body: unknown,
     @Res({ passthrough: true }) res: ServerResponse,
@@ -114,7 +115,7 @@ export class OrdersController {
   @HttpCode(200)
   pay(
     @Caller() caller: CallerIdentity,
-    @Param('id') id: string,
+    @Param('id', OrderIdPipe) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new ZodBodyPipe(payOrderBodySchema)) body: PayOrderBody,
     @Res({ passthrough: true }) res: ServerResponse,
@@ -130,7 +131,7 @@ export class OrdersController {
   @HttpCode(200)
   ship(
     @Caller() caller: CallerIdentity,
-    @Param('id') id: string,
+    @Param('id', OrderIdPipe) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new ZodBodyPipe(shipOrderBodySchema)) body: ShipOrderBody,
     @Res({ passthrough: true }) res: ServerResponse,
@@ -146,7 +147,7 @@ export class OrdersController {
   @HttpCode(200)
   cancel(
     @Caller() caller: CallerIdentity,
-    @Param('id') id: string,
+    @Param('id', OrderIdPipe) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new ZodBodyPipe(cancelOrderBodySchema)) body: CancelOrderBody,
     @Res({ passthrough: true }) res: ServerResponse,
