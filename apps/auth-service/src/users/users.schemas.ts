@@ -5,7 +5,14 @@ import { emailField } from './email';
 export const registerBodySchema = z.strictObject({
   email: emailField,
   password: z.string().min(12).max(128),
-  displayName: z.string().trim().min(1).max(100).optional(),
+  // PostgreSQL text cannot hold NUL: refused here (400), not by the insert (a 500 found by fuzzing).
+  displayName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL (U+0000)')
+    .optional(),
 });
 
 export type RegisterBody = z.infer<typeof registerBodySchema>;
