@@ -28,6 +28,14 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(doc.paths['/orders'] ?? {})).toEqual(['get', 'post']);
   });
 
+  it("documents the registration body with auth-service's bounds, so a documented body is accepted", () => {
+    const schema = op('/auth/register', 'post').requestBody?.content['application/json']?.schema;
+    expect(schema?.properties).toMatchObject({
+      email: { format: 'email', maxLength: 254 },
+      password: { minLength: 12, maxLength: 128 },
+    });
+  });
+
   it('gives a command its body, path id, If-Match and Idempotency-Key, and every answer', () => {
     const pay = op('/orders/{id}/pay', 'post');
     expect(pay.parameters?.map((p) => [p.name, p.in, p.required])).toEqual([
