@@ -1,6 +1,6 @@
 import { context, propagation } from '@opentelemetry/api';
 import type { IHeaders, Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
-import { CompressionTypes, Partitioners } from 'kafkajs';
+import { CompressionTypes } from 'kafkajs';
 import {
   encodeEnvelope,
   Headers,
@@ -9,12 +9,20 @@ import {
   type EventEnvelope,
 } from '@platform/contracts';
 import type { MessagingMetrics } from '../metrics';
+import { RetriableError } from '../errors';
+import { takeRequest, type RequestLimits } from './request-batch';
+import { hasUnwritten, RoutingRecorder, writtenPartitions } from './write-check';
 
 /** Producer tunables; times in ms. */
 export interface EventProducerOptions {
   metrics?: MessagingMetrics;
   /** Most records in one produce request; more wait for the next one. */
   maxBatchMessages?: number;
+  /**
+   * Most bytes (keys, values, headers) in one produce request; a larger publish goes alone. Well
+   * under the broker's default `max.message.bytes` (1 MiB), which bounds each partition's batch.
+   */
+  maxBatchBytes?: number;
   compression?: CompressionTypes;
 }
 
@@ -41,7 +49,8 @@ export class EventProducer {
   // either lands in its loop or starts the next one; never neither.
   private sending = false;
   private flushing: Promise<void> = Promise.resolve();
-  private readonly maxBatchMessages: number;
+  private readonly limits: RequestLimits;
+  private readonly routing = new RoutingRecorder();
   private readonly compression: CompressionTypes;
 
   constructor(
@@ -53,10 +62,14 @@ export class EventProducer {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       // murmur2 on the key, as the Java client does: a key lands in the same partition whichever
-      // client produced it (and kafkajs stops warning about its changed default).
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // client produced it (and kafkajs stops warning about its changed default). The recorder
+      // keeps each record's partition to check the broker's answer against (write-check.ts).
+      createPartitioner: this.routing.createPartitioner,
     });
-    this.maxBatchMessages = options.maxBatchMessages ?? 10_000;
+    this.limits = {
+      maxMessages: options.maxBatchMessages ?? 10_000,
+      maxBytes: options.maxBatchBytes ?? 512 * 1024,
+    };
     this.compression = options.compression ?? CompressionTypes.None;
   }
 
@@ -136,7 +149,7 @@ export class EventProducer {
   private async flush(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const batch = this.takeBatch();
+        const batch = takeRequest(this.queue, this.limits);
         const started = process.hrtime.bigint();
         const topicMessages = mergeByTopic(batch);
         try {
@@ -145,8 +158,16 @@ export class EventProducer {
             acks: -1,
             compression: this.compression,
           });
-          this.observe(topicMessages, started, true);
-          for (const pending of batch) pending.resolve(metadata.filter((m) => m.topicName === pending.topic));
+          const written = writtenPartitions(metadata);
+          const partitionOf = (message: Message) => this.routing.partitionOf(message);
+          let complete = true;
+          for (const pending of batch) {
+            if (hasUnwritten(pending.topic, pending.messages, written, partitionOf)) {
+              complete = false;
+              pending.reject(new ProduceIncompleteError(pending.topic));
+            } else pending.resolve(metadata.filter((m) => m.topicName === pending.topic));
+          }
+          this.observe(topicMessages, started, complete);
         } catch (error) {
           this.observe(topicMessages, started, false);
           for (const pending of batch) pending.reject(error);
@@ -155,19 +176,6 @@ export class EventProducer {
     } finally {
       this.sending = false;
     }
-  }
-
-  private takeBatch(): Pending[] {
-    const batch: Pending[] = [];
-    let count = 0;
-    while (this.queue.length > 0) {
-      const next = this.queue[0] as Pending;
-      if (batch.length > 0 && count + next.messages.length > this.maxBatchMessages) break;
-      batch.push(next);
-      count += next.messages.length;
-      this.queue.shift();
-    }
-    return batch;
   }
 
   private observe(
@@ -195,4 +203,18 @@ function mergeByTopic(batch: Pending[]): { topic: string; messages: Message[] }[
     else byTopic.set(topic, [...messages]);
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/**
+ * The broker's answer to a send left out a partition some of its records were routed to: they
+ * were not written although kafkajs resolved (see write-check.ts). Retriable, and an outage to a
+ * consumer's retry policy: the partition's leader is moving.
+ */
+export class ProduceIncompleteError extends RetriableError {
+  override readonly name: string = 'ProduceIncompleteError';
+  readonly unavailable = true;
+
+  constructor(readonly topic: string) {
+    super(`the broker's answer for ${topic} left out partitions this send was routed to; not written`);
+  }
 }
