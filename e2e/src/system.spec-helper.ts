@@ -1,6 +1,7 @@
 // Starts the built apps (dist/apps/<app>/main.js) as real processes on free ports, against the
 // real servers, and stops them with SIGTERM as an orchestrator would.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { eventually, infraEnv } from '@platform/testing';
@@ -25,7 +26,10 @@ export interface RunningApp {
   name: string;
   url: string;
   log: () => string;
+  /** SIGTERM, as an orchestrator stops it; resolves with the exit code. */
   stop: () => Promise<number | null>;
+  /** Sends `signal` (SIGKILL: a crash) and resolves when the process has exited. */
+  kill: (signal: NodeJS.Signals) => Promise<number | null>;
 }
 
 /** Starts `dist/apps/<name>/main.js` with `env` and waits for /health/ready. */
@@ -42,8 +46,16 @@ export async function startApp(name: string, port: number, env: Record<string, s
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // APP_LOG_DIR keeps every app's output on disk too (one file per app, restarts appended).
+  const logDir = process.env['APP_LOG_DIR'];
+  const logFile = logDir ? join(logDir, `${name}.log`) : undefined;
+  if (logDir) mkdirSync(logDir, { recursive: true });
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (logFile) appendFileSync(logFile, chunk);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -60,13 +72,9 @@ export async function startApp(name: string, port: number, env: Record<string, s
     child.kill('SIGKILL');
     throw new Error(`${name} did not start (is it built? nx build ${name}): ${(error as Error).message}`);
   }
-  return {
-    name,
-    url,
-    log: () => output,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
+  const kill = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
   };
+  return { name, url, log: () => output, stop: () => kill('SIGTERM'), kill };
 }

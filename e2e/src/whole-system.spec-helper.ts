@@ -33,9 +33,25 @@ export interface RunningSystem {
   ports: Record<AppName, number>;
   /** The consumer groups of this run, by app. */
   groups: { notifications: string; notificationWorkers: string; analytics: string; dlq: string };
+  /** The databases of this run, by store. */
+  stores: Stores;
+  /**
+   * Stops one app with `signal` (SIGTERM: a rollout, SIGKILL: a crash) and starts it again on the
+   * same port with the same environment; resolves when it is ready again.
+   */
+  restart: (app: AppName, signal?: NodeJS.Signals) => Promise<RunningApp>;
   call: (path: string, init?: CallInit) => Promise<Response>;
   register: (options?: { admin?: boolean }) => Promise<User>;
   stop: () => Promise<(number | null)[]>;
+}
+
+/** Where each app keeps its data in one run (Postgres and Mongo databases, the ClickHouse database). */
+export interface Stores {
+  auth: string;
+  orders: string;
+  notifications: string;
+  dlq: string;
+  analytics: string;
 }
 
 export interface CallInit {
@@ -43,6 +59,7 @@ export interface CallInit {
   token?: string;
   body?: unknown;
   headers?: Record<string, string>;
+  signal?: AbortSignal;
 }
 
 /**
@@ -51,7 +68,7 @@ export interface CallInit {
  */
 export async function startSystem(env: Record<string, string> = {}): Promise<RunningSystem> {
   const run = uniqueName('sys');
-  const stores = {
+  const stores: Stores = {
     auth: `${run}_auth`,
     orders: `${run}_orders`,
     notifications: `${run}_notifications`,
@@ -73,8 +90,10 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
   ) as Record<AppName, number>;
   const common = { GATEWAY_IDENTITY_SECRET: identitySecret, ...env };
   const started: RunningApp[] = [];
+  const envs: Partial<Record<AppName, Record<string, string>>> = {};
   const start = async (app: AppName, appEnv: Record<string, string>) => {
-    const running = await startApp(app, ports[app], { ...common, ...appEnv });
+    envs[app] = { ...common, ...appEnv };
+    const running = await startApp(app, ports[app], envs[app]);
     started.push(running);
     return running;
   };
@@ -114,7 +133,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
         DLQ_CONSUMER_GROUP: groups.dlq,
       }),
     ]);
-    const gateway = await start('api-gateway', {
+    let gateway = await start('api-gateway', {
       GATEWAY_HTTP_PORT: String(ports['api-gateway']),
       AUTH_SERVICE_URL: auth.url,
       ORDER_SERVICE_URL: orders.url,
@@ -123,7 +142,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
       DLQ_SERVICE_URL: dlq.url,
       GATEWAY_RATE_LIMIT_PREFIX: `${run}_rl:`,
     });
-    const apps = {
+    const apps: Record<AppName, RunningApp> = {
       'auth-service': auth,
       'order-service': orders,
       'notification-service': notifications,
@@ -141,6 +160,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
           ...init.headers,
         },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: init.signal,
       });
 
     const register = async (options: { admin?: boolean } = {}): Promise<User> => {
@@ -155,11 +175,26 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
       return { email, password, token: accessToken, userId: me.id };
     };
 
+    const restart = async (app: AppName, signal: NodeJS.Signals = 'SIGTERM') => {
+      const before = apps[app];
+      await before.kill(signal);
+      started.splice(started.indexOf(before), 1);
+      const again = await startApp(app, ports[app], envs[app] ?? {});
+      started.push(again);
+      apps[app] = again;
+      if (app === 'api-gateway') gateway = again;
+      return again;
+    };
+
     return {
-      gateway,
+      get gateway() {
+        return gateway;
+      },
       apps,
       ports,
       groups,
+      stores,
+      restart,
       call,
       register,
       stop: async () => {
@@ -177,10 +212,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
   }
 }
 
-async function dropStores(
-  stores: { auth: string; orders: string; notifications: string; dlq: string; analytics: string },
-  mailDir: string,
-): Promise<void> {
+async function dropStores(stores: Stores, mailDir: string): Promise<void> {
   const pg = new Client({ connectionString: infraEnv.postgresUrl });
   await pg.connect();
   for (const name of [stores.auth, stores.orders])
