@@ -1,5 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Ip, Post, UseInterceptors } from '@nestjs/common';
-import { RetryAfterInterceptor } from '../http/retry-after.interceptor';
+import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { AccessTokens } from '../tokens/access-tokens';
 import {
@@ -12,7 +11,6 @@ import {
 import { SessionsService } from './sessions.service';
 
 @Controller('auth')
-@UseInterceptors(RetryAfterInterceptor)
 export class SessionsController {
   constructor(
     private readonly sessions: SessionsService,
