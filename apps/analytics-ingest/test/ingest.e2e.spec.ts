@@ -144,7 +144,7 @@ describe('analytics-ingest while ClickHouse is away', () => {
     await outage.down();
   });
 
-  it('loses no event: consumption waits while ClickHouse is down and catches up when it is back', async () => {
+  it('loses no event: consumption waits while ClickHouse is down (queries answer 503) and catches up when it is back', async () => {
     const before = await warmUp(analytics);
     const producer = analytics.app.get(EventProducer);
     const produced: DomainEvent[] = [];
@@ -161,6 +161,11 @@ describe('analytics-ingest while ClickHouse is away', () => {
     }
     const ready = await analytics.http().get('/health/ready');
     expect(ready.status).toBe(503);
+    // A query meanwhile is told to come back, not answered with a server error.
+    const query = await analytics.http().get('/analytics/event-counts').set(analytics.as(admin));
+    expect(query.status).toBe(503);
+    expect(query.body.code).toBe('SERVICE.DEPENDENCY_UNAVAILABLE');
+    expect(query.headers['retry-after']).toBe('1');
     await outage.up();
     await send(50);
 

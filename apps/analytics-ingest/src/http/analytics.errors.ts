@@ -1,5 +1,6 @@
 import { IdentityHeaderError } from '@platform/identity';
-import type { Problem } from '@platform/observability';
+import { dependencyUnavailable, type Problem } from '@platform/observability';
+import { isClickHouseUnavailable } from '../clickhouse/clickhouse-unavailable';
 
 /** An error of the analytics API, with a stable code. */
 export abstract class AnalyticsError extends Error {
@@ -38,5 +39,7 @@ export function mapAnalyticsError(error: unknown): Problem | undefined {
   }
   if (error instanceof AdminOnly)
     return { status: 403, title: 'Forbidden', code: error.code, detail: error.message };
+  // A query while ClickHouse is away: 503 with Retry-After, not a 500 (ingest waits it out too).
+  if (isClickHouseUnavailable(error)) return dependencyUnavailable('ClickHouse');
   return undefined;
 }

@@ -212,7 +212,9 @@ function gatewayResponses(route: CompiledRoute): Record<string, unknown> {
     '413': problem(`body larger than ${route.maxBodyBytes} bytes`),
     '429': problem('rate limit reached (Retry-After says when to retry)'),
     '502': problem('the service is unreachable'),
-    '503': problem('circuit open or token checks unavailable (Retry-After)'),
+    '503': problem(
+      'circuit open, token checks unavailable, or the service’s store unreachable (SERVICE.DEPENDENCY_UNAVAILABLE); Retry-After says when to retry',
+    ),
     '504': problem(`no answer within ${route.timeoutMs} ms`),
   };
   if (route.auth) {
