@@ -15,7 +15,9 @@ export interface HistoryEntry {
 
 /**
  * A quarantined poison message: the dead letter as read (bytes, provenance, failure, fingerprint),
- * with its status and history.
+ * with its status and history. Stored in two collections: `quarantine` holds everything but the
+ * value and headers (what lists, groups and filters read), `quarantine_bytes` holds those under the
+ * same id, so a list or a count never loads a poison value of a megabyte.
  */
 export interface QuarantineEntry extends Omit<DeadLetter, 'id' | 'replayOf'> {
   _id: string;
@@ -27,7 +29,13 @@ export interface QuarantineEntry extends Omit<DeadLetter, 'id' | 'replayOf'> {
   history: HistoryEntry[];
 }
 
-const schema = new Schema<QuarantineEntry>(
+/** What `quarantine` stores of an entry: all of it but the bytes. */
+export type QuarantineRecord = Omit<QuarantineEntry, 'value' | 'headers'>;
+
+/** What `quarantine_bytes` stores of an entry: the value and headers exactly as read. */
+export type QuarantineBytes = Pick<QuarantineEntry, '_id' | 'value' | 'headers'>;
+
+const schema = new Schema<QuarantineRecord>(
   {
     _id: { type: String, required: true },
     status: { type: String, required: true, enum: ['quarantined', 'replayed', 'discarded'] },
@@ -36,8 +44,6 @@ const schema = new Schema<QuarantineEntry>(
     partition: { type: Number, required: true },
     offset: { type: String, required: true },
     key: { type: Buffer, default: null },
-    value: { type: Buffer, default: null },
-    headers: [{ _id: false, name: String, value: Buffer }],
     consumerGroup: { type: String, default: null },
     eventType: { type: String, default: null },
     eventId: { type: String, default: null },
@@ -64,7 +70,23 @@ schema.index({ status: 1, quarantinedAt: -1, _id: -1 });
 schema.index({ fingerprint: 1, status: 1 });
 schema.index({ topic: 1, status: 1 });
 
+const bytesSchema = new Schema<QuarantineBytes>(
+  {
+    _id: { type: String, required: true },
+    value: { type: Buffer, default: null },
+    headers: [{ _id: false, name: String, value: Buffer }],
+  },
+  { versionKey: false, collection: 'quarantine_bytes' },
+);
+
 /** The quarantine collection's model on `connection`; call `init()` to build the indexes. */
-export function quarantineModel(connection: Connection): Model<QuarantineEntry> {
-  return connection.models['Quarantine'] ?? connection.model<QuarantineEntry>('Quarantine', schema);
+export function quarantineModel(connection: Connection): Model<QuarantineRecord> {
+  return connection.models['Quarantine'] ?? connection.model<QuarantineRecord>('Quarantine', schema);
+}
+
+/** The model of the entries' bytes on `connection`. */
+export function quarantineBytesModel(connection: Connection): Model<QuarantineBytes> {
+  return (
+    connection.models['QuarantineBytes'] ?? connection.model<QuarantineBytes>('QuarantineBytes', bytesSchema)
+  );
 }

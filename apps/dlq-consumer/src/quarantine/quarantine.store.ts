@@ -3,9 +3,12 @@ import type { Connection, QueryFilter, Model } from 'mongoose';
 import { MONGO_CONNECTION, type ListPosition } from '@platform/mongo';
 import { storable, type DeadLetter } from './dead-letter';
 import {
+  quarantineBytesModel,
   quarantineModel,
   type HistoryEntry,
+  type QuarantineBytes,
   type QuarantineEntry,
+  type QuarantineRecord,
   type QuarantineStatus,
 } from './quarantine.model';
 
@@ -36,7 +39,7 @@ export interface QuarantineGroup {
 }
 
 /** An entry without its bytes and history, for lists. */
-export type QuarantineSummary = Omit<QuarantineEntry, 'value' | 'headers' | 'history'>;
+export type QuarantineSummary = Omit<QuarantineRecord, 'history'>;
 
 /**
  * The quarantine collection. Recording is idempotent by the failed record's coordinates (a
@@ -47,10 +50,16 @@ export type QuarantineSummary = Omit<QuarantineEntry, 'value' | 'headers' | 'his
  * `storable`, as the stored fields did: FerretDB v1 keeps strings in PostgreSQL jsonb, which
  * refuses NUL, so a NUL in a query parameter would otherwise be a server error instead of a
  * search for the `␀` it was stored as.
+ *
+ * An entry's value and headers live in a collection of their own (see QuarantineEntry), written
+ * before the entry and read only when one entry is asked for whole: on FerretDB v1 a count, a
+ * `$group` or a sorted page reads every matching document whole, and a quarantine holding a few
+ * poison values of a megabyte made `/admin/dlq/groups` take seconds (`npm run bench:quarantine`).
  */
 @Injectable()
 export class QuarantineStore implements OnModuleInit {
-  readonly model: Model<QuarantineEntry>;
+  readonly model: Model<QuarantineRecord>;
+  readonly bytes: Model<QuarantineBytes>;
   // Updates of one entry from this process, one at a time. A replay's "replayed" line and the
   // "failed-again" of its dead letter can arrive within milliseconds; MongoDB applies each update
   // atomically, but FerretDB v1 (the native store) rewrites the whole document and can lose one.
@@ -58,10 +67,38 @@ export class QuarantineStore implements OnModuleInit {
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
     this.model = quarantineModel(connection);
+    this.bytes = quarantineBytesModel(connection);
   }
 
   async onModuleInit(): Promise<void> {
-    await this.model.init();
+    await Promise.all([this.model.init(), this.bytes.init()]);
+    await this.moveInlineBytes();
+  }
+
+  /**
+   * Entries quarantined before the bytes had a collection of their own kept them inline: moves
+   * them, a hundred at a time, bytes first (a start that dies halfway leaves every entry whole,
+   * and the next start goes on). Idempotent, so instances starting together do no harm.
+   */
+  private async moveInlineBytes(): Promise<void> {
+    const entries = this.model.collection;
+    for (;;) {
+      const rows = await entries
+        .find({ value: { $exists: true } }, { projection: { value: 1, headers: 1 } })
+        .limit(100)
+        .toArray();
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        await this.bytes.collection
+          .updateOne(
+            { _id: row._id },
+            { $setOnInsert: { value: row['value'] ?? null, headers: row['headers'] ?? [] } },
+            { upsert: true },
+          )
+          .catch(ignoreDuplicate);
+        await entries.updateOne({ _id: row._id }, { $unset: { value: '', headers: '' } });
+      }
+    }
   }
 
   async record(letter: DeadLetter, now = new Date()): Promise<RecordOutcome> {
@@ -95,6 +132,10 @@ export class QuarantineStore implements OnModuleInit {
       // The entry it came from is gone (discarded and purged): quarantine it on its own.
     }
     try {
+      // Bytes first: an entry is never listed without them. A redelivery finds both there.
+      await this.bytes
+        .create({ _id: letter.id, value: letter.value, headers: letter.headers })
+        .catch(ignoreDuplicate);
       await this.model.create({
         ...failure,
         _id: letter.id,
@@ -104,8 +145,6 @@ export class QuarantineStore implements OnModuleInit {
         partition: letter.partition,
         offset: letter.offset,
         key: letter.key,
-        value: letter.value,
-        headers: letter.headers,
         consumerGroup: letter.consumerGroup,
         eventType: letter.eventType,
         eventId: letter.eventId,
@@ -135,7 +174,7 @@ export class QuarantineStore implements OnModuleInit {
       query.$or = [{ quarantinedAt: { $lt: after.at } }, { quarantinedAt: after.at, _id: { $lt: after.id } }];
     }
     const rows = await this.model
-      .find(query, { value: 0, headers: 0, history: 0 })
+      .find(query, { history: 0 })
       .sort({ quarantinedAt: -1, _id: -1 })
       .limit(limit + 1)
       .lean<QuarantineSummary[]>();
@@ -145,49 +184,43 @@ export class QuarantineStore implements OnModuleInit {
   }
 
   /**
-   * Kinds of failure with their counts, largest first (at most 200). Counted with `$sum` only,
-   * the one `$group` accumulator FerretDB v1 has; each group's oldest and newest entry is one
-   * indexed lookup. A group emptied between the two (a replay or discard meanwhile) is left out.
+   * Kinds of failure with their counts, largest first (at most 200), each described by its
+   * oldest entry. One read of the few fields it needs, folded here: FerretDB v1 (the native
+   * store) has no `$min`/`$max`/`$first` in `$group` and sorts in its own process, reading every
+   * matching document for any sorted query, so a count then two sorted lookups per group cost a
+   * scan each (seconds for a few thousand entries); one scan of small documents is the least it
+   * can do. Memory is one record per kind, not per entry.
    */
   async groups(filter: QuarantineFilter): Promise<QuarantineGroup[]> {
-    const match = this.query(filter);
-    const counts = await this.model.aggregate<{ _id: string; count: number }>([
-      { $match: match },
-      { $group: { _id: '$fingerprint', count: { $sum: 1 } } },
-      { $sort: { count: -1, _id: 1 } },
-      { $limit: 200 },
-    ]);
-    const groups = await Promise.all(
-      counts.map(async ({ _id: fingerprint, count }): Promise<QuarantineGroup | null> => {
-        const [oldest, newest] = await Promise.all(
-          [1, -1].map((order) =>
-            this.model
-              .findOne({ ...match, fingerprint }, { value: 0, headers: 0, history: 0 })
-              .sort({ quarantinedAt: order as 1 | -1, _id: order as 1 | -1 })
-              .lean<QuarantineSummary>(),
-          ),
-        );
-        // Replayed or discarded between the count and this lookup: the group is gone.
-        if (!oldest) return null;
-        const first = oldest;
-        return {
-          fingerprint,
-          count,
-          topic: first.topic,
-          eventType: first.eventType,
-          errorClass: first.errorClass,
-          errorMessage: first.errorMessage,
-          consumerGroup: first.consumerGroup,
-          oldest: first.quarantinedAt,
-          newest: (newest ?? first).quarantinedAt,
-        };
-      }),
-    );
-    return groups.filter((group) => group !== null);
+    const byFingerprint = new Map<string, QuarantineGroup & { oldestId: string }>();
+    const rows = this.model
+      .find(this.query(filter), GROUP_FIELDS)
+      .lean<GroupRow[]>()
+      .cursor({ batchSize: 1_000 });
+    for await (const row of rows as AsyncIterable<GroupRow>) {
+      const group = byFingerprint.get(row.fingerprint);
+      if (!group) {
+        byFingerprint.set(row.fingerprint, { ...describedBy(row), count: 1, newest: row.quarantinedAt });
+        continue;
+      }
+      group.count += 1;
+      if (before(row, group.oldest, group.oldestId)) Object.assign(group, describedBy(row));
+      if (row.quarantinedAt > group.newest) group.newest = row.quarantinedAt;
+    }
+    return [...byFingerprint.values()]
+      .sort((a, b) => b.count - a.count || (a.fingerprint < b.fingerprint ? -1 : 1))
+      .slice(0, 200)
+      .map(({ oldestId: _, ...group }) => group);
   }
 
+  /** One entry whole, bytes included. */
   async get(id: string): Promise<QuarantineEntry | null> {
-    return this.model.findById(storable(id)).lean<QuarantineEntry>();
+    const [entry, bytes] = await Promise.all([
+      this.model.findById(storable(id)).lean<QuarantineRecord>(),
+      this.bytes.findById(storable(id)).lean<QuarantineBytes>(),
+    ]);
+    if (!entry) return null;
+    return { ...entry, value: bytes?.value ?? null, headers: bytes?.headers ?? [] };
   }
 
   /** Ids of the quarantined entries of a group, oldest first (the order a replay should keep). */
@@ -203,21 +236,22 @@ export class QuarantineStore implements OnModuleInit {
   /**
    * Moves a quarantined entry to `status`, with a line of history; null when it is not quarantined
    * (or, given `failures`, when it failed again since: its new failure wins over the move).
+   * Answers the entry without its bytes, which a move never changes.
    */
   async leave(
     id: string,
     status: 'replayed' | 'discarded',
     line: HistoryEntry,
     failures?: number,
-  ): Promise<QuarantineEntry | null> {
+  ): Promise<QuarantineRecord | null> {
     return this.serially(id, () =>
       this.model
         .findOneAndUpdate(
           { _id: storable(id), status: 'quarantined', ...(failures === undefined ? {} : { failures }) },
           { $set: { status, updatedAt: line.at }, $push: { history: storableLine(line) } },
-          { new: true },
+          { returnDocument: 'after' },
         )
-        .lean<QuarantineEntry>(),
+        .lean<QuarantineRecord>(),
     );
   }
 
@@ -243,21 +277,25 @@ export class QuarantineStore implements OnModuleInit {
     return next;
   }
 
-  /** Quarantined entries per topic and the oldest one's time, for metrics. */
+  /**
+   * Quarantined entries per topic and the oldest one's time, for metrics: one read of two fields
+   * per entry (see `groups` for why not an aggregate).
+   */
   async stats(): Promise<{ topic: string; count: number; oldest: Date }[]> {
-    const counts = await this.model.aggregate<{ _id: string; count: number }>([
-      { $match: { status: 'quarantined' } },
-      { $group: { _id: '$topic', count: { $sum: 1 } } },
-    ]);
-    return Promise.all(
-      counts.map(async ({ _id: topic, count }) => {
-        const oldest = await this.model
-          .findOne({ status: 'quarantined', topic }, { quarantinedAt: 1 })
-          .sort({ quarantinedAt: 1 })
-          .lean<{ quarantinedAt: Date }>();
-        return { topic, count, oldest: oldest?.quarantinedAt ?? new Date() };
-      }),
-    );
+    const byTopic = new Map<string, { topic: string; count: number; oldest: Date }>();
+    const rows = this.model
+      .find({ status: 'quarantined' }, { _id: 0, topic: 1, quarantinedAt: 1 })
+      .lean<{ topic: string; quarantinedAt: Date }[]>()
+      .cursor({ batchSize: 1_000 });
+    for await (const row of rows as AsyncIterable<{ topic: string; quarantinedAt: Date }>) {
+      const topic = byTopic.get(row.topic);
+      if (!topic) byTopic.set(row.topic, { topic: row.topic, count: 1, oldest: row.quarantinedAt });
+      else {
+        topic.count += 1;
+        if (row.quarantinedAt < topic.oldest) topic.oldest = row.quarantinedAt;
+      }
+    }
+    return [...byTopic.values()];
   }
 
   private query(filter: QuarantineFilter): QueryFilter<QuarantineEntry> {
@@ -274,6 +312,53 @@ export class QuarantineStore implements OnModuleInit {
     }
     return query;
   }
+}
+
+/** What `groups` reads of an entry. */
+type GroupRow = Pick<
+  QuarantineRecord,
+  | '_id'
+  | 'fingerprint'
+  | 'quarantinedAt'
+  | 'topic'
+  | 'eventType'
+  | 'errorClass'
+  | 'errorMessage'
+  | 'consumerGroup'
+>;
+
+const GROUP_FIELDS = {
+  fingerprint: 1,
+  quarantinedAt: 1,
+  topic: 1,
+  eventType: 1,
+  errorClass: 1,
+  errorMessage: 1,
+  consumerGroup: 1,
+} as const;
+
+/** A group as its entry `row` describes it, `row` being its oldest so far. */
+function describedBy(row: GroupRow) {
+  return {
+    fingerprint: row.fingerprint,
+    topic: row.topic,
+    eventType: row.eventType,
+    errorClass: row.errorClass,
+    errorMessage: row.errorMessage,
+    consumerGroup: row.consumerGroup,
+    oldest: row.quarantinedAt,
+    oldestId: row._id,
+  };
+}
+
+/** Whether `row` comes before the entry (`at`, `id`) in the list's order, oldest first. */
+function before(row: GroupRow, at: Date, id: string): boolean {
+  return row.quarantinedAt < at || (row.quarantinedAt.getTime() === at.getTime() && row._id < id);
+}
+
+/** Lets a duplicate-key error pass (the document is there already: another writer was first). */
+function ignoreDuplicate(error: unknown): void {
+  if ((error as { code?: unknown }).code !== 11000) throw error;
 }
 
 /** A history line whose free text (who, why) can be stored. */

@@ -75,7 +75,7 @@ export class Replayer {
     // Only if it has not failed again yet: a fast consumer can send the replay back to quarantine
     // before this line runs, and then the entry must stay quarantined.
     const replayed = await this.store.leave(id, 'replayed', line, entry.failures);
-    if (replayed) return replayed;
+    if (replayed) return { ...entry, ...replayed };
     // Failed again, discarded or replayed by someone else meanwhile: the replay went out all the
     // same, so it is recorded without moving the entry.
     await this.store.note(id, line);
@@ -92,7 +92,7 @@ export class Replayer {
     });
     if (!discarded) throw new NotQuarantined(id, 'no longer quarantined');
     this.metrics.recordDiscard(entry.topic);
-    return discarded;
+    return { ...entry, ...discarded };
   }
 
   /** Replays a group, oldest first (per-key order kept), up to DLQ_MAX_GROUP_ACTION messages. */

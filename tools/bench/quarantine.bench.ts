@@ -1,0 +1,252 @@
+/**
+ * The quarantine's admin reads at size, in one run:
+ *   npm run bench:quarantine -- [--entries 2500] [--large-every 100] [--calls 30]
+ *
+ * 1. Fill: the built dlq-consumer (`dist/apps/dlq-consumer/main.js`, a fresh database, a fresh
+ *    group starting at the end of the DLQ topics) quarantines `entries` dead letters written to
+ *    order.events.dlq: 20 kinds of failure, small values, and one in `large-every` of 900 KB (a
+ *    poison value near the broker's 1 MiB limit, as the bad-message tests write). The clock runs
+ *    from the first write until the store counts them all.
+ * 2. Reads through the app's HTTP API, `calls` each, two at a time (as `npm run fuzz:http` calls):
+ *    GET /admin/dlq/groups, GET /admin/dlq/messages (a page of 50), GET /admin/dlq/messages/:id of
+ *    a 900 KB entry; p50 and p99. The gateway gives an upstream 5 s.
+ * 3. Side by side on the same store: the groups' `$group` and the first page, as direct queries,
+ *    over the app's `quarantine` collection (bytes in `quarantine_bytes`) and over a copy with each
+ *    entry's bytes inline (how entries were stored before); medians and the ratio.
+ *
+ * Reports, never asserts; figures go to tmp/bench/quarantine.json. Writes `entries` dead letters
+ * to order.events.dlq of the broker it runs on: a dev system's own dlq-consumer quarantines them too.
+ */
+import { Headers } from '@platform/contracts';
+import { signIdentity } from '@platform/identity';
+import { Kafka, logLevel, type Message } from 'kafkajs';
+import mongoose from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { startBuiltApp } from './built-app';
+import { freePort, machine as describeMachine, parseArgs } from './harness';
+import { grouped, median, percentile } from './stats';
+
+const args = parseArgs(process.argv.slice(2), '--entries N --large-every N --calls N');
+const ENTRIES = args['entries'] ?? 2_500;
+const LARGE_EVERY = args['large-every'] ?? 100;
+const CALLS = args['calls'] ?? 30;
+const KINDS = 20;
+const LARGE_BYTES = 900 * 1024;
+const TOPIC = 'order.events.dlq';
+const ROOT = join(__dirname, '../..');
+const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const mongoUrl = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017';
+const run = `bench_quarantine_${Date.now().toString(36)}`;
+const secret = `bench-identity-secret-${randomUUID()}`;
+const kafka = new Kafka({ clientId: 'bench-quarantine', brokers, logLevel: logLevel.NOTHING });
+
+/** A dead letter as the consumer runtime writes one, with complete provenance. */
+function deadLetter(i: number, now: string): Message {
+  const large = i % LARGE_EVERY === 0;
+  const key = `order-${i}`;
+  const value = large
+    ? Buffer.alloc(LARGE_BYTES, 0x61)
+    : Buffer.from(JSON.stringify({ type: 'OrderPlaced', id: randomUUID(), pad: 'x'.repeat(1_500) }));
+  return {
+    key,
+    value,
+    headers: {
+      [Headers.originalTopic]: 'order.events',
+      [Headers.originalPartition]: String(i % 12),
+      [Headers.originalOffset]: String(i),
+      [Headers.originalKey]: key,
+      [Headers.consumerGroup]: run,
+      [Headers.eventType]: 'OrderPlaced',
+      [Headers.errorClass]: `BenchFailure${i % KINDS}`,
+      [Headers.errorMessage]: `kind ${i % KINDS} of failure, written by bench:quarantine`,
+      [Headers.attempts]: '3',
+      [Headers.firstFailureAt]: now,
+      [Headers.lastFailureAt]: now,
+      [Headers.deadLetterReason]: 'permanent',
+    },
+  };
+}
+
+/** `calls` calls of `call`, two at a time; their durations in ms. */
+async function timed(call: () => Promise<void>): Promise<number[]> {
+  const durations: number[] = [];
+  const worker = async () => {
+    while (durations.length < CALLS) {
+      const started = performance.now();
+      await call();
+      durations.push(performance.now() - started);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return durations;
+}
+
+async function medianOf(query: () => Promise<unknown>, rounds = 7): Promise<number> {
+  const durations: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const started = performance.now();
+    await query();
+    durations.push(performance.now() - started);
+  }
+  return median(durations);
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:quarantine on ${describeMachine()}`);
+  console.log(
+    `${grouped(ENTRIES)} dead letters, 1 in ${LARGE_EVERY} of ${LARGE_BYTES / 1024} KB, ${KINDS} kinds`,
+  );
+  const database = run;
+  const groupId = run;
+  const admin = kafka.admin();
+  await admin.connect();
+  // A fresh group at the end of every DLQ topic: only this run's dead letters.
+  for (const topic of (await admin.listTopics()).filter((t) => t.endsWith('.dlq'))) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
+    });
+  }
+  await admin.disconnect();
+
+  const port = await freePort();
+  const app = await startBuiltApp('dlq-consumer', port, {
+    DLQ_HTTP_PORT: String(port),
+    MONGO_URL: mongoUrl,
+    DLQ_MONGO_DATABASE: database,
+    DLQ_CONSUMER_GROUP: groupId,
+    KAFKA_BROKERS: brokers.join(','),
+    GATEWAY_IDENTITY_SECRET: secret,
+  });
+  const connection = await mongoose.createConnection(mongoUrl, { dbName: database }).asPromise();
+  const db = connection.db;
+  if (!db) throw new Error('no database handle after connecting');
+  try {
+    // 1. Fill.
+    const producer = kafka.producer();
+    await producer.connect();
+    const now = new Date().toISOString();
+    const started = performance.now();
+    for (let from = 0; from < ENTRIES; from += 50) {
+      const letters = Array.from({ length: Math.min(50, ENTRIES - from) }, (_, j) =>
+        deadLetter(from + j, now),
+      );
+      // A large value goes alone: the broker refuses a record batch over 1 MiB.
+      const large = letters.filter((m) => (m.value as Buffer).length >= LARGE_BYTES);
+      const small = letters.filter((m) => (m.value as Buffer).length < LARGE_BYTES);
+      await producer.send({ topic: TOPIC, messages: small });
+      for (const message of large) await producer.send({ topic: TOPIC, messages: [message] });
+    }
+    await producer.disconnect();
+    const written = performance.now();
+    const quarantine = db.collection('quarantine');
+    while ((await quarantine.countDocuments({ consumerGroup: run })) < ENTRIES) await delay(250);
+    const filled = performance.now();
+    const fillSeconds = (filled - started) / 1000;
+    console.log(
+      `fill: written in ${((written - started) / 1000).toFixed(1)} s, all quarantined after ${fillSeconds.toFixed(1)} s` +
+        ` (${grouped(ENTRIES / fillSeconds)} dead letters/s)`,
+    );
+
+    // 2. Reads through the app.
+    const get = async (path: string) => {
+      const res = await fetch(`${app.url}${path}`, {
+        headers: signIdentity({ userId: 'bench-admin', roles: ['admin'] }, secret),
+      });
+      if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    const largeId = `order.events:0:0@${run}`;
+    const reads = {
+      'GET /admin/dlq/groups': await timed(() => get('/admin/dlq/groups')),
+      'GET /admin/dlq/messages?limit=50': await timed(() => get('/admin/dlq/messages?limit=50')),
+      [`GET /admin/dlq/messages/:id (${LARGE_BYTES / 1024} KB)`]: await timed(() =>
+        get(`/admin/dlq/messages/${encodeURIComponent(largeId)}`),
+      ),
+    };
+    const readRows = Object.entries(reads).map(([route, durations]) => ({
+      route,
+      p50Ms: Math.round(percentile(durations, 50)),
+      p99Ms: Math.round(percentile(durations, 99)),
+    }));
+    console.log('\nreads through the app, two at a time');
+    console.table(readRows);
+
+    // 3. Side by side: the same queries over the split layout and over the bytes inline.
+    const inline = db.collection('quarantine_inline');
+    const bytes = db.collection('quarantine_bytes');
+    const entries = await quarantine.find({}).toArray();
+    for (let from = 0; from < entries.length; from += 20) {
+      const chunk = entries.slice(from, from + 20);
+      // One lookup by _id each: FerretDB v1 pushes an _id equality down to PostgreSQL, not an $in.
+      const found = await Promise.all(chunk.map((entry) => bytes.findOne({ _id: entry._id })));
+      await inline.insertMany(
+        chunk.map((entry, i) => ({
+          ...entry,
+          value: found[i]?.['value'] ?? null,
+          headers: found[i]?.['headers'] ?? [],
+        })),
+      );
+    }
+    await inline.createIndex({ status: 1, quarantinedAt: -1, _id: -1 });
+    await inline.createIndex({ fingerprint: 1, status: 1 });
+    const queries = {
+      'groups ($match, $group by fingerprint)': (collection: typeof inline) =>
+        collection
+          .aggregate([
+            { $match: { status: 'quarantined' } },
+            { $group: { _id: '$fingerprint', count: { $sum: 1 } } },
+            { $sort: { count: -1, _id: 1 } },
+          ])
+          .toArray(),
+      'first page (50, newest first)': (collection: typeof inline) =>
+        collection
+          .find({ status: 'quarantined' }, { projection: { value: 0, headers: 0, history: 0 } })
+          .sort({ quarantinedAt: -1, _id: -1 })
+          .limit(51)
+          .toArray(),
+      'count of the quarantined': (collection: typeof inline) =>
+        collection.countDocuments({ status: 'quarantined' }),
+    };
+    const sideBySide = [];
+    for (const [query, runQuery] of Object.entries(queries)) {
+      const split = await medianOf(() => runQuery(quarantine));
+      const together = await medianOf(() => runQuery(inline));
+      sideBySide.push({
+        query,
+        bytesApartMs: Math.round(split),
+        bytesInlineMs: Math.round(together),
+        ratio: Number((together / split).toFixed(1)),
+      });
+    }
+    console.log('\nthe same query, bytes apart (the app) vs bytes inline (before): medians of 7');
+    console.table(sideBySide);
+
+    const report = {
+      machine: describeMachine(),
+      entries: ENTRIES,
+      largeEvery: LARGE_EVERY,
+      largeBytes: LARGE_BYTES,
+      fill: { seconds: fillSeconds, perSecond: ENTRIES / fillSeconds },
+      reads: readRows,
+      sideBySide,
+    };
+    mkdirSync(join(ROOT, 'tmp/bench'), { recursive: true });
+    writeFileSync(join(ROOT, 'tmp/bench/quarantine.json'), JSON.stringify(report, null, 2));
+    console.log('\nreport: tmp/bench/quarantine.json');
+  } finally {
+    await app.stop();
+    await connection.dropDatabase();
+    await connection.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
