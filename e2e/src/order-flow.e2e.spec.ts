@@ -1,5 +1,5 @@
 import { decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
-import { eventually, infraEnv, tailTopic, uniqueName } from '@platform/testing';
+import { eventually, infraEnv, startGroupAtEnd, tailTopic, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import mongoose from 'mongoose';
 import { rm } from 'node:fs/promises';
@@ -33,6 +33,8 @@ describe('orders through the gateway (built apps, real servers)', () => {
       await freePort(),
     ];
     const identitySecret = `e2e-identity-secret-${uniqueName('s')}-0123456789`;
+    const workersGroup = uniqueName('e2e_notification_workers');
+    await startGroupAtEnd(workersGroup, [Topics.notificationJobs.name]);
     [auth, orders, notifications] = await Promise.all([
       startApp('auth-service', authPort, {
         AUTH_HTTP_PORT: String(authPort),
@@ -50,7 +52,7 @@ describe('orders through the gateway (built apps, real servers)', () => {
         MONGO_URL: infraEnv.mongoUrl,
         NOTIFICATION_MONGO_DATABASE: databases.notifications,
         NOTIFICATION_EVENTS_GROUP: uniqueName('e2e_notification_events'),
-        NOTIFICATION_WORKER_GROUP: uniqueName('e2e_notification_workers'),
+        NOTIFICATION_WORKER_GROUP: workersGroup,
         EMAIL_FILE_DIR: mailDir,
         GATEWAY_IDENTITY_SECRET: identitySecret,
       }),

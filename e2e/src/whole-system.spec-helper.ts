@@ -1,6 +1,7 @@
 // The six built apps as one running system on the real servers, each with stores of its own
 // (databases, consumer groups and prefixes unique to the run), dropped again on stop.
-import { infraEnv, uniqueName } from '@platform/testing';
+import { allTopics, Topics } from '@platform/contracts';
+import { infraEnv, startGroupAtEnd, uniqueName } from '@platform/testing';
 import mongoose from 'mongoose';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -81,6 +82,12 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
     analytics: `${run}_analytics`,
     dlq: `${run}_dlq`,
   };
+  // This run's dead letters and jobs only, not every earlier run's (see startGroupAtEnd).
+  await startGroupAtEnd(
+    groups.dlq,
+    allTopics().map((topic) => topic.dlq),
+  );
+  await startGroupAtEnd(groups.notificationWorkers, [Topics.notificationJobs.name]);
   const mailDir = join(tmpdir(), `${run}_mail`);
   const adminEmail = `${run}-admin@example.com`;
   const identitySecret = `e2e-identity-secret-${run}-0123456789`;

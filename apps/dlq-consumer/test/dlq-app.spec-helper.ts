@@ -3,11 +3,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { EventOf } from '@platform/contracts';
 import { signIdentity, type CallerIdentity } from '@platform/identity';
 import { HandleEvent, MessagingModule, PermanentError } from '@platform/messaging';
-import { bootTestApp, infraEnv, uniqueName } from '@platform/testing';
+import { bootTestApp, infraEnv, startGroupAtEnd, uniqueName } from '@platform/testing';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { ObservabilityModule } from '@platform/observability';
-import { AppModule } from '../src/app.module';
+import { AppModule, DEAD_LETTER_TOPICS } from '../src/app.module';
 import { loadDlqConsumerConfig, type DlqConsumerConfig } from '../src/config/dlq-consumer.config';
 import { mapDlqError } from '../src/http/dlq-problem.mapper';
 
@@ -42,6 +42,11 @@ export async function startDlqApp(): Promise<DlqApp> {
     DLQ_REPLAY_RATE_PER_SECOND: '200',
     LOG_LEVEL: 'error',
   });
+  // This run's dead letters only, not every earlier run's (see startGroupAtEnd).
+  await startGroupAtEnd(
+    config.DLQ_CONSUMER_GROUP,
+    DEAD_LETTER_TOPICS.map((topic) => topic.name),
+  );
   const app = await boot([AppModule.with(config)], 'dlq-consumer', {
     server: 'MongoDB/Kafka',
     address: `${infraEnv.mongoUrl} ${config.KAFKA_BROKERS}`,

@@ -1,8 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createEvent, type DomainEvent, type EventType, type PayloadOf } from '@platform/contracts';
+import { createEvent, Topics, type DomainEvent, type EventType, type PayloadOf } from '@platform/contracts';
 import { signIdentity, type CallerIdentity } from '@platform/identity';
 import { ObservabilityModule } from '@platform/observability';
-import { bootTestApp, infraEnv, uniqueName } from '@platform/testing';
+import { bootTestApp, infraEnv, startGroupAtEnd, uniqueName } from '@platform/testing';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -89,6 +89,8 @@ export async function startNotificationApp(
     LOG_LEVEL: 'error',
     ...env,
   });
+  // This run's jobs only, not every earlier run's bad ones again (see startGroupAtEnd).
+  await startGroupAtEnd(config.NOTIFICATION_WORKER_GROUP, [Topics.notificationJobs.name]);
   const app = await bootTestApp(
     [
       AppModule.with(config),

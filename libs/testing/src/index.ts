@@ -3,6 +3,7 @@
  * may import it (enforced by lint).
  */
 export { eventually, type EventuallyOptions } from './eventually';
+export { startGroupAtEnd } from './group-at-end';
 export { infraEnv, reach } from './infra';
 export { bootTestApp, type TestAppOptions } from './nest-app';
 export { tailTopic } from './tail-topic';
