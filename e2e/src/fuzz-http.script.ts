@@ -13,7 +13,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSystem, type RunningSystem } from './whole-system.spec-helper';
+import { setTimeout as delay } from 'node:timers/promises';
+import { allTopics } from '@platform/contracts';
+import { infraEnv } from '@platform/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { badMessagesFor } from './bad-messages.spec-helper';
+import { startSystem, type RunningSystem, type User } from './whole-system.spec-helper';
 
 /** Pinned: a newer schemathesis generates other inputs, so counts would stop being comparable. */
 const SCHEMATHESIS_VERSION = '4.32.5';
@@ -68,6 +73,46 @@ function ensureSchemathesis(): void {
     if (result.status !== 0)
       throw new Error(`${command} ${commandArgs.join(' ')} failed (needs python3 with venv and pip)`);
   }
+}
+
+/**
+ * Gives the admin routes something to find: the run's dlq-consumer starts at the end of the DLQ
+ * topics (only this run's dead letters), so without this every `/admin/dlq/messages/{id}` would be
+ * a 404. Writes the bad-message suite's records to every live topic, lets the apps dead-letter
+ * them as they would any poison, and waits (bounded) until the quarantine lists them.
+ */
+async function seedQuarantine(system: RunningSystem, admin: User): Promise<number> {
+  // Resolves with how many entries the first page lists (100 at most).
+  const kafka = new Kafka({
+    clientId: 'fuzz-http-seed',
+    brokers: infraEnv.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  let written = 0;
+  try {
+    for (const topic of allTopics()) {
+      const messages = badMessagesFor(topic.name, 1_048_588);
+      // One record per request: one of them is just under the broker's limit on its own.
+      for (const { key, value, headers } of messages) {
+        await producer.send({
+          topic: topic.name,
+          acks: -1,
+          messages: [{ partition: 0, key, value, headers }],
+        });
+      }
+      written += messages.length;
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await delay(1_000)) {
+    const res = await system.call('/admin/dlq/messages?limit=100', { token: admin.token });
+    const page = res.ok ? ((await res.json()) as { items: unknown[] }) : { items: [] };
+    if (page.items.length >= 20) return page.items.length;
+  }
+  throw new Error(`the quarantine listed fewer than 20 of the ${written} seeded bad records within 120 s`);
 }
 
 /** Runs one schemathesis pass; resolves with its exit code (killed at the deadline). */
@@ -213,6 +258,8 @@ async function main(): Promise<number> {
       system.register({ admin: true }),
       system.register(),
     ]);
+    const listed = await seedQuarantine(system, admin);
+    console.log(`seeded the quarantine: ${listed}+ entries listed before the admin pass`);
     const passes: Pass[] = [
       {
         name: 'customer',

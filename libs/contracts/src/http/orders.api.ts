@@ -14,24 +14,48 @@ const text = (max: number) =>
     .refine((value) => !value.includes('\u0000'), 'must not contain NUL (U+0000)');
 
 /**
+ * A business rule the order domain checks, written into the OpenAPI document (as JSON Schema
+ * keywords) but not into these shapes: a body that breaks it is well-formed, and the domain
+ * answers it with its own code (422) rather than this shape with 400 ORDER.INVALID_BODY. Saying
+ * it in the document lets a client, and a fuzzer, build orders the domain takes.
+ */
+const domainRule = <T extends z.ZodType>(schema: T, rule: Record<string, unknown>): T => schema.meta(rule);
+
+const currency = domainRule(text(8), { pattern: '^[A-Z]{3}$' }).describe(
+  'ISO 4217 code, e.g. EUR (else 422 ORDER.INVALID_CURRENCY)',
+);
+
+/**
  * Request shapes of order-service. Business rules (at least one line, quantities above 0, a
- * valid currency, the total) are the domain's, which answers them with their own codes (422/409).
+ * valid currency, the total) are the domain's, which answers them with their own codes (422/409);
+ * the document states them (`domainRule`).
  */
 export const placeOrderBodySchema = z.object({
-  lines: z.array(
-    z.object({
-      sku: text(64),
-      quantity: z.int(),
-      unitPriceMinor: z.int().describe('price of one unit in minor units (cents)'),
-    }),
-  ),
-  currency: text(8).describe('ISO 4217 code, e.g. EUR'),
+  lines: domainRule(
+    z.array(
+      z.object({
+        sku: text(64),
+        quantity: domainRule(z.int(), { minimum: 1 }).describe(
+          'at least 1 (else 422 ORDER.INVALID_QUANTITY)',
+        ),
+        unitPriceMinor: domainRule(z.int(), { minimum: 0 }).describe(
+          'price of one unit in minor units (cents), at least 0 (else 422 ORDER.INVALID_PRICE)',
+        ),
+      }),
+    ),
+    { minItems: 1 },
+  ).describe('at least one line (else 422 ORDER.EMPTY); the total must be a safe integer'),
+  currency,
 });
 export type PlaceOrderBody = z.infer<typeof placeOrderBodySchema>;
 
 export const payOrderBodySchema = z.object({
-  amountMinor: z.int().describe('must equal the order total'),
-  currency: text(8),
+  amountMinor: domainRule(z.int(), { minimum: 0 }).describe(
+    'must equal the order total (else 422 ORDER.AMOUNT_MISMATCH)',
+  ),
+  currency: domainRule(text(8), { pattern: '^[A-Z]{3}$' }).describe(
+    'the order’s currency (else 422 ORDER.CURRENCY_MISMATCH)',
+  ),
   paymentReference: text(128),
 });
 export type PayOrderBody = z.infer<typeof payOrderBodySchema>;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   cancelOrderBodySchema,
   payOrderBodySchema,
@@ -24,5 +25,19 @@ describe('the order request shapes', () => {
     const line = { sku: 'BÜCHER-1 ✓', quantity: 1, unitPriceMinor: 100 };
     expect(placeOrderBodySchema.safeParse({ lines: [line], currency: 'EUR' }).success).toBe(true);
     expect(cancelOrderBodySchema.safeParse({ reason: 'changed my mind\n' }).success).toBe(true);
+  });
+
+  it('state the domain’s rules in the document, and leave them to the domain (422, not 400)', () => {
+    const document = JSON.stringify(z.toJSONSchema(placeOrderBodySchema, { io: 'input' }));
+    expect(document).toContain('"pattern":"^[A-Z]{3}$"');
+    expect(document).toContain('"minItems":1');
+    expect(document).toContain('"minimum":1');
+    expect(placeOrderBodySchema.safeParse({ lines: [], currency: 'euro' }).success).toBe(true);
+    expect(
+      placeOrderBodySchema.safeParse({
+        lines: [{ sku: 'A', quantity: 0, unitPriceMinor: -1 }],
+        currency: 'EUR',
+      }).success,
+    ).toBe(true);
   });
 });
