@@ -127,7 +127,7 @@ describe('QuarantineStore on the Mongo-compatible store', () => {
     ]);
   });
 
-  it('moves the bytes of entries stored inline, as entries were before, on start', async () => {
+  it('reads entries stored inline, as an earlier version wrote them, and moves their bytes', async () => {
     const id = 'order.events:0:1@legacy';
     const value = Buffer.from('{"legacy":true}');
     await store.model.collection.insertOne({
@@ -151,8 +151,17 @@ describe('QuarantineStore on the Mongo-compatible store', () => {
       history: [],
     } as never);
 
+    // Readable before the move: a rolling update has old instances writing inline meanwhile.
+    const before = await store.get(id);
+    expect(bytesOf(before?.value)).toEqual(value);
+    expect(before?.headers.map((h) => h.name)).toEqual(['x-legacy']);
+
     const restarted = new QuarantineStore(connection);
-    await Promise.all([restarted.onModuleInit(), new QuarantineStore(connection).onModuleInit()]);
+    const moved = await Promise.all([
+      restarted.moveInlineBytes(),
+      new QuarantineStore(connection).moveInlineBytes(),
+    ]);
+    expect(Math.max(...moved)).toBe(1);
 
     expect(await store.model.findById(id).lean<Record<string, unknown>>()).not.toHaveProperty('value');
     const entry = await restarted.get(id);

@@ -1,6 +1,8 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import type { Connection, QueryFilter, Model } from 'mongoose';
 import { MONGO_CONNECTION, type ListPosition } from '@platform/mongo';
+import { PINO_LOGGER } from '@platform/observability';
+import type { Logger } from 'pino';
 import { storable, type DeadLetter } from './dead-letter';
 import {
   quarantineBytesModel,
@@ -57,7 +59,7 @@ export type QuarantineSummary = Omit<QuarantineRecord, 'history'>;
  * poison values of a megabyte made `/admin/dlq/groups` take seconds (`npm run bench:quarantine`).
  */
 @Injectable()
-export class QuarantineStore implements OnModuleInit {
+export class QuarantineStore implements OnModuleInit, OnApplicationBootstrap {
   readonly model: Model<QuarantineRecord>;
   readonly bytes: Model<QuarantineBytes>;
   // Updates of one entry from this process, one at a time. A replay's "replayed" line and the
@@ -65,30 +67,49 @@ export class QuarantineStore implements OnModuleInit {
   // atomically, but FerretDB v1 (the native store) rewrites the whole document and can lose one.
   private readonly entryLocks = new Map<string, Promise<unknown>>();
 
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
+  constructor(
+    @Inject(MONGO_CONNECTION) connection: Connection,
+    @Optional() @Inject(PINO_LOGGER) private readonly logger?: Logger,
+  ) {
     this.model = quarantineModel(connection);
     this.bytes = quarantineBytesModel(connection);
   }
 
   async onModuleInit(): Promise<void> {
     await Promise.all([this.model.init(), this.bytes.init()]);
-    await this.moveInlineBytes();
+  }
+
+  /** Moves inline bytes in the background: the app serves meanwhile, and reads both layouts. */
+  onApplicationBootstrap(): void {
+    void this.moveInlineBytes().catch((error: unknown) =>
+      this.logger?.error(
+        { err: error },
+        'moving quarantined bytes to quarantine_bytes failed; entries stay readable, the next start goes on',
+      ),
+    );
   }
 
   /**
-   * Entries quarantined before the bytes had a collection of their own kept them inline: moves
-   * them, a hundred at a time, bytes first (a start that dies halfway leaves every entry whole,
-   * and the next start goes on). Idempotent, so instances starting together do no harm.
+   * Entries quarantined by a version that kept the bytes inline (and, during a rolling update,
+   * still writes them so): moves them, a hundred at a time, bytes first, so a move that dies
+   * halfway leaves every entry whole and the next start goes on. Idempotent: instances starting
+   * together do no harm. Reads do not wait for it (`get` takes inline bytes too).
    */
-  private async moveInlineBytes(): Promise<void> {
+  async moveInlineBytes(): Promise<number> {
     const entries = this.model.collection;
+    const moved = new Set<string>();
     for (;;) {
       const rows = await entries
         .find({ value: { $exists: true } }, { projection: { value: 1, headers: 1 } })
         .limit(100)
         .toArray();
-      if (rows.length === 0) return;
+      if (rows.length === 0) return moved.size;
+      // An entry coming back means its unset did not take: stop rather than loop.
+      if (rows.some((row) => moved.has(String(row._id)))) {
+        throw new Error(`entry ${String(rows[0]?._id)} still holds its bytes after they were moved`);
+      }
       for (const row of rows) {
+        moved.add(String(row._id));
         await this.bytes.collection
           .updateOne(
             { _id: row._id },
@@ -174,7 +195,7 @@ export class QuarantineStore implements OnModuleInit {
       query.$or = [{ quarantinedAt: { $lt: after.at } }, { quarantinedAt: after.at, _id: { $lt: after.id } }];
     }
     const rows = await this.model
-      .find(query, { history: 0 })
+      .find(query, LIST_PROJECTION)
       .sort({ quarantinedAt: -1, _id: -1 })
       .limit(limit + 1)
       .lean<QuarantineSummary[]>();
@@ -213,14 +234,22 @@ export class QuarantineStore implements OnModuleInit {
       .map(({ oldestId: _, ...group }) => group);
   }
 
-  /** One entry whole, bytes included. */
+  /**
+   * One entry whole, bytes included: from quarantine_bytes, or from the entry itself when an
+   * earlier version wrote it inline and it has not been moved yet.
+   */
   async get(id: string): Promise<QuarantineEntry | null> {
     const [entry, bytes] = await Promise.all([
-      this.model.findById(storable(id)).lean<QuarantineRecord>(),
+      this.model.findById(storable(id)).lean<QuarantineRecord & Partial<QuarantineBytes>>(),
       this.bytes.findById(storable(id)).lean<QuarantineBytes>(),
     ]);
     if (!entry) return null;
-    return { ...entry, value: bytes?.value ?? null, headers: bytes?.headers ?? [] };
+    const { value, headers, ...rest } = entry;
+    return {
+      ...rest,
+      value: bytes ? bytes.value : (value ?? null),
+      headers: bytes?.headers ?? headers ?? [],
+    };
   }
 
   /** Ids of the quarantined entries of a group, oldest first (the order a replay should keep). */
@@ -313,6 +342,9 @@ export class QuarantineStore implements OnModuleInit {
     return query;
   }
 }
+
+/** What a list leaves out: history, and inline bytes an entry may still hold (see moveInlineBytes). */
+const LIST_PROJECTION = { history: 0, value: 0, headers: 0 } as const;
 
 /** What `groups` reads of an entry. */
 type GroupRow = Pick<
