@@ -83,11 +83,13 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
     dlq: `${run}_dlq`,
   };
   // This run's dead letters and jobs only, not every earlier run's (see startGroupAtEnd).
-  await startGroupAtEnd(
-    groups.dlq,
-    allTopics().map((topic) => topic.dlq),
-  );
-  await startGroupAtEnd(groups.notificationWorkers, [Topics.notificationJobs.name]);
+  await Promise.all([
+    startGroupAtEnd(
+      groups.dlq,
+      allTopics().map((topic) => topic.dlq),
+    ),
+    startGroupAtEnd(groups.notificationWorkers, [Topics.notificationJobs.name]),
+  ]);
   const mailDir = join(tmpdir(), `${run}_mail`);
   const adminEmail = `${run}-admin@example.com`;
   const identitySecret = `e2e-identity-secret-${run}-0123456789`;

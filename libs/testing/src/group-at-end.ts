@@ -9,6 +9,10 @@ import { infraEnv } from './infra';
  * earlier run's records on a long-lived dev broker (a DLQ group quarantined thousands of old dead
  * letters first; a new notification workers group dead-lettered every earlier run's bad jobs
  * again). A topic that does not exist yet is left alone: the group starts at its empty beginning.
+ *
+ * One member joins the group once for all topics, seeks every partition to its end (a seek with
+ * auto-commit commits that offset) and leaves after its first fetch, as kafkajs's
+ * `admin.setOffsets` does for one topic; the short fetch wait keeps that to about a second.
  */
 export async function startGroupAtEnd(groupId: string, topics: readonly string[]): Promise<void> {
   const kafka = new Kafka({
@@ -18,18 +22,38 @@ export async function startGroupAtEnd(groupId: string, topics: readonly string[]
   });
   const admin = kafka.admin();
   await admin.connect();
+  let ends: { topic: string; partition: number; offset: string }[];
   try {
     const existing = new Set(await admin.listTopics());
     const positioned = topics.flatMap((topic) => [topic, retryTopicOf(topic)]).filter((t) => existing.has(t));
-    for (const topic of positioned) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
-      });
-    }
+    ends = (
+      await Promise.all(
+        positioned.map(async (topic) =>
+          (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({
+            topic,
+            partition,
+            offset: high,
+          })),
+        ),
+      )
+    ).flat();
   } finally {
     await admin.disconnect();
+  }
+  const names = [...new Set(ends.map((end) => end.topic))];
+  if (names.length === 0) return;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: names, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      consumer.on(consumer.events.FETCH, () => resolve());
+      consumer.run({ eachBatchAutoResolve: false, eachBatch: async () => undefined }).catch(reject);
+      // Nothing is to be read: only the seeks below, which the first fetch round commits.
+      consumer.pause(names.map((topic) => ({ topic })));
+      for (const end of ends) consumer.seek(end);
+    });
+  } finally {
+    await consumer.disconnect();
   }
 }
