@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { allTopics } from '@platform/contracts';
 import { METRICS_REGISTRY } from '@platform/observability';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { QuarantineStore } from './quarantine.store';
@@ -50,6 +51,10 @@ export class QuarantineMetrics {
         const stats = await read();
         if (!stats) return;
         this.reset();
+        // Every live topic has a series, 0 when nothing of it is quarantined: a dashboard or an
+        // alert then sees "none" instead of no data (and a topic's series does not vanish once
+        // its last entry is replayed).
+        for (const topic of allTopics()) this.set({ topic: topic.name }, 0);
         for (const { topic, count } of stats) this.set({ topic }, count);
       },
     });
