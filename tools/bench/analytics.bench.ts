@@ -18,10 +18,10 @@ import { createEvent, Topics, type EventEnvelope } from '@platform/contracts';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { freePort, machine as describeMachine, parseArgs, waitForReady } from './harness';
+import { freePort, machine as describeMachine, parseArgs, waitForReady, writeReport } from './harness';
 import { grouped, median, percentile } from './stats';
 
 const args = parseArgs(process.argv.slice(2), '--events N --rounds N --rate N --seconds N');
@@ -310,12 +310,7 @@ machine: ${machine}
 
 ratio app / direct insert: ${ratio.toFixed(2)}x (goal >= 0.7x)
 freshness at ${grouped(fresh.rate)} events/s for ${fresh.seconds} s (now - newest occurredAt in ClickHouse, ${fresh.samples} samples): p50 ${fresh.p50} ms, p99 ${fresh.p99} ms`);
-  const out = join(ROOT, 'tmp/bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(
-    join(out, 'analytics.json'),
-    JSON.stringify({ machine, events: EVENTS, app, direct, ratio, freshness: fresh }, null, 2),
-  );
+  writeReport('analytics', { machine, events: EVENTS, app, direct, ratio, freshness: fresh });
 }
 
 main().catch((error: unknown) => {

@@ -24,12 +24,11 @@
  */
 import { createClient } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from 'pg';
-import { machine as describeMachine, parseArgs } from './harness';
+import { machine as describeMachine, parseArgs, writeReport } from './harness';
+import { PLACE_ORDER_BODY } from './order-placed';
 import { startOrderPipeline, type OrderPipeline } from './order-pipeline';
 import { grouped, percentile } from './stats';
 import { VisibilityTracker } from './visibility-tracker';
@@ -48,14 +47,7 @@ const WARM_UP = { rate: 5, seconds: 3 };
 const DRAIN_TIMEOUT_MS = 60_000;
 if (RATES.some((rate) => rate > 200) || SECONDS > 60)
   throw new Error('bounded: at most 200 orders/s and 60 s per rate (loopback, a shared machine)');
-const ROOT = join(__dirname, '../..');
-const body = JSON.stringify({
-  lines: [
-    { sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 },
-    { sku: 'PEN-1', quantity: 3, unitPriceMinor: 199 },
-  ],
-  currency: 'EUR',
-});
+const body = PLACE_ORDER_BODY;
 
 /** An order the gateway accepted: when its request left and when its 201 came back (epoch ms). */
 interface Accepted {
@@ -281,23 +273,14 @@ function report(summaries: Summary[], tracker: VisibilityTracker, loadBefore: nu
     `most a request left late (load generator): ${summaries.map((s) => `${s.maxScheduleLagMs} ms`).join(', ')}`,
   ];
   console.log(lines.join('\n'));
-  const out = join(ROOT, 'tmp/bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(
-    join(out, 'freshness.json'),
-    JSON.stringify(
-      {
-        machine,
-        loadAverage: load,
-        pollMs: POLL_MS,
-        batchWaitMs: BATCH_WAIT_MS ?? null,
-        query,
-        rates: summaries,
-      },
-      null,
-      2,
-    ),
-  );
+  writeReport('freshness', {
+    machine,
+    loadAverage: load,
+    pollMs: POLL_MS,
+    batchWaitMs: BATCH_WAIT_MS ?? null,
+    query,
+    rates: summaries,
+  });
 }
 
 main().catch((error: unknown) => {

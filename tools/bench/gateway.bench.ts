@@ -14,11 +14,11 @@ import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { freePort, machine as describeMachine, parseArgs, waitForReady } from './harness';
+import { freePort, machine as describeMachine, parseArgs, waitForReady, writeReport } from './harness';
 
 const args = parseArgs(process.argv.slice(2), '--rate N --seconds N --connections N');
 const RATE = args['rate'] ?? 1_000;
@@ -140,24 +140,15 @@ ${row('direct', direct)}
 ${row('through gateway', through)}
 
 p99 added by the gateway: ${addedP99.toFixed(2)} ms (goal <= 2 ms); p50 added: ${(through.p50 - direct.p50).toFixed(2)} ms`);
-  const out = join(ROOT, 'tmp/bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(
-    join(out, 'gateway.json'),
-    JSON.stringify(
-      {
-        machine,
-        rate: RATE,
-        seconds: SECONDS,
-        connections: CONNECTIONS,
-        direct,
-        gateway: through,
-        addedP99Ms: addedP99,
-      },
-      null,
-      2,
-    ),
-  );
+  writeReport('gateway', {
+    machine,
+    rate: RATE,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    direct,
+    gateway: through,
+    addedP99Ms: addedP99,
+  });
 }
 
 function listen(server: Server): Promise<Server> {

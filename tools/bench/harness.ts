@@ -1,8 +1,10 @@
 /** What every benchmark script needs around its measurements: arguments, ports, a child that must be ready. */
 import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** `--name N` pairs as numbers; `usage` names the accepted flags in the error. */
@@ -49,3 +51,12 @@ export async function waitForReady(
 /** The machine line of every report. */
 export const machine = (): string =>
   `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+
+/** Writes a benchmark's figures to `tmp/bench/<name>.json` (created if missing); the path, relative. */
+export function writeReport(name: string, report: object): string {
+  const root = join(__dirname, '../..');
+  const file = join(root, 'tmp/bench', `${name}.json`);
+  mkdirSync(join(root, 'tmp/bench'), { recursive: true });
+  writeFileSync(file, JSON.stringify(report, null, 2));
+  return relative(root, file);
+}

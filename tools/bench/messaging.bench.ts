@@ -12,8 +12,6 @@
  *    end-to-end p50/p99 (produced -> handled).
  * Prints a table (ratios first) and writes tmp/bench/messaging.json. Needs `npm run infra:up`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { decodeEvent, type EventOf } from '@platform/contracts';
 import { EventProducer, MessagingMetrics, ensureTopics } from '@platform/messaging';
@@ -21,7 +19,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { grouped, median, percentile } from './stats';
 import { benchRuntime } from './bench-runtime';
-import { parseArgs, machine as describeMachine } from './harness';
+import { parseArgs, machine as describeMachine, writeReport } from './harness';
 import { orderPlaced } from './order-placed';
 import { RateClock } from './rate-clock';
 
@@ -217,12 +215,7 @@ machine: ${machine}
 
 consume rounds, msg/s: raw ${result.consume.raw.map(grouped).join(' / ')}; raw+decodeEvent ${result.consume.rawDecode.map(grouped).join(' / ')}; runtime ${result.consume.runtime.map(grouped).join(' / ')}
 latency samples: raw ${latency.raw.count}, runtime ${latency.runtime.count}`);
-  const out = join(__dirname, '../../tmp/bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(
-    join(out, 'messaging.json'),
-    JSON.stringify({ machine, messages: N, ...result, consumeRatio, decodeRatio, produceRatio }, null, 2),
-  );
+  writeReport('messaging', { machine, messages: N, ...result, consumeRatio, decodeRatio, produceRatio });
 }
 
 const pad = (s: string) => s.padEnd(11);

@@ -30,11 +30,9 @@ import {
 import { Headers, validateEvent, type EventEnvelope, type EventOf } from '@platform/contracts';
 import { EventProducer, ensureTopics } from '@platform/messaging';
 import { Kafka, logLevel } from 'kafkajs';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import { benchRuntime } from './bench-runtime';
-import { machine as describeMachine, parseArgs } from './harness';
+import { machine as describeMachine, parseArgs, writeReport } from './harness';
 import { orderPlaced } from './order-placed';
 import { RateClock } from './rate-clock';
 import { grouped, median } from './stats';
@@ -266,16 +264,15 @@ ${row(`produce vs ClientKafka.emit (${grouped(PRODUCE)})`, m(produce.runtime), m
 
 consume rounds, msg/s: raw ${consume.raw.map(grouped).join(' / ')}; runtime ${consume.runtime.map(grouped).join(' / ')}; nest ${consume.nest.map(grouped).join(' / ')}; nest (12) ${consume.nest12.map(grouped).join(' / ')}
 produce rounds, msg/s: runtime ${produce.runtime.map(grouped).join(' / ')}; nest ${produce.nest.map(grouped).join(' / ')}`);
-  const out = join(__dirname, '../../tmp/bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(
-    join(out, 'nest-kafka.json'),
-    JSON.stringify(
-      { machine, messages: N, produced: PRODUCE, rounds: ROUNDS, consume, produce, ratios },
-      null,
-      2,
-    ),
-  );
+  writeReport('nest-kafka', {
+    machine,
+    messages: N,
+    produced: PRODUCE,
+    rounds: ROUNDS,
+    consume,
+    produce,
+    ratios,
+  });
 }
 
 main().then(

@@ -1,4 +1,4 @@
-/** The record every messaging benchmark moves: an OrderPlaced event as the order service publishes it. */
+/** What the benchmarks send of an order: the OrderPlaced event the messaging ones move, the body the HTTP ones post. */
 import { createEvent, type EventOf } from '@platform/contracts';
 
 /**
@@ -27,3 +27,12 @@ export function orderPlaced(i: number, runId: string): EventOf<'OrderPlaced'> {
     },
   });
 }
+
+/** The body of `POST /orders` the HTTP benchmarks send: two lines, 30.97 EUR. */
+export const PLACE_ORDER_BODY = JSON.stringify({
+  lines: [
+    { sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 },
+    { sku: 'PEN-1', quantity: 3, unitPriceMinor: 199 },
+  ],
+  currency: 'EUR',
+});

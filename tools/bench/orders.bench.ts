@@ -29,12 +29,12 @@ import autocannon from 'autocannon';
 import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from 'pg';
 import { grouped, median, percentile } from './stats';
-import { freePort, machine as describeMachine, parseArgs, waitForReady } from './harness';
+import { freePort, machine as describeMachine, parseArgs, waitForReady, writeReport } from './harness';
+import { PLACE_ORDER_BODY } from './order-placed';
 
 const args = parseArgs(
   process.argv.slice(2),
@@ -53,13 +53,7 @@ const secret = 'bench-identity-secret-0123456789-abcdefghij';
 const runId = Date.now().toString(36);
 const database = `bench_orders_${runId}`;
 const kafka = new Kafka({ clientId: 'bench-orders', brokers, logLevel: logLevel.NOTHING });
-const body = JSON.stringify({
-  lines: [
-    { sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 },
-    { sku: 'PEN-1', quantity: 3, unitPriceMinor: 199 },
-  ],
-  currency: 'EUR',
-});
+const body = PLACE_ORDER_BODY;
 
 interface Load {
   perSecond: number;
@@ -322,16 +316,15 @@ ratio orders / plain insert: ${ratio.toFixed(2)}x (goal >= 0.5x)
 publish lag at ${grouped(lag.rate)} orders/s, occurredAt -> consumer: p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms over ${grouped(lag.events)} events (HTTP p99 ${lag.http.p99} ms)
   of which append -> broker ack (outbox created_at -> sent_at): p50 ${lag.relayP50} ms, p99 ${lag.relayP99} ms
 relay drain of ${grouped(relay.events)} events in batches of ${relay.batch}, medians of ${ROUNDS}: relay ${grouped(relay.relay)} events/s, kafkajs alone ${grouped(relay.kafkaOnly)} events/s (${(relay.relay / relay.kafkaOnly).toFixed(2)}x; goal >= 5 000 events/s)`);
-  const out = join(ROOT, 'tmp/bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(
-    join(out, 'orders.json'),
-    JSON.stringify(
-      { machine, seconds: SECONDS, connections: CONNECTIONS, rounds: { plain, orders }, ratio, lag, relay },
-      null,
-      2,
-    ),
-  );
+  writeReport('orders', {
+    machine,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    rounds: { plain, orders },
+    ratio,
+    lag,
+    relay,
+  });
 }
 
 main().catch((error: unknown) => {

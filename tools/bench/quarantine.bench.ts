@@ -22,11 +22,9 @@ import { signIdentity } from '@platform/identity';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { startBuiltApp } from './built-app';
-import { freePort, machine as describeMachine, parseArgs } from './harness';
+import { freePort, machine as describeMachine, parseArgs, writeReport } from './harness';
 import { grouped, median, percentile } from './stats';
 
 const args = parseArgs(process.argv.slice(2), '--entries N --large-every N --calls N');
@@ -36,7 +34,6 @@ const CALLS = args['calls'] ?? 30;
 const KINDS = 20;
 const LARGE_BYTES = 900 * 1024;
 const TOPIC = 'order.events.dlq';
-const ROOT = join(__dirname, '../..');
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 const mongoUrl = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017';
 const run = `bench_quarantine_${Date.now().toString(36)}`;
@@ -236,9 +233,7 @@ async function main(): Promise<void> {
       reads: readRows,
       sideBySide,
     };
-    mkdirSync(join(ROOT, 'tmp/bench'), { recursive: true });
-    writeFileSync(join(ROOT, 'tmp/bench/quarantine.json'), JSON.stringify(report, null, 2));
-    console.log('\nreport: tmp/bench/quarantine.json');
+    console.log(`\nreport: ${writeReport('quarantine', report)}`);
   } finally {
     await app.stop();
     await connection.dropDatabase();

@@ -16,11 +16,10 @@
 import { encodeEnvelope, Headers } from '@platform/contracts';
 import { ensureTopics } from '@platform/messaging';
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel, Partitioners, type Admin, type Message } from 'kafkajs';
-import { machine as describeMachine, parseArgs } from './harness';
+import { machine as describeMachine, parseArgs, writeReport } from './harness';
 import { orderPlaced } from './order-placed';
 import type { InstanceCommand, InstanceReport, Tally } from './scaling-consumer';
 import { grouped, median } from './stats';
@@ -292,23 +291,14 @@ ${rows(byPartitions, onePartition, (c) => `${c.partitions} partition(s)`)}
 | ---------------------- | ------ | ------- | ------ |
 ${rows(byInstances, oneInstance, (c) => `${c.instances} instance(s)`)}
 ${duplicates > 0 ? `\n${grouped(duplicates)} records were handled twice (a rebalance during a run): those runs are not clean.` : ''}`);
-  const out = join(__dirname, '../../tmp/bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(
-    join(out, 'scaling.json'),
-    JSON.stringify(
-      {
-        machine,
-        messages: N,
-        rounds: ROUNDS,
-        configs: configs.map((c) => ({ ...c, median: rate(c), runs: runs.get(keyOf(c)) })),
-        vsOnePartition: Object.fromEntries(byPartitions.map((c) => [c.partitions, rate(c) / onePartition])),
-        vsOneInstance: Object.fromEntries(byInstances.map((c) => [c.instances, rate(c) / oneInstance])),
-      },
-      null,
-      2,
-    ),
-  );
+  writeReport('scaling', {
+    machine,
+    messages: N,
+    rounds: ROUNDS,
+    configs: configs.map((c) => ({ ...c, median: rate(c), runs: runs.get(keyOf(c)) })),
+    vsOnePartition: Object.fromEntries(byPartitions.map((c) => [c.partitions, rate(c) / onePartition])),
+    vsOneInstance: Object.fromEntries(byInstances.map((c) => [c.instances, rate(c) / oneInstance])),
+  });
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
