@@ -92,3 +92,6 @@ export {
   type NotificationsListQuery,
 } from './http/notifications.api';
 export { analyticsHttpApi, analyticsRangeQuerySchema, type AnalyticsRangeQuery } from './http/analytics.api';
+
+// Text fields of requests and payloads: well-formed Unicode, no controls, bounded in code points.
+export { codePointLength, text, type TextOptions } from './text';

@@ -8,12 +8,20 @@ export const ACCESS_TOKEN_AUDIENCE = 'platform';
 export const ACCESS_TOKEN_ALGORITHMS = ['RS256'] as const;
 
 /**
+ * The roles a user can hold, and what each may do (decided in the service that owns the data):
+ * customer: place, view and cancel (before shipping) own orders, read own inbox;
+ * staff: confirm, record payment of and ship any order;
+ * admin: grant and revoke roles, edit the catalog, triage the quarantine, read analytics.
+ */
+export const ROLES = ['customer', 'staff', 'admin'] as const;
+
+/**
  * The claims of an access JWT. `sid` is the refresh-token family the token was issued from, so
  * revoking a family (logout, reuse detected) also revokes its live access tokens.
  */
 export const accessTokenClaimsSchema = z.object({
   sub: z.string().min(1).max(128),
-  roles: z.array(z.enum(['customer', 'admin'])),
+  roles: z.array(z.enum(ROLES)),
   sid: z.string().min(1).max(128),
   jti: z.string().min(1).max(128),
   iss: z.literal(ACCESS_TOKEN_ISSUER),
@@ -28,4 +36,4 @@ export const accessTokenClaimsSchema = z.object({
 export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
 
 /** A role a user can hold. */
-export type Role = AccessTokenClaims['roles'][number];
+export type Role = (typeof ROLES)[number];

@@ -16,6 +16,11 @@ export const IdentityHeaders = {
 export interface CallerIdentity {
   userId: string;
   roles: string[];
+  /**
+   * The client's address as the gateway derived it from its trusted-proxy chain (never from a
+   * header a client could set); undefined when the gateway did not say.
+   */
+  clientIp?: string;
 }
 
 /** Identity headers missing, stale or not signed by the gateway: a 401 for the caller. */

@@ -8,6 +8,7 @@ export {
   ACCESS_TOKEN_AUDIENCE,
   ACCESS_TOKEN_ISSUER,
   accessTokenClaimsSchema,
+  ROLES,
   type AccessTokenClaims,
   type Role,
 } from './access-token';

@@ -22,15 +22,93 @@ export function parseEnv<S extends z.ZodObject>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<S> {
-  const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const { source, problems: secretProblems } = resolveSecrets(schema, env);
+  const result = schema.safeParse(source);
+  if (result.success && secretProblems.length === 0) return result.data;
+  const issues = result.success ? [] : result.error.issues;
+  const problems = secretProblems.concat(issues.map((issue) => {
     const variable = issue.path.join('.') || '(environment)';
     const value = env[variable];
     const shown = value === undefined ? 'unset' : `got ${JSON.stringify(redact(variable, value))}`;
     return `${variable}: ${issue.message} (${shown})`;
-  });
+  }));
   throw new ConfigError(problems);
+}
+
+/** `NODE_ENV` values under which a secret may be left unset (its development value applies). */
+export const DEVELOPMENT_MODES = ['development', 'test'] as const;
+
+/** True when `NODE_ENV` says development or test; unset counts as production (fail closed). */
+export function isDevelopmentMode(env: Record<string, string | undefined> = process.env): boolean {
+  return (DEVELOPMENT_MODES as readonly (string | undefined)[]).includes(env['NODE_ENV']);
+}
+
+interface SecretOptions {
+  /** The value used when unset under NODE_ENV=development|test; it is in the repository, so refused elsewhere. */
+  developmentValue: string;
+  /** Fewest characters accepted (for a URL: of its password). */
+  minLength: number;
+  /** The secret is the password of a URL (a database or Redis URL): that part is checked. */
+  url?: boolean;
+}
+
+const secretFields = new WeakMap<z.ZodType, SecretOptions>();
+const publishedValues = new Set<string>();
+
+/**
+ * Declares `value` as published (it is in the repository: a development default, an example in
+ * .env.example, docker-compose.yml or a k8s overlay), so that no secret outside development
+ * accepts it. Every `env.secret()` development value is published automatically.
+ */
+export function publishedSecret(value: string): string {
+  publishedValues.add(value);
+  return value;
+}
+
+/** True when `value` is a secret value known to be in the repository. */
+export function isPublishedSecret(value: string): boolean {
+  return publishedValues.has(value);
+}
+
+/**
+ * Applies the secret rules before the schema runs: under development/test an unset secret takes
+ * its development value; otherwise a secret must be set, long enough, and not a published value.
+ */
+function resolveSecrets(
+  schema: z.ZodObject,
+  env: Record<string, string | undefined>,
+): { source: Record<string, string | undefined>; problems: string[] } {
+  const source = { ...env };
+  const problems: string[] = [];
+  const development = isDevelopmentMode(env);
+  for (const [variable, field] of Object.entries(schema.shape)) {
+    const options = secretFields.get(field as z.ZodType);
+    if (!options) continue;
+    const value = env[variable];
+    if (value === undefined || value.trim() === '') {
+      if (development) source[variable] = options.developmentValue;
+      else problems.push(`${variable}: is required outside NODE_ENV=development|test (unset)`);
+      continue;
+    }
+    const secret = options.url ? passwordOf(value) : value;
+    if (!development && isPublishedSecret(secret)) {
+      problems.push(
+        `${variable}: is a value published in the repository; generate a secret of your own (got ***)`,
+      );
+    } else if (!development && secret.length < options.minLength) {
+      const what = options.url ? 'its password' : 'it';
+      problems.push(`${variable}: ${what} must be at least ${options.minLength} characters (got ***)`);
+    }
+  }
+  return { source, problems };
+}
+
+function passwordOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return ''; // not a URL: the schema's own check names the problem
+  }
 }
 
 const SECRET_NAME = /PASSWORD|SECRET|TOKEN|PRIVATE|KEY/i;
@@ -71,6 +149,30 @@ export const env = {
    */
   optional: <S extends z.ZodType>(schema: S) =>
     z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional()),
+  /**
+   * A secret (a key, a password): required outside NODE_ENV=development|test, at least
+   * `minLength` characters, never a value published in the repository. Under development and
+   * test an unset secret takes `developmentValue`, so that a local run needs no configuration.
+   */
+  secret: (options: SecretOptions) => {
+    const schema = z.string().min(options.minLength);
+    secretFields.set(schema, options);
+    publishedSecret(options.developmentValue);
+    return schema;
+  },
+  /**
+   * A URL that carries a credential (`postgres://app:password@host/db`, `redis://user:password@host`):
+   * like {@link env.secret}, required outside development and test, and its password must be at
+   * least `minLength` characters and not one published in the repository (the development URL's
+   * password is published automatically).
+   */
+  secretUrl: (options: { developmentValue: string; minLength?: number; protocols: string[] }) => {
+    const schema = env.url(...options.protocols);
+    secretFields.set(schema, { developmentValue: options.developmentValue, minLength: options.minLength ?? 16, url: true });
+    const password = passwordOf(options.developmentValue);
+    if (password) publishedSecret(password);
+    return schema;
+  },
   /** A URL with one of the given protocols, e.g. `url('postgres:', 'postgresql:')`. */
   url: (...protocols: string[]) =>
     z.url().refine((v) => protocols.length === 0 || protocols.includes(new URL(v).protocol), {

@@ -48,4 +48,58 @@ describe('parseEnv', () => {
       /POSTGRES_PASSWORD: .*\(got "\*\*\*"\)/,
     );
   });
+
+  describe('secrets', () => {
+    const secrets = z.object({
+      SIGNING_KEY: env.secret({ developmentValue: 'development-signing-key-0123456789', minLength: 32 }),
+      DATABASE_URL: env.secretUrl({
+        developmentValue: 'postgres://app:development-password@127.0.0.1/app',
+        protocols: ['postgres:'],
+      }),
+    });
+    const strong = {
+      SIGNING_KEY: 'k'.repeat(40),
+      DATABASE_URL: 'postgres://app:a-password-of-our-own@db/app',
+    };
+
+    it('takes the development values when unset under NODE_ENV=development or test', () => {
+      for (const mode of ['development', 'test']) {
+        expect(parseEnv(secrets, { NODE_ENV: mode })).toEqual({
+          SIGNING_KEY: 'development-signing-key-0123456789',
+          DATABASE_URL: 'postgres://app:development-password@127.0.0.1/app',
+        });
+      }
+    });
+
+    it('refuses to start without them outside development, NODE_ENV unset included', () => {
+      for (const mode of ['production', undefined]) {
+        const parse = () => parseEnv(secrets, { NODE_ENV: mode });
+        expect(parse).toThrow(/SIGNING_KEY: is required outside NODE_ENV=development\|test/);
+        expect(parse).toThrow(/DATABASE_URL: is required outside/);
+      }
+    });
+
+    it('refuses a value published in the repository outside development, without echoing it', () => {
+      const parse = () =>
+        parseEnv(secrets, {
+          NODE_ENV: 'production',
+          SIGNING_KEY: 'development-signing-key-0123456789',
+          DATABASE_URL: 'postgres://other:development-password@db/app',
+        });
+      expect(parse).toThrow(/SIGNING_KEY: is a value published in the repository/);
+      expect(parse).toThrow(/DATABASE_URL: is a value published in the repository/);
+      expect(parse).not.toThrow(/development-signing-key|development-password/);
+    });
+
+    it('refuses a secret (or a URL password) shorter than its minimum outside development', () => {
+      const parse = () =>
+        parseEnv(secrets, { NODE_ENV: 'production', SIGNING_KEY: 'short', DATABASE_URL: 'postgres://app:pw@db/app' });
+      expect(parse).toThrow(/SIGNING_KEY: it must be at least 32 characters/);
+      expect(parse).toThrow(/DATABASE_URL: its password must be at least 16 characters/);
+    });
+
+    it('accepts secrets of its own in production', () => {
+      expect(parseEnv(secrets, { NODE_ENV: 'production', ...strong })).toEqual(strong);
+    });
+  });
 });

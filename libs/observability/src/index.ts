@@ -7,7 +7,15 @@
  * an app's instrument.ts can import startTracing from here and still run before they load
  * (index.unit.spec.ts checks it).
  */
-export { ConfigError, env, parseEnv } from './config';
+export {
+  ConfigError,
+  DEVELOPMENT_MODES,
+  env,
+  isDevelopmentMode,
+  isPublishedSecret,
+  parseEnv,
+  publishedSecret,
+} from './config';
 export { startTracing, tracingOptionsFromEnv, type TracingHandle, type TracingOptions } from './tracing';
 export {
   currentTraceId,

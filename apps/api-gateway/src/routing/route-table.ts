@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '@platform/identity';
 
 /** The upstream services the gateway knows, each resolved from its `*_SERVICE_URL` variable. */
 export const UPSTREAM_NAMES = ['auth', 'orders', 'notifications', 'analytics', 'dlq'] as const;
@@ -19,7 +20,7 @@ export const routeSchema = z
     /** `false` for public routes (login, JWKS): no token is read and no identity is forwarded. */
     auth: z.boolean().default(true),
     /** Roles of which the caller needs at least one; empty = any authenticated caller. */
-    roles: z.array(z.enum(['customer', 'admin'])).default([]),
+    roles: z.array(z.enum(ROLES)).default([]),
     methods: z.array(z.enum(METHODS)).min(1).default(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
     /** Until the upstream's response headers arrive, per attempt. */
     timeoutMs: z.number().int().positive().default(5_000),
