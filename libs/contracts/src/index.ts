@@ -94,4 +94,4 @@ export {
 export { analyticsHttpApi, analyticsRangeQuerySchema, type AnalyticsRangeQuery } from './http/analytics.api';
 
 // Text fields of requests and payloads: well-formed Unicode, no controls, bounded in code points.
-export { codePointLength, text, type TextOptions } from './text';
+export { codePointLength, isWellFormedText, text, type TextOptions } from './text';

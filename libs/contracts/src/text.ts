@@ -9,6 +9,14 @@ import { z } from 'zod';
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
 const LINE_BREAKS = /[\t\n\r]/u;
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/u;
+// Without the u flag a regex sees UTF-16 units: a high surrogate not followed by a low one, or a
+// low one not preceded by a high one (String#isWellFormed, without needing the ES2024 lib).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when `value` holds no lone UTF-16 surrogate, i.e. it can be encoded as UTF-8. */
+export function isWellFormedText(value: string): boolean {
+  return !LONE_SURROGATE.test(value);
+}
 
 /** Options of {@link text}. Lengths count code points (what a user sees as characters), not UTF-16 units. */
 export interface TextOptions {
@@ -38,7 +46,7 @@ export function text({ min = 1, max, multiline = false }: TextOptions) {
     .string()
     .trim()
     .superRefine((value, ctx) => {
-      if (!value.isWellFormed()) {
+      if (!isWellFormedText(value)) {
         ctx.addIssue({ code: 'custom', message: 'must be well-formed Unicode (a lone UTF-16 surrogate was found)' });
         return;
       }
