@@ -50,10 +50,11 @@ function checkLine(line: OrderLine): void {
       `quantity of ${line.sku} must be a whole number above 0`,
     );
   }
-  if (!Number.isSafeInteger(line.unitPriceMinor) || line.unitPriceMinor < 0) {
+  // Prices come from the catalog, which holds none of 0: a line charged nothing is a bug upstream.
+  if (!Number.isSafeInteger(line.unitPriceMinor) || line.unitPriceMinor <= 0) {
     throw new OrderRuleViolation(
       'ORDER.INVALID_PRICE',
-      `price of ${line.sku} must be whole minor units, 0 or more`,
+      `price of ${line.sku} must be whole minor units above 0`,
     );
   }
 }

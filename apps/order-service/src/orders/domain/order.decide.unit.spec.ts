@@ -80,9 +80,9 @@ describe('placing an order', () => {
     );
   });
 
-  it('refuses a price that is not whole minor units', () => {
+  it.each([12.5, 0, -1])('refuses a unit price of %p: whole minor units above 0', (unitPriceMinor) => {
     expectViolation(
-      () => given([]).when({ ...placeOrder, lines: [{ sku: 'BOOK-1', quantity: 1, unitPriceMinor: 12.5 }] }),
+      () => given([]).when({ ...placeOrder, lines: [{ sku: 'BOOK-1', quantity: 1, unitPriceMinor }] }),
       'ORDER.INVALID_PRICE',
     );
   });

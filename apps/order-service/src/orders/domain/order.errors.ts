@@ -12,6 +12,8 @@ export type OrderRuleCode =
   | 'ORDER.EMPTY'
   | 'ORDER.INVALID_QUANTITY'
   | 'ORDER.INVALID_PRICE'
+  | 'ORDER.UNKNOWN_SKU'
+  | 'ORDER.MIXED_CURRENCY'
   | 'ORDER.INVALID_CURRENCY'
   | 'ORDER.TOTAL_TOO_LARGE'
   | 'ORDER.NOT_PLACED'
@@ -23,14 +25,28 @@ export type OrderRuleCode =
   | 'ORDER.AMOUNT_MISMATCH'
   | 'ORDER.CURRENCY_MISMATCH';
 
-/** A command that breaks a rule of the order: nothing was recorded. */
+/**
+ * A command that breaks a rule of the order: nothing was recorded. `field` names the request
+ * field at fault when there is one (`lines.1.sku`), so a client can point at it.
+ */
 export class OrderRuleViolation extends OrderError {
   override readonly name = 'OrderRuleViolation';
 
   constructor(
     readonly code: OrderRuleCode,
     message: string,
+    readonly field?: string,
   ) {
     super(message);
+  }
+}
+
+/** The caller is signed in (and may see the order) but its roles do not allow the action. */
+export class OrderForbidden extends OrderError {
+  override readonly name = 'OrderForbidden';
+  readonly code = 'ORDER.FORBIDDEN';
+
+  constructor(action: string) {
+    super(`your roles do not allow you to ${action}`);
   }
 }
