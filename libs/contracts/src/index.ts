@@ -62,17 +62,38 @@ export type { HttpApiSpec, HttpOperationSpec, HttpResponseSpec } from './http/ht
 export {
   cancelOrderBodySchema,
   emptyBodySchema,
+  identifierText,
   listOrdersQuerySchema,
   ordersHttpApi,
   payOrderBodySchema,
   placeOrderBodySchema,
   shipOrderBodySchema,
+  skuSchema,
   type CancelOrderBody,
   type ListOrdersQuery,
   type PayOrderBody,
   type PlaceOrderBody,
   type ShipOrderBody,
 } from './http/orders.api';
+export {
+  catalogHttpApi,
+  catalogProductBodySchema,
+  catalogSkuParamSchema,
+  type CatalogProductBody,
+} from './http/catalog.api';
+export {
+  DEVELOPMENT_PAYMENT_WEBHOOK_SECRET,
+  PAYMENT_SIGNATURE_HEADER,
+  PAYMENT_SIGNATURE_TOLERANCE_SECONDS,
+  paymentCallbackRequest,
+  paymentCallbackSchema,
+  paymentsHttpApi,
+  signPaymentCallback,
+  verifyPaymentSignature,
+  type PaymentCallback,
+  type PaymentSignatureProblem,
+  type SimulatedPayment,
+} from './http/payments.api';
 export {
   dlqDiscardBodySchema,
   dlqFingerprintSchema,

@@ -1,17 +1,6 @@
 import { z } from 'zod';
+import { text } from '../text';
 import type { HttpApiSpec, HttpOperationSpec } from './http-api';
-
-/**
- * Free text that order-service stores: PostgreSQL text and jsonb cannot hold NUL, so a NUL is
- * refused here as an invalid field (400) instead of failing the insert (`npm run fuzz:http`
- * probing found a 500 for a SKU holding one).
- */
-const text = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((value) => !value.includes('\u0000'), 'must not contain NUL (U+0000)');
 
 /**
  * A business rule the order domain checks, written into the OpenAPI document (as JSON Schema
@@ -21,55 +10,73 @@ const text = (max: number) =>
  */
 const domainRule = <T extends z.ZodType>(schema: T, rule: Record<string, unknown>): T => schema.meta(rule);
 
-const currency = domainRule(text(8), { pattern: '^[A-Z]{3}$' }).describe(
-  'ISO 4217 code, e.g. EUR (else 422 ORDER.INVALID_CURRENCY)',
+/**
+ * A code a machine reads (SKU, payment reference, carrier, tracking number): `text()` (well-formed
+ * Unicode, no controls or bidi overrides, bounded in code points) of letters, digits and a few
+ * separators, so an emoji or a symbol is a 400 naming the field rather than a row nobody can type.
+ */
+export const identifierText = (max: number) =>
+  text({ max }).regex(/^[\p{L}\p{N}][\p{L}\p{N} ._:/#-]*$/u, 'must be letters, digits, space and . _ : / # -');
+
+/** A catalog SKU as clients send it and the catalog stores it. */
+export const skuSchema = identifierText(64).describe('a SKU of the catalog (GET /catalog), e.g. BOOK-1');
+
+/** Free text a person writes (a reason): any well-formed Unicode, emoji included, multi-line. */
+const note = (max: number) => text({ max, multiline: true });
+
+const currency = domainRule(text({ max: 8 }), { pattern: '^[A-Z]{3}$' }).describe(
+  'the order’s ISO 4217 code, e.g. EUR (else 422 ORDER.CURRENCY_MISMATCH)',
 );
 
 /**
- * Request shapes of order-service. Business rules (at least one line, quantities above 0, a
- * valid currency, the total) are the domain's, which answers them with their own codes (422/409);
- * the document states them (`domainRule`).
+ * Request shapes of order-service. They are closed (`strictObject`): a field the API does not
+ * take, such as a client's `unitPriceMinor`, is a 400 naming it rather than silently dropped.
+ * Business rules (at least one line, quantities above 0, known SKUs, the total) are the domain's,
+ * which answers them with their own codes (422/409); the document states them (`domainRule`).
  */
-export const placeOrderBodySchema = z.object({
+export const placeOrderBodySchema = z.strictObject({
   lines: domainRule(
     z.array(
-      z.object({
-        sku: text(64),
+      z.strictObject({
+        sku: skuSchema,
         quantity: domainRule(z.int(), { minimum: 1 }).describe(
           'at least 1 (else 422 ORDER.INVALID_QUANTITY)',
-        ),
-        unitPriceMinor: domainRule(z.int(), { minimum: 0 }).describe(
-          'price of one unit in minor units (cents), at least 0 (else 422 ORDER.INVALID_PRICE)',
         ),
       }),
     ),
     { minItems: 1 },
-  ).describe('at least one line (else 422 ORDER.EMPTY); the total must be a safe integer'),
-  currency,
+  ).describe(
+    'at least one line (else 422 ORDER.EMPTY); prices and the currency come from the catalog ' +
+      '(422 ORDER.UNKNOWN_SKU for a SKU it does not sell, ORDER.MIXED_CURRENCY for lines priced in two currencies)',
+  ),
 });
 export type PlaceOrderBody = z.infer<typeof placeOrderBodySchema>;
 
-export const payOrderBodySchema = z.object({
+/**
+ * A payment staff record by hand (a bank transfer the provider never saw): what was received,
+ * the reference to find it again, and why it is recorded by hand. Customers cannot pay this way:
+ * their payments arrive as the provider's signed callback (POST /payments/callbacks).
+ */
+export const payOrderBodySchema = z.strictObject({
   amountMinor: domainRule(z.int(), { minimum: 0 }).describe(
     'must equal the order total (else 422 ORDER.AMOUNT_MISMATCH)',
   ),
-  currency: domainRule(text(8), { pattern: '^[A-Z]{3}$' }).describe(
-    'the order’s currency (else 422 ORDER.CURRENCY_MISMATCH)',
-  ),
-  paymentReference: text(128),
+  currency,
+  paymentReference: identifierText(128).describe('where the money can be found, e.g. a bank transfer id'),
+  reason: note(500).describe('why the payment is recorded by hand'),
 });
 export type PayOrderBody = z.infer<typeof payOrderBodySchema>;
 
-export const shipOrderBodySchema = z.object({
-  carrier: text(64).optional(),
-  trackingNumber: text(128).optional(),
+export const shipOrderBodySchema = z.strictObject({
+  carrier: identifierText(64).optional(),
+  trackingNumber: identifierText(128).optional(),
 });
 export type ShipOrderBody = z.infer<typeof shipOrderBodySchema>;
 
-export const cancelOrderBodySchema = z.object({ reason: text(500) });
+export const cancelOrderBodySchema = z.strictObject({ reason: note(500) });
 export type CancelOrderBody = z.infer<typeof cancelOrderBodySchema>;
 
-export const emptyBodySchema = z.object({});
+export const emptyBodySchema = z.strictObject({});
 
 export const listOrdersQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -82,7 +89,13 @@ const orderViewSchema = z.object({
   id: z.string(),
   customerId: z.string(),
   status: z.enum(['placed', 'confirmed', 'paid', 'shipped', 'cancelled']),
-  lines: placeOrderBodySchema.shape.lines,
+  lines: z.array(
+    z.object({
+      sku: z.string(),
+      quantity: z.int(),
+      unitPriceMinor: z.int().describe('the catalog price the order was charged, per unit in minor units'),
+    }),
+  ),
   currency: z.string(),
   totalMinor: z.int(),
   version: z.int().describe('the stream version; the ETag, and what If-Match takes'),
@@ -119,6 +132,7 @@ function change(
   summary: string,
   body: z.ZodType,
   conflicts: string,
+  forbidden: string,
   unprocessable = 'IDEMPOTENCY.KEY_REUSED',
 ): HttpOperationSpec {
   return {
@@ -135,6 +149,7 @@ function change(
         headers: etag,
       },
       400: { description: 'ORDER.INVALID_BODY (with `errors`), invalid If-Match or Idempotency-Key' },
+      403: { description: `ORDER.FORBIDDEN: ${forbidden}` },
       404: { description: 'ORDER.NOT_FOUND: unknown, or another customer’s' },
       409: {
         description: `${conflicts}; ORDER.VERSION_CONFLICT when If-Match is stale or a concurrent change won`,
@@ -171,18 +186,20 @@ export const ordersHttpApi: HttpApiSpec = {
           headers: { Location: '/orders/{id}', ...etag },
         },
         400: {
-          description: 'ORDER.INVALID_BODY, with the path and message of every invalid field in `errors`',
+          description:
+            'ORDER.INVALID_BODY, with the path and message of every invalid field in `errors` (a price sent by the client included)',
         },
+        403: { description: 'ORDER.FORBIDDEN: the caller is not a customer' },
         422: {
           description:
-            'ORDER.EMPTY, ORDER.INVALID_QUANTITY, ORDER.INVALID_PRICE, ORDER.INVALID_CURRENCY, ORDER.TOTAL_TOO_LARGE, or IDEMPOTENCY.KEY_REUSED',
+            'ORDER.EMPTY, ORDER.INVALID_QUANTITY, ORDER.UNKNOWN_SKU (naming the line), ORDER.MIXED_CURRENCY, ORDER.TOTAL_TOO_LARGE, or IDEMPOTENCY.KEY_REUSED',
         },
       },
     },
     {
       method: 'GET',
       path: '/orders/{id}',
-      summary: 'One order (its owner or an admin)',
+      summary: 'One order (its owner, staff or an admin)',
       params: idParam,
       responses: {
         200: { description: 'the order', body: orderViewSchema, headers: etag },
@@ -191,23 +208,32 @@ export const ordersHttpApi: HttpApiSpec = {
     },
     change(
       'confirm',
-      'Confirm a placed order',
+      'Confirm a placed order (staff)',
       emptyBodySchema,
       'ORDER.INVALID_TRANSITION, ORDER.ALREADY_CANCELLED',
+      'only staff confirm orders',
     ),
     change(
       'pay',
-      'Pay a placed or confirmed order; the amount is its total',
+      'Record by hand a payment the provider did not report (staff); the amount is the order total',
       payOrderBodySchema,
       'ORDER.ALREADY_PAID, ORDER.INVALID_TRANSITION, ORDER.ALREADY_CANCELLED',
+      'only staff record payments; a customer pays through the payment provider',
       'ORDER.AMOUNT_MISMATCH, ORDER.CURRENCY_MISMATCH, or IDEMPOTENCY.KEY_REUSED',
     ),
-    change('ship', 'Ship a paid order', shipOrderBodySchema, 'ORDER.NOT_PAID, ORDER.ALREADY_SHIPPED'),
+    change(
+      'ship',
+      'Ship a paid order (staff)',
+      shipOrderBodySchema,
+      'ORDER.NOT_PAID, ORDER.ALREADY_SHIPPED',
+      'only staff ship orders',
+    ),
     change(
       'cancel',
-      'Cancel an order that has not shipped (an admin cancels as the merchant)',
+      'Cancel an order that has not shipped (its customer; staff cancel any, as the merchant)',
       cancelOrderBodySchema,
       'ORDER.ALREADY_SHIPPED',
+      'an admin who is not staff cannot cancel another’s order',
     ),
   ],
 };
