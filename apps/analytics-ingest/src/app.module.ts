@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { topicConfigsOwnedBy, Topics } from '@platform/contracts';
-import { IDENTITY_SECRET } from '@platform/identity';
+import { gatewayIdentityProvider } from '@platform/identity';
 import { MessagingModule } from '@platform/messaging';
 import { ClickHouseModule } from './clickhouse/clickhouse.module';
 import { ANALYTICS_INGEST_CONFIG, type AnalyticsIngestConfig } from './config/analytics-ingest.config';
@@ -43,11 +43,11 @@ export class AppModule {
       controllers: [AnalyticsController],
       providers: [
         { provide: ANALYTICS_INGEST_CONFIG, useValue: config },
-        {
-          provide: IDENTITY_SECRET,
-          inject: [ANALYTICS_INGEST_CONFIG],
-          useFactory: (c: AnalyticsIngestConfig) => c.GATEWAY_IDENTITY_SECRET,
-        },
+        gatewayIdentityProvider(
+          ANALYTICS_INGEST_CONFIG,
+          'analytics',
+          (c: AnalyticsIngestConfig) => c.GATEWAY_IDENTITY_PUBLIC_KEYS,
+        ),
         AnalyticsStore,
         IngestMetrics,
         EventIngestHandler,

@@ -1,6 +1,12 @@
 import { createClient } from '@clickhouse/client';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { signIdentity, type CallerIdentity } from '@platform/identity';
+import {
+  DEVELOPMENT_GATEWAY_IDENTITY_KEYS,
+  GatewayIdentitySigner,
+  identityPlugin,
+  type CallerIdentity,
+  type SignableRequest,
+} from '@platform/identity';
 import { bootTestApp, infraEnv, uniqueName } from '@platform/testing';
 import { createServer, Socket, type Server } from 'node:net';
 import request from 'supertest';
@@ -9,18 +15,23 @@ import { AppModule } from '../src/app.module';
 import { loadAnalyticsIngestConfig, type AnalyticsIngestConfig } from '../src/config/analytics-ingest.config';
 import { mapAnalyticsError } from '../src/http/analytics.errors';
 
+/** Signs as the gateway does in development (the development key pair the app trusts under NODE_ENV=test). */
+const gatewaySigner = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);
+
 /** A running analytics-ingest on the real servers, with its own database and consumer group. */
 export interface AnalyticsApp {
   app: NestExpressApplication;
   config: AnalyticsIngestConfig;
   http: () => ReturnType<typeof request>;
-  as: (caller: CallerIdentity) => Record<string, string>;
+  /** A supertest plugin (`.use(app.as(caller))`): the identity the gateway would mint for `caller` on that request. */
+  as: (caller: CallerIdentity) => (request: SignableRequest) => void;
   close: () => Promise<void>;
 }
 
 /** Boots AppModule in-process, talking to ClickHouse at `clickhouseUrl`; its database is dropped on close. */
 export async function startAnalyticsApp(clickhouseUrl = infraEnv.clickhouseUrl): Promise<AnalyticsApp> {
   const config = loadAnalyticsIngestConfig({
+    NODE_ENV: 'test',
     CLICKHOUSE_URL: clickhouseUrl,
     CLICKHOUSE_USER: infraEnv.clickhouseUser,
     CLICKHOUSE_PASSWORD: infraEnv.clickhousePassword,
@@ -49,7 +60,7 @@ export async function startAnalyticsApp(clickhouseUrl = infraEnv.clickhouseUrl):
     app,
     config,
     http: () => request(app.getHttpServer()),
-    as: (caller) => signIdentity(caller, config.GATEWAY_IDENTITY_SECRET),
+    as: (caller) => identityPlugin(gatewaySigner, 'analytics', caller),
     close: async () => {
       await app.close();
       const client = createClient({

@@ -1,6 +1,6 @@
 import { createEvent, type DomainEvent } from '@platform/contracts';
 import { EventProducer } from '@platform/messaging';
-import { eventually, infraEnv, uniqueName } from '@platform/testing';
+import { eventually, infraEnv, scrapeMetrics, uniqueName } from '@platform/testing';
 import { randomUUID } from 'node:crypto';
 import { Outage, startAnalyticsApp, type AnalyticsApp } from './analytics-app.spec-helper';
 
@@ -42,7 +42,7 @@ function paid(order: DomainEvent & { type: 'OrderPlaced' }): DomainEvent {
 
 /** Events of each type in the app's ClickHouse, duplicates collapsed. */
 async function counts(analytics: AnalyticsApp): Promise<Record<string, number>> {
-  const res = await analytics.http().get('/analytics/event-counts').set(analytics.as(admin)).expect(200);
+  const res = await analytics.http().get('/analytics/event-counts').use(analytics.as(admin)).expect(200);
   return Object.fromEntries(
     (res.body.items as { type: string; events: number }[]).map((i) => [i.type, i.events]),
   );
@@ -86,7 +86,7 @@ describe('analytics-ingest on real Kafka and ClickHouse', () => {
       { timeoutMs: 30_000 },
     );
     const today = new Date().toISOString().slice(0, 10);
-    const revenue = await analytics.http().get('/analytics/revenue').set(analytics.as(admin)).expect(200);
+    const revenue = await analytics.http().get('/analytics/revenue').use(analytics.as(admin)).expect(200);
     expect(revenue.body.items).toEqual([
       { day: today, currency: 'EUR', amountMinor: 3_500, payments: 2 },
       { day: today, currency: 'USD', amountMinor: 700, payments: 1 },
@@ -94,16 +94,16 @@ describe('analytics-ingest on real Kafka and ClickHouse', () => {
     const perMinute = await analytics
       .http()
       .get('/analytics/orders-per-minute')
-      .set(analytics.as(admin))
+      .use(analytics.as(admin))
       .expect(200);
     expect(perMinute.body.items.reduce((n: number, i: { orders: number }) => n + i.orders, 0)).toBe(
       before + 3,
     );
-    const freshness = await analytics.http().get('/analytics/freshness').set(analytics.as(admin)).expect(200);
+    const freshness = await analytics.http().get('/analytics/freshness').use(analytics.as(admin)).expect(200);
     expect(freshness.body.freshnessSeconds).toBeGreaterThanOrEqual(0);
     expect(freshness.body.freshnessSeconds).toBeLessThan(60);
 
-    const metrics = await analytics.http().get('/metrics').expect(200);
+    const metrics = { text: await scrapeMetrics(analytics.app) };
     expect(metrics.text).toMatch(/^analytics_freshness_seconds(\{[^}]*\})? \d/m);
     expect(metrics.text).toMatch(/^analytics_batch_rows_count(\{[^}]*\})? [1-9]/m);
   });
@@ -113,19 +113,19 @@ describe('analytics-ingest on real Kafka and ClickHouse', () => {
       .http()
       .get('/analytics/revenue')
       .query({ from: '2026-11-25T10:00:00Z', to: '2026-11-24T10:00:00Z' })
-      .set(analytics.as(admin))
+      .use(analytics.as(admin))
       .expect(400);
     expect(bad.body).toMatchObject({ code: 'ANALYTICS.INVALID_QUERY', errors: [{ path: 'from' }] });
     await analytics
       .http()
       .get('/analytics/revenue')
       .query({ from: 'last week' })
-      .set(analytics.as(admin))
+      .use(analytics.as(admin))
       .expect(400);
     await analytics
       .http()
       .get('/analytics/revenue')
-      .set(analytics.as({ userId: 'u', roles: ['customer'] }))
+      .use(analytics.as({ userId: 'u', roles: ['customer'] }))
       .expect(403);
     await analytics.http().get('/analytics/revenue').expect(401);
   });
@@ -162,7 +162,7 @@ describe('analytics-ingest while ClickHouse is away', () => {
     const ready = await analytics.http().get('/health/ready');
     expect(ready.status).toBe(503);
     // A query meanwhile is told to come back, not answered with a server error.
-    const query = await analytics.http().get('/analytics/event-counts').set(analytics.as(admin));
+    const query = await analytics.http().get('/analytics/event-counts').use(analytics.as(admin));
     expect(query.status).toBe(503);
     expect(query.body.code).toBe('SERVICE.DEPENDENCY_UNAVAILABLE');
     expect(query.headers['retry-after']).toBe('1');
@@ -173,7 +173,7 @@ describe('analytics-ingest while ClickHouse is away', () => {
       async () => expect((await counts(analytics))['OrderPlaced']).toBe(before + produced.length),
       { timeoutMs: 60_000 },
     );
-    const metrics = await analytics.http().get('/metrics').expect(200);
+    const metrics = { text: await scrapeMetrics(analytics.app) };
     expect(metrics.text).toMatch(/^analytics_batch_failures_total(\{[^}]*\})? [1-9]/m);
   });
 });

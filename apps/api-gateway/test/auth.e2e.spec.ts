@@ -1,4 +1,9 @@
-import { IdentityHeaders, RevocationKeys, verifyIdentity } from '@platform/identity';
+import {
+  DEVELOPMENT_GATEWAY_IDENTITY_KEYS,
+  GATEWAY_IDENTITY_HEADER,
+  GatewayIdentityVerifier,
+  RevocationKeys,
+} from '@platform/identity';
 import { eventually } from '@platform/testing';
 import type Redis from 'ioredis';
 import { base64url, exportSPKI, SignJWT } from 'jose';
@@ -7,7 +12,6 @@ import {
   connectRedis,
   deleteKeys,
   get,
-  IDENTITY_SECRET,
   newSigningKey,
   rateLimitPrefix,
   type SigningKey,
@@ -64,21 +68,23 @@ describe('api-gateway authentication', () => {
     });
   }
 
-  it('forwards an authenticated request with signed identity headers, replacing ones the client forged', async () => {
+  it('forwards an authenticated request with an identity minted for that upstream and route, replacing a forged one', async () => {
     const token = await signToken(active, { sub: 'user-42', roles: ['customer'] });
     const res = await get(`${gateway.url}/orders/7?expand=lines`, token, {
-      [IdentityHeaders.userId]: 'admin',
-      [IdentityHeaders.roles]: 'admin',
-      [IdentityHeaders.signature]: 'forged',
+      [GATEWAY_IDENTITY_HEADER]: 'forged',
+      'x-user-id': 'admin',
     });
     expect(res.status).toBe(200);
     const seen = orders.seen.at(-1);
     expect(seen?.url).toBe('/orders/7?expand=lines');
     expect(seen?.headers.authorization).toBe(`Bearer ${token}`);
-    expect(verifyIdentity(seen?.headers ?? {}, IDENTITY_SECRET)).toEqual({
+    const upstream = new GatewayIdentityVerifier(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.publicKey, 'orders');
+    expect(upstream.verify(seen?.headers[GATEWAY_IDENTITY_HEADER], 'GET', '/orders/7').caller).toEqual({
       userId: 'user-42',
       roles: ['customer'],
+      clientIp: '127.0.0.1',
     });
+    expect(seen?.headers['x-user-id']).toBeUndefined();
     expect(seen?.headers['x-correlation-id']).toBe(res.headers.get('x-correlation-id'));
     expect(seen?.headers['x-forwarded-for']).toBe('127.0.0.1');
     expect(seen?.headers['x-forwarded-proto']).toBe('http');
@@ -184,22 +190,25 @@ describe('api-gateway authentication', () => {
     expect(dlq.seen).toHaveLength(1);
   });
 
-  it('serves public routes without a token and without identity headers', async () => {
+  it('serves public routes without a token, with an anonymous identity that carries only the client address', async () => {
     const res = await get(`${gateway.url}/.well-known/jwks.json`, undefined, {
-      [IdentityHeaders.userId]: 'admin',
+      [GATEWAY_IDENTITY_HEADER]: 'forged',
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
     const body = '{"email":"a@b.c","password":"x"}';
     const login = await fetch(`${gateway.url}/auth/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [IdentityHeaders.userId]: 'admin' },
+      headers: { 'content-type': 'application/json', [GATEWAY_IDENTITY_HEADER]: 'forged' },
       body,
     });
     expect(login.status).toBe(200);
     const seen = auth.seen.at(-1);
     expect(seen?.bytes).toBe(Buffer.byteLength(body));
-    expect(seen?.headers[IdentityHeaders.userId]).toBeUndefined();
+    const upstream = new GatewayIdentityVerifier(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.publicKey, 'auth');
+    expect(upstream.verify(seen?.headers[GATEWAY_IDENTITY_HEADER], 'POST', '/auth/login')).toEqual({
+      clientIp: '127.0.0.1',
+    });
   });
 
   it('fails closed with 503 and Retry-After when Redis cannot answer a revocation check', async () => {

@@ -13,8 +13,6 @@ import { loadApiGatewayConfig } from '../src/config/api-gateway.config';
 import { gatewayProblemOf } from '../src/http/gateway.error';
 import { setUpGatewayHttp } from '../src/http/gateway-http.setup';
 
-export const IDENTITY_SECRET = 'identity-secret-for-gateway-tests-0123456789';
-
 /** What an in-test upstream saw of one request. */
 export interface SeenRequest {
   method: string;
@@ -115,8 +113,8 @@ export interface TestGateway {
 /** The gateway as main.ts builds it, on a free port, against the given upstreams and real Redis. */
 export async function startGateway(env: Record<string, string>): Promise<TestGateway> {
   const config = loadApiGatewayConfig({
+    NODE_ENV: 'test',
     REDIS_URL: infraEnv.redisUrl,
-    GATEWAY_IDENTITY_SECRET: IDENTITY_SECRET,
     GATEWAY_RETRY_BASE_DELAY_MS: '5',
     ...env,
   });

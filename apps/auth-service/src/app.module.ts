@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { GATEWAY_IDENTITY_VERIFIER, gatewayIdentityProvider } from '@platform/identity';
 import { MessagingModule } from '@platform/messaging';
 import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from './config/auth-service.config';
 import { IdentityOutboxModule } from './outbox/identity-outbox.module';
 import { PersistenceModule } from './persistence/persistence.module';
 import { RedisModule } from './redis/redis.module';
+import { RolesModule } from './roles/roles.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
@@ -29,9 +31,17 @@ export class AppModule {
         TokensModule,
         UsersModule,
         SessionsModule,
+        RolesModule,
       ],
-      providers: [{ provide: AUTH_SERVICE_CONFIG, useValue: config }],
-      exports: [AUTH_SERVICE_CONFIG],
+      providers: [
+        { provide: AUTH_SERVICE_CONFIG, useValue: config },
+        gatewayIdentityProvider(
+          AUTH_SERVICE_CONFIG,
+          'auth',
+          (c: AuthServiceConfig) => c.GATEWAY_IDENTITY_PUBLIC_KEYS,
+        ),
+      ],
+      exports: [AUTH_SERVICE_CONFIG, GATEWAY_IDENTITY_VERIFIER],
     };
   }
 }

@@ -28,6 +28,7 @@ function urlOfDatabase(name: string): string {
 export async function startAuthApp(env: Record<string, string> = {}): Promise<AuthApp> {
   const database = uniqueName('auth_test');
   const config = loadAuthServiceConfig({
+    NODE_ENV: 'test',
     AUTH_DATABASE_URL: urlOfDatabase(database),
     REDIS_URL: infraEnv.redisUrl,
     KAFKA_BROKERS: infraEnv.kafkaBrokers.join(','),

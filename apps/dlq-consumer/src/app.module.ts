@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { allTopics } from '@platform/contracts';
-import { IDENTITY_SECRET } from '@platform/identity';
+import { gatewayIdentityProvider } from '@platform/identity';
 import { MessagingModule } from '@platform/messaging';
 import { MongoModule } from '@platform/mongo';
 import { DLQ_CONSUMER_CONFIG, type DlqConsumerConfig } from './config/dlq-consumer.config';
@@ -55,11 +55,11 @@ export class AppModule {
         DeadLetterHandler,
         Replayer,
         AdminGuard,
-        {
-          provide: IDENTITY_SECRET,
-          inject: [DLQ_CONSUMER_CONFIG],
-          useFactory: (c: DlqConsumerConfig) => c.GATEWAY_IDENTITY_SECRET,
-        },
+        gatewayIdentityProvider(
+          DLQ_CONSUMER_CONFIG,
+          'dlq',
+          (c: DlqConsumerConfig) => c.GATEWAY_IDENTITY_PUBLIC_KEYS,
+        ),
       ],
       exports: [DLQ_CONSUMER_CONFIG],
     };

@@ -1,7 +1,13 @@
 import { Injectable, Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { EventOf } from '@platform/contracts';
-import { signIdentity, type CallerIdentity } from '@platform/identity';
+import {
+  DEVELOPMENT_GATEWAY_IDENTITY_KEYS,
+  GatewayIdentitySigner,
+  identityPlugin,
+  type CallerIdentity,
+  type SignableRequest,
+} from '@platform/identity';
 import { HandleEvent, MessagingModule, PermanentError } from '@platform/messaging';
 import { bootTestApp, infraEnv, startGroupAtEnd, uniqueName } from '@platform/testing';
 import mongoose from 'mongoose';
@@ -11,12 +17,16 @@ import { AppModule, DEAD_LETTER_TOPICS } from '../src/app.module';
 import { loadDlqConsumerConfig, type DlqConsumerConfig } from '../src/config/dlq-consumer.config';
 import { mapDlqError } from '../src/http/dlq-problem.mapper';
 
+/** Signs as the gateway does in development (the development key pair the app trusts under NODE_ENV=test). */
+const gatewaySigner = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);
+
 /** A running dlq-consumer on the real servers, with its own database and consumer group. */
 export interface DlqApp {
   app: NestExpressApplication;
   config: DlqConsumerConfig;
   http: () => ReturnType<typeof request>;
-  as: (caller: CallerIdentity) => Record<string, string>;
+  /** A supertest plugin (`.use(app.as(caller))`): the identity the gateway would mint for `caller` on that request. */
+  as: (caller: CallerIdentity) => (request: SignableRequest) => void;
   close: () => Promise<void>;
 }
 
@@ -35,6 +45,7 @@ const boot = (
 /** Boots AppModule in-process (as main.ts does, minus listening); its database is dropped on close. */
 export async function startDlqApp(): Promise<DlqApp> {
   const config = loadDlqConsumerConfig({
+    NODE_ENV: 'test',
     MONGO_URL: infraEnv.mongoUrl,
     DLQ_MONGO_DATABASE: uniqueName('dlq_test'),
     DLQ_CONSUMER_GROUP: uniqueName('dlq_test_group'),
@@ -55,7 +66,7 @@ export async function startDlqApp(): Promise<DlqApp> {
     app,
     config,
     http: () => request(app.getHttpServer()),
-    as: (caller) => signIdentity(caller, config.GATEWAY_IDENTITY_SECRET),
+    as: (caller) => identityPlugin(gatewaySigner, 'dlq', caller),
     close: async () => {
       await app.close();
       const connection = await mongoose

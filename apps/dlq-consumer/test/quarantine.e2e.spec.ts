@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createEvent, Headers, Topics, type DomainEvent } from '@platform/contracts';
 import { EventProducer } from '@platform/messaging';
-import { eventually, uniqueName } from '@platform/testing';
+import { eventually, scrapeMetrics, uniqueName } from '@platform/testing';
 import { randomUUID } from 'node:crypto';
 import { OrderProbe, startDlqApp, startProbeGroup, type DlqApp } from './dlq-app.spec-helper';
 
@@ -76,7 +76,7 @@ interface Summary {
 }
 
 const list = async (query: Record<string, string>): Promise<Summary[]> => {
-  const res = await dlq.http().get('/admin/dlq/messages').query(query).set(dlq.as(admin)).expect(200);
+  const res = await dlq.http().get('/admin/dlq/messages').query(query).use(dlq.as(admin)).expect(200);
   return res.body.items as Summary[];
 };
 
@@ -125,7 +125,7 @@ describe('the quarantine, on real Kafka and the Mongo-compatible store', () => {
     const inspected = await dlq
       .http()
       .get(`/admin/dlq/messages/${encodeURIComponent(undecodable[0]?.id ?? '')}`)
-      .set(dlq.as(admin))
+      .use(dlq.as(admin))
       .expect(200);
     expect(Buffer.from(inspected.body.value.base64 as string, 'base64')).toEqual(garbage);
     expect(inspected.body.value.text).toBeNull();
@@ -139,7 +139,7 @@ describe('the quarantine, on real Kafka and the Mongo-compatible store', () => {
       .http()
       .get('/admin/dlq/groups')
       .query({ topic: 'order.events' })
-      .set(dlq.as(admin))
+      .use(dlq.as(admin))
       .expect(200);
     const group = (groups.body.items as { fingerprint: string; count: number; errorClass: string }[]).find(
       (g) => g.fingerprint === entry.fingerprint,
@@ -149,7 +149,7 @@ describe('the quarantine, on real Kafka and the Mongo-compatible store', () => {
     const full = await dlq
       .http()
       .get(`/admin/dlq/messages/${encodeURIComponent(entry.id)}`)
-      .set(dlq.as(admin))
+      .use(dlq.as(admin))
       .expect(200);
     const headers = Object.fromEntries(
       (full.body.headers as { name: string; value: string }[]).map((h) => [h.name, h.value]),
@@ -182,14 +182,14 @@ describe('the quarantine, on real Kafka and the Mongo-compatible store', () => {
     await dlq
       .http()
       .post(`/admin/dlq/messages/${encodeURIComponent(entry.id)}/replay`)
-      .set(dlq.as(admin))
+      .use(dlq.as(admin))
       .expect(200);
     const again = await eventually(
       async () => {
         const res = await dlq
           .http()
           .get(`/admin/dlq/messages/${encodeURIComponent(entry.id)}`)
-          .set(dlq.as(admin));
+          .use(dlq.as(admin));
         if (res.body.failures !== 2) throw new Error(`failures ${res.body.failures}`);
         return res.body as { status: string; history: { action: string; by?: string }[] };
       },
@@ -209,7 +209,7 @@ describe('the quarantine, on real Kafka and the Mongo-compatible store', () => {
     const res = await dlq
       .http()
       .post(`/admin/dlq/groups/${entry.fingerprint}/replay`)
-      .set(dlq.as(admin))
+      .use(dlq.as(admin))
       .expect(200);
     expect(res.body.done).toContain(entry.id);
     expect(res.body.failed).toEqual([]);
@@ -222,13 +222,13 @@ describe('the quarantine, on real Kafka and the Mongo-compatible store', () => {
     const after = await dlq
       .http()
       .get(`/admin/dlq/messages/${encodeURIComponent(entry.id)}`)
-      .set(dlq.as(admin))
+      .use(dlq.as(admin))
       .expect(200);
     expect(after.body.status).toBe('replayed');
     await dlq
       .http()
       .post(`/admin/dlq/messages/${encodeURIComponent(entry.id)}/replay`)
-      .set(dlq.as(admin))
+      .use(dlq.as(admin))
       .expect(409);
   });
 
@@ -239,7 +239,7 @@ describe('the quarantine, on real Kafka and the Mongo-compatible store', () => {
     const discarded = await dlq
       .http()
       .post(`/admin/dlq/messages/${encodeURIComponent(undecodable?.id ?? '')}/discard`)
-      .set(dlq.as(admin))
+      .use(dlq.as(admin))
       .send({ reason: 'garbage written by a test' })
       .expect(200);
     expect(discarded.body).toMatchObject({ status: 'discarded' });
@@ -250,27 +250,27 @@ describe('the quarantine, on real Kafka and the Mongo-compatible store', () => {
     });
 
     const customer = { userId: 'someone', roles: ['customer'] };
-    expect((await dlq.http().get('/admin/dlq/messages').set(dlq.as(customer))).status).toBe(403);
+    expect((await dlq.http().get('/admin/dlq/messages').use(dlq.as(customer))).status).toBe(403);
     expect((await dlq.http().get('/admin/dlq/messages')).status).toBe(401);
     const bad = await dlq
       .http()
       .get('/admin/dlq/messages')
       .query({ limit: 0, from: 'yesterday' })
-      .set(dlq.as(admin))
+      .use(dlq.as(admin))
       .expect(400);
     expect(bad.body).toMatchObject({ code: 'DLQ.INVALID_REQUEST' });
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['from', 'limit']);
-    await dlq.http().get('/admin/dlq/messages/nope:1:2@x').set(dlq.as(admin)).expect(404);
+    await dlq.http().get('/admin/dlq/messages/nope:1:2@x').use(dlq.as(admin)).expect(404);
     await dlq
       .http()
       .post(`/admin/dlq/messages/${encodeURIComponent(undecodable?.id ?? '')}/discard`)
-      .set(dlq.as(admin))
+      .use(dlq.as(admin))
       .send({})
       .expect(400);
   });
 
   it('exposes quarantine size, age and replays as metrics', async () => {
-    const { text } = await dlq.http().get('/metrics').expect(200);
+    const text = await scrapeMetrics(dlq.app);
     const sample = (name: string, ...labels: string[]) =>
       new RegExp(`^${name}\\{${labels.map((l) => `(?=[^}]*${l})`).join('')}[^}]*\\} (\\d+(\\.\\d+)?)$`, 'm');
     expect(text).toMatch(sample('dlq_quarantined_total', 'topic="order.events"', 'outcome="quarantined"'));

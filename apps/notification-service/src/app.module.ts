@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { topicConfigsOwnedBy, Topics } from '@platform/contracts';
-import { CallerGuard, IDENTITY_SECRET } from '@platform/identity';
+import { CallerGuard, gatewayIdentityProvider } from '@platform/identity';
 import { MessagingModule, type ConsumerGroupOptions } from '@platform/messaging';
 import { MongoModule } from '@platform/mongo';
 import { NOTIFICATION_CONFIG, type NotificationServiceConfig } from './config/notification-service.config';
@@ -80,11 +80,11 @@ export class AppModule {
         EventReactions,
         DeliveryWorker,
         CallerGuard,
-        {
-          provide: IDENTITY_SECRET,
-          inject: [NOTIFICATION_CONFIG],
-          useFactory: (c: NotificationServiceConfig) => c.GATEWAY_IDENTITY_SECRET,
-        },
+        gatewayIdentityProvider(
+          NOTIFICATION_CONFIG,
+          'notifications',
+          (c: NotificationServiceConfig) => c.GATEWAY_IDENTITY_PUBLIC_KEYS,
+        ),
       ],
       exports: [NOTIFICATION_CONFIG],
     };

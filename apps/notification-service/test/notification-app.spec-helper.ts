@@ -1,6 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createEvent, Topics, type DomainEvent, type EventType, type PayloadOf } from '@platform/contracts';
-import { signIdentity, type CallerIdentity } from '@platform/identity';
+import {
+  DEVELOPMENT_GATEWAY_IDENTITY_KEYS,
+  GatewayIdentitySigner,
+  identityPlugin,
+  type CallerIdentity,
+  type SignableRequest,
+} from '@platform/identity';
 import { ObservabilityModule } from '@platform/observability';
 import { bootTestApp, infraEnv, startGroupAtEnd, uniqueName } from '@platform/testing';
 import mongoose from 'mongoose';
@@ -17,6 +23,9 @@ import {
   type NotificationServiceConfig,
 } from '../src/config/notification-service.config';
 import { mapNotificationError } from '../src/http/notification-problem.mapper';
+
+/** Signs as the gateway does in development (the development key pair the app trusts under NODE_ENV=test). */
+const gatewaySigner = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);
 
 /** What the receiving end of the webhook answers: a status, after a delay. */
 export interface WebhookBehaviour {
@@ -61,7 +70,8 @@ export interface NotificationApp {
   config: NotificationServiceConfig;
   mailDir: string;
   http: () => ReturnType<typeof request>;
-  as: (caller: CallerIdentity) => Record<string, string>;
+  /** A supertest plugin (`.use(app.as(caller))`): the identity the gateway would mint for `caller` on that request. */
+  as: (caller: CallerIdentity) => (request: SignableRequest) => void;
   close: () => Promise<void>;
 }
 
@@ -74,6 +84,7 @@ export async function startNotificationApp(
 ): Promise<NotificationApp> {
   const mailDir = await mkdtemp(join(tmpdir(), 'notification-mail-'));
   const config = loadNotificationServiceConfig({
+    NODE_ENV: 'test',
     MONGO_URL: infraEnv.mongoUrl,
     NOTIFICATION_MONGO_DATABASE: uniqueName('notifications_test'),
     NOTIFICATION_EVENTS_GROUP: uniqueName('notification_events_test'),
@@ -107,7 +118,7 @@ export async function startNotificationApp(
     config,
     mailDir,
     http: () => request(app.getHttpServer()),
-    as: (caller) => signIdentity(caller, config.GATEWAY_IDENTITY_SECRET),
+    as: (caller) => identityPlugin(gatewaySigner, 'notifications', caller),
     close: async () => {
       await app.close();
       const connection = await mongoose

@@ -33,7 +33,7 @@ describe('notification-service on real Kafka and FerretDB', () => {
     const res = await notifications
       .http()
       .get(`/notifications?limit=100${query}`)
-      .set(notifications.as({ userId, roles: ['customer'] }))
+      .use(notifications.as({ userId, roles: ['customer'] }))
       .expect(200);
     return res.body.items as Item[];
   };
@@ -278,12 +278,12 @@ describe('notification-service on real Kafka and FerretDB', () => {
     const me = notifications.as({ userId, roles: ['customer'] });
     const stranger = notifications.as({ userId: uniqueName('stranger'), roles: ['customer'] });
 
-    const first = await notifications.http().get('/notifications?limit=3').set(me).expect(200);
+    const first = await notifications.http().get('/notifications?limit=3').use(me).expect(200);
     expect(first.body.items).toHaveLength(3);
     const second = await notifications
       .http()
       .get(`/notifications?limit=3&cursor=${first.body.nextCursor as string}`)
-      .set(me)
+      .use(me)
       .expect(200);
     expect(second.body.items).toHaveLength(1);
     expect(second.body.nextCursor).toBeNull();
@@ -308,7 +308,7 @@ describe('notification-service on real Kafka and FerretDB', () => {
     const read = await notifications
       .http()
       .patch(`/notifications/${one.id}`)
-      .set(me)
+      .use(me)
       .send({ read: true })
       .expect(200);
     expect(read.body.readAt).toEqual(expect.any(String));
@@ -316,39 +316,39 @@ describe('notification-service on real Kafka and FerretDB', () => {
     const again = await notifications
       .http()
       .patch(`/notifications/${one.id}`)
-      .set(me)
+      .use(me)
       .send({ read: true })
       .expect(200);
     expect(again.body.readAt).toBe(read.body.readAt);
 
-    await notifications.http().get(`/notifications/${one.id}`).set(stranger).expect(404);
+    await notifications.http().get(`/notifications/${one.id}`).use(stranger).expect(404);
     await notifications
       .http()
       .patch(`/notifications/${one.id}`)
-      .set(stranger)
+      .use(stranger)
       .send({ read: true })
       .expect(404);
-    const readAll = await notifications.http().post('/notifications/read-all').set(me).expect(200);
+    const readAll = await notifications.http().post('/notifications/read-all').use(me).expect(200);
     expect(readAll.body).toEqual({ updated: 3 });
     expect(await inbox(userId, '&unread=true')).toEqual([]);
 
     const bad = await notifications
       .http()
       .get('/notifications?limit=0&channel=sms&cursor=x')
-      .set(me)
+      .use(me)
       .expect(400);
     expect(bad.body).toMatchObject({ code: 'NOTIFICATIONS.INVALID_REQUEST' });
     expect((bad.body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(['channel', 'limit']);
-    const badCursor = await notifications.http().get('/notifications?cursor=x').set(me).expect(400);
+    const badCursor = await notifications.http().get('/notifications?cursor=x').use(me).expect(400);
     expect(badCursor.body.errors).toEqual([{ path: 'cursor', message: 'not a cursor of this list' }]);
     const badBody = await notifications
       .http()
       .patch(`/notifications/${one.id}`)
-      .set(me)
+      .use(me)
       .send({ read: 'yes' })
       .expect(400);
     expect(badBody.body.errors[0].path).toBe('read');
-    await notifications.http().get('/notifications/not-a-uuid').set(me).expect(400);
+    await notifications.http().get('/notifications/not-a-uuid').use(me).expect(400);
     await notifications.http().get('/notifications').expect(401);
   });
 });

@@ -20,7 +20,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { placeOrderBodySchema, type PlaceOrderBody } from '@platform/contracts';
-import { Caller, CallerGuard, IDENTITY_SECRET, type CallerIdentity } from '@platform/identity';
+import { Caller, CallerGuard, gatewayIdentityProvider, type CallerIdentity } from '@platform/identity';
 import { bootstrapHttpApp } from '@platform/observability';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -60,11 +60,11 @@ class PlainInsertController {
   controllers: [PlainInsertController],
   providers: [
     CallerGuard,
-    {
-      provide: IDENTITY_SECRET,
-      inject: [ORDER_SERVICE_CONFIG],
-      useFactory: (config: OrderServiceConfig) => config.GATEWAY_IDENTITY_SECRET,
-    },
+    gatewayIdentityProvider(
+      ORDER_SERVICE_CONFIG,
+      'orders',
+      (config: OrderServiceConfig) => config.GATEWAY_IDENTITY_PUBLIC_KEYS,
+    ),
   ],
 })
 class PlainInsertModule implements OnModuleInit {
@@ -88,6 +88,8 @@ const config = loadOrderServiceConfig();
 void bootstrapHttpApp(BenchServerModule.with(config), {
   serviceName: 'order-service',
   port: config.ORDER_HTTP_PORT,
+  metricsPort: config.ORDER_METRICS_PORT,
+  host: config.HTTP_HOST,
   logLevel: config.LOG_LEVEL,
   tracing,
   drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,

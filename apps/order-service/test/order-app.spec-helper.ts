@@ -1,5 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { signIdentity, type CallerIdentity } from '@platform/identity';
+import {
+  DEVELOPMENT_GATEWAY_IDENTITY_KEYS,
+  GatewayIdentitySigner,
+  identityPlugin,
+  type CallerIdentity,
+  type SignableRequest,
+} from '@platform/identity';
 import { bootTestApp, infraEnv, uniqueName } from '@platform/testing';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -7,6 +13,10 @@ import { ObservabilityModule } from '@platform/observability';
 import { AppModule } from '../src/app.module';
 import { loadOrderServiceConfig, type OrderServiceConfig } from '../src/config/order-service.config';
 import { mapOrderError } from '../src/errors/order-problem.mapper';
+import { keepRawJsonBodies } from '../src/payments/raw-json-body';
+
+/** Signs as the gateway does in development (the development key pair the app trusts under NODE_ENV=test). */
+const gatewaySigner = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);
 
 /** A running order-service on the real servers, with its own database. */
 export interface OrderApp {
@@ -14,7 +24,8 @@ export interface OrderApp {
   config: OrderServiceConfig;
   http: () => ReturnType<typeof request>;
   /** Identity headers as the gateway signs them for `caller`. */
-  as: (caller: CallerIdentity) => Record<string, string>;
+  /** A supertest plugin (`.use(app.as(caller))`): the identity the gateway would mint for `caller` on that request. */
+  as: (caller: CallerIdentity) => (request: SignableRequest) => void;
   close: () => Promise<void>;
 }
 
@@ -28,6 +39,7 @@ function urlOfDatabase(name: string): string {
 export async function startOrderApp(env: Record<string, string> = {}): Promise<OrderApp> {
   const database = uniqueName('orders_test');
   const config = loadOrderServiceConfig({
+    NODE_ENV: 'test',
     ORDER_DATABASE_URL: urlOfDatabase(database),
     KAFKA_BROKERS: infraEnv.kafkaBrokers.join(','),
     LOG_LEVEL: 'error',
@@ -44,13 +56,14 @@ export async function startOrderApp(env: Record<string, string> = {}): Promise<O
     ],
     {
       reaching: { server: 'PostgreSQL/Kafka', address: `${infraEnv.postgresUrl} ${config.KAFKA_BROKERS}` },
+      configure: keepRawJsonBodies,
     },
   );
   return {
     app,
     config,
     http: () => request(app.getHttpServer()),
-    as: (caller) => signIdentity(caller, config.GATEWAY_IDENTITY_SECRET),
+    as: (caller) => identityPlugin(gatewaySigner, 'orders', caller),
     close: async () => {
       await app.close();
       await dropDatabase(database);

@@ -53,16 +53,16 @@ async function readOrderEvents(
 
 async function lifecycle(userId: string): Promise<string> {
   const as = orders.as({ userId, roles: ['customer'] });
-  const placed = await orders.http().post('/orders').set(as).send({ lines, currency: 'EUR' }).expect(201);
+  const placed = await orders.http().post('/orders').use(as).send({ lines, currency: 'EUR' }).expect(201);
   const id = placed.body.id as string;
-  await orders.http().post(`/orders/${id}/confirm`).set(as).send({}).expect(200);
+  await orders.http().post(`/orders/${id}/confirm`).use(as).send({}).expect(200);
   await orders
     .http()
     .post(`/orders/${id}/pay`)
-    .set(as)
+    .use(as)
     .send({ amountMinor: 1000, currency: 'EUR', paymentReference: `pay-${id}` })
     .expect(200);
-  await orders.http().post(`/orders/${id}/ship`).set(as).send({}).expect(200);
+  await orders.http().post(`/orders/${id}/ship`).use(as).send({}).expect(200);
   return id;
 }
 

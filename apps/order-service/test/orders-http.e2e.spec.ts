@@ -1,5 +1,6 @@
 import { decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
-import { signIdentity } from '@platform/identity';
+import { GatewayIdentitySigner, identityPlugin } from '@platform/identity';
+import { generateKeyPairSync } from 'node:crypto';
 import { eventually, infraEnv, tailTopic, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -28,7 +29,7 @@ async function place(caller: { userId: string; roles: string[] }): Promise<{ id:
   const res = await orders
     .http()
     .post('/orders')
-    .set(orders.as(caller))
+    .use(orders.as(caller))
     .send({ lines, currency: 'EUR' })
     .expect(201);
   return res.body as { id: string; version: number };
@@ -43,7 +44,7 @@ describe('order commands over HTTP', () => {
     const confirm = await orders
       .http()
       .post(`/orders/${id}/confirm`)
-      .set(orders.as(me))
+      .use(orders.as(me))
       .set('if-match', '"1"')
       .expect(200);
     expect(confirm.body).toMatchObject({ id, status: 'confirmed', version: 2, totalMinor: 3097 });
@@ -52,7 +53,7 @@ describe('order commands over HTTP', () => {
     const pay = await orders
       .http()
       .post(`/orders/${id}/pay`)
-      .set(orders.as(me))
+      .use(orders.as(me))
       .send({ amountMinor: 3097, currency: 'EUR', paymentReference: 'pay-1' })
       .expect(200);
     expect(pay.body).toMatchObject({ status: 'paid', version: 3 });
@@ -60,12 +61,12 @@ describe('order commands over HTTP', () => {
     const ship = await orders
       .http()
       .post(`/orders/${id}/ship`)
-      .set(orders.as(admin))
+      .use(orders.as(admin))
       .send({ carrier: 'DHL' })
       .expect(200);
     expect(ship.body).toMatchObject({ status: 'shipped', version: 4, customerId: me.userId });
 
-    const read = await orders.http().get(`/orders/${id}`).set(orders.as(me)).expect(200);
+    const read = await orders.http().get(`/orders/${id}`).use(orders.as(me)).expect(200);
     expect(read.body).toEqual({
       id,
       customerId: me.userId,
@@ -80,19 +81,19 @@ describe('order commands over HTTP', () => {
   it('refuses to cancel a shipped order with 409 ORDER.ALREADY_SHIPPED', async () => {
     const me = customer();
     const { id } = await place(me);
-    await orders.http().post(`/orders/${id}/confirm`).set(orders.as(me)).expect(200);
+    await orders.http().post(`/orders/${id}/confirm`).use(orders.as(me)).expect(200);
     await orders
       .http()
       .post(`/orders/${id}/pay`)
-      .set(orders.as(me))
+      .use(orders.as(me))
       .send({ amountMinor: 3097, currency: 'EUR', paymentReference: 'pay-1' })
       .expect(200);
-    await orders.http().post(`/orders/${id}/ship`).set(orders.as(me)).send({}).expect(200);
+    await orders.http().post(`/orders/${id}/ship`).use(orders.as(me)).send({}).expect(200);
 
     const res = await orders
       .http()
       .post(`/orders/${id}/cancel`)
-      .set(orders.as(me))
+      .use(orders.as(me))
       .send({ reason: 'too late' })
       .expect(409);
     expect(res.body).toMatchObject({ code: 'ORDER.ALREADY_SHIPPED', status: 409 });
@@ -102,19 +103,19 @@ describe('order commands over HTTP', () => {
   it('answers a confirmation of a confirmed order with the same state and version', async () => {
     const me = customer();
     const { id } = await place(me);
-    await orders.http().post(`/orders/${id}/confirm`).set(orders.as(me)).expect(200);
-    const again = await orders.http().post(`/orders/${id}/confirm`).set(orders.as(me)).expect(200);
+    await orders.http().post(`/orders/${id}/confirm`).use(orders.as(me)).expect(200);
+    const again = await orders.http().post(`/orders/${id}/confirm`).use(orders.as(me)).expect(200);
     expect(again.body).toMatchObject({ status: 'confirmed', version: 2 });
   });
 
   it('refuses a payment that is not the total with 422 ORDER.AMOUNT_MISMATCH', async () => {
     const me = customer();
     const { id } = await place(me);
-    await orders.http().post(`/orders/${id}/confirm`).set(orders.as(me)).expect(200);
+    await orders.http().post(`/orders/${id}/confirm`).use(orders.as(me)).expect(200);
     const res = await orders
       .http()
       .post(`/orders/${id}/pay`)
-      .set(orders.as(me))
+      .use(orders.as(me))
       .send({ amountMinor: 1, currency: 'EUR', paymentReference: 'pay-1' })
       .expect(422);
     expect(res.body.code).toBe('ORDER.AMOUNT_MISMATCH');
@@ -124,18 +125,18 @@ describe('order commands over HTTP', () => {
     const me = customer();
     const { id } = await place(me);
     const [a, b] = await Promise.all([
-      orders.http().post(`/orders/${id}/confirm`).set(orders.as(me)).set('if-match', '1'),
+      orders.http().post(`/orders/${id}/confirm`).use(orders.as(me)).set('if-match', '1'),
       orders
         .http()
         .post(`/orders/${id}/cancel`)
-        .set(orders.as(me))
+        .use(orders.as(me))
         .set('if-match', '1')
         .send({ reason: 'oops' }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const conflict = a.status === 409 ? a : b;
     expect(conflict.body.code).toBe('ORDER.VERSION_CONFLICT');
-    expect((await orders.http().get(`/orders/${id}`).set(orders.as(me)).expect(200)).body.version).toBe(2);
+    expect((await orders.http().get(`/orders/${id}`).use(orders.as(me)).expect(200)).body.version).toBe(2);
   });
 
   it('answers a stale If-Match with 409 and records nothing', async () => {
@@ -144,11 +145,11 @@ describe('order commands over HTTP', () => {
     const res = await orders
       .http()
       .post(`/orders/${id}/confirm`)
-      .set(orders.as(me))
+      .use(orders.as(me))
       .set('if-match', '"7"')
       .expect(409);
     expect(res.body.code).toBe('ORDER.VERSION_CONFLICT');
-    expect((await orders.http().get(`/orders/${id}`).set(orders.as(me)).expect(200)).body.status).toBe(
+    expect((await orders.http().get(`/orders/${id}`).use(orders.as(me)).expect(200)).body.status).toBe(
       'placed',
     );
   });
@@ -159,7 +160,7 @@ describe('order input and access over HTTP', () => {
     const res = await orders
       .http()
       .post('/orders')
-      .set(orders.as(customer()))
+      .use(orders.as(customer()))
       .send({ lines: [{ sku: 'BOOK-1', quantity: 'two', unitPriceMinor: 1.5 }] })
       .expect(400);
     expect(res.body.code).toBe('ORDER.INVALID_BODY');
@@ -175,14 +176,14 @@ describe('order input and access over HTTP', () => {
     const empty = await orders
       .http()
       .post('/orders')
-      .set(orders.as(me))
+      .use(orders.as(me))
       .send({ lines: [], currency: 'EUR' })
       .expect(422);
     expect(empty.body.code).toBe('ORDER.EMPTY');
     const zero = await orders
       .http()
       .post('/orders')
-      .set(orders.as(me))
+      .use(orders.as(me))
       .send({ lines: [{ sku: 'BOOK-1', quantity: 0, unitPriceMinor: 100 }], currency: 'EUR' })
       .expect(422);
     expect(zero.body.code).toBe('ORDER.INVALID_QUANTITY');
@@ -191,15 +192,15 @@ describe('order input and access over HTTP', () => {
   it("answers 404 for another customer's order, for reads and changes, but lets an admin see it", async () => {
     const owner = customer();
     const { id } = await place(owner);
-    const read = await orders.http().get(`/orders/${id}`).set(orders.as(customer())).expect(404);
+    const read = await orders.http().get(`/orders/${id}`).use(orders.as(customer())).expect(404);
     expect(read.body.code).toBe('ORDER.NOT_FOUND');
     await orders
       .http()
       .post(`/orders/${id}/cancel`)
-      .set(orders.as(customer()))
+      .use(orders.as(customer()))
       .send({ reason: 'mine now' })
       .expect(404);
-    await orders.http().get(`/orders/${id}`).set(orders.as(admin)).expect(200);
+    await orders.http().get(`/orders/${id}`).use(orders.as(admin)).expect(200);
   });
 
   // Found by `npm run fuzz:http` probing: PostgreSQL refused the NUL and the answer was a 500.
@@ -209,7 +210,7 @@ describe('order input and access over HTTP', () => {
     const res = await orders
       .http()
       .post('/orders')
-      .set(orders.as(me))
+      .use(orders.as(me))
       .send({ lines: [{ sku: `BOOK${nul}1`, quantity: 1, unitPriceMinor: 100 }], currency: 'EUR' })
       .expect(400);
     expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['lines.0.sku']);
@@ -217,25 +218,33 @@ describe('order input and access over HTTP', () => {
     await orders
       .http()
       .post(`/orders/${id}/cancel`)
-      .set(orders.as(me))
+      .use(orders.as(me))
       .send({ reason: `no${nul}` })
       .expect(400);
-    const lookup = await orders.http().get('/orders/a%00b').set(orders.as(me)).expect(404);
+    const lookup = await orders.http().get('/orders/a%00b').use(orders.as(me)).expect(404);
     expect(lookup.body.code).toBe('ORDER.NOT_FOUND');
   });
 
   it('answers 404 for an unknown order', async () => {
-    const res = await orders.http().get('/orders/no-such-order').set(orders.as(customer())).expect(404);
+    const res = await orders.http().get('/orders/no-such-order').use(orders.as(customer())).expect(404);
     expect(res.body.code).toBe('ORDER.NOT_FOUND');
   });
 
-  it('answers 401 without identity headers, and with headers signed by another secret', async () => {
+  it('answers 401 without the gateway identity, and with one signed by a key it does not trust', async () => {
     const missing = await orders.http().get('/orders/any').expect(401);
     expect(missing.body.code).toBe('IDENTITY.UNTRUSTED_HEADERS');
     await orders
       .http()
       .post('/orders')
-      .set(signIdentity(customer(), 'another-secret-another-secret-another-secret'))
+      .use(
+        identityPlugin(
+          new GatewayIdentitySigner(
+            generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+          ),
+          'orders',
+          customer(),
+        ),
+      )
       .send({ lines, currency: 'EUR' })
       .expect(401);
   });
@@ -280,7 +289,7 @@ describe('Idempotency-Key on POST routes', () => {
       orders
         .http()
         .post('/orders')
-        .set(orders.as(me))
+        .use(orders.as(me))
         .set('idempotency-key', key)
         .send({ lines, currency: 'EUR' });
     const first = await send().expect(201);
@@ -296,14 +305,14 @@ describe('Idempotency-Key on POST routes', () => {
     await orders
       .http()
       .post('/orders')
-      .set(orders.as(me))
+      .use(orders.as(me))
       .set('idempotency-key', key)
       .send({ lines, currency: 'EUR' })
       .expect(201);
     const res = await orders
       .http()
       .post('/orders')
-      .set(orders.as(me))
+      .use(orders.as(me))
       .set('idempotency-key', key)
       .send({ lines, currency: 'USD' })
       .expect(422);
@@ -315,14 +324,14 @@ describe('Idempotency-Key on POST routes', () => {
     const a = await orders
       .http()
       .post('/orders')
-      .set(orders.as(customer()))
+      .use(orders.as(customer()))
       .set('idempotency-key', key)
       .send({ lines, currency: 'EUR' })
       .expect(201);
     const b = await orders
       .http()
       .post('/orders')
-      .set(orders.as(customer()))
+      .use(orders.as(customer()))
       .set('idempotency-key', key)
       .send({ lines, currency: 'EUR' })
       .expect(201);
@@ -331,7 +340,7 @@ describe('Idempotency-Key on POST routes', () => {
     const me = customer();
     const { id } = await place(me);
     const ship = () =>
-      orders.http().post(`/orders/${id}/ship`).set(orders.as(me)).set('idempotency-key', key).send({});
+      orders.http().post(`/orders/${id}/ship`).use(orders.as(me)).set('idempotency-key', key).send({});
     await ship().expect(409);
     await ship().expect(409);
   });
@@ -354,7 +363,7 @@ describe('Idempotency-Key and crashes', () => {
       orders
         .http()
         .post('/orders')
-        .set(orders.as(me))
+        .use(orders.as(me))
         .set('idempotency-key', key)
         .send({ lines, currency: 'EUR' });
     const answers = await Promise.all([send(), send(), send()]);
@@ -374,7 +383,7 @@ describe('Idempotency-Key and crashes', () => {
         orders
           .http()
           .post('/orders')
-          .set(orders.as(me))
+          .use(orders.as(me))
           .set('idempotency-key', key)
           .send({ lines, currency: 'EUR' });
       await send().expect(500);
@@ -400,7 +409,7 @@ describe('the list of my orders', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await place(me)).id);
     await place(customer());
-    await orders.http().post(`/orders/${ids[4]}/confirm`).set(orders.as(me)).expect(200);
+    await orders.http().post(`/orders/${ids[4]}/confirm`).use(orders.as(me)).expect(200);
 
     const seen: { id: string; status: string }[] = [];
     let cursor: string | null | undefined;
@@ -409,7 +418,7 @@ describe('the list of my orders', () => {
         .http()
         .get('/orders')
         .query(cursor ? { limit: 2, cursor } : { limit: 2 })
-        .set(orders.as(me))
+        .use(orders.as(me))
         .expect(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.items);
@@ -422,8 +431,8 @@ describe('the list of my orders', () => {
 
   it('answers 400 for a limit out of range and for a cursor it did not make', async () => {
     const me = customer();
-    const limit = await orders.http().get('/orders').query({ limit: 0 }).set(orders.as(me)).expect(400);
+    const limit = await orders.http().get('/orders').query({ limit: 0 }).use(orders.as(me)).expect(400);
     expect(limit.body.code).toBe('ORDER.INVALID_QUERY');
-    await orders.http().get('/orders').query({ cursor: 'bogus' }).set(orders.as(me)).expect(400);
+    await orders.http().get('/orders').query({ cursor: 'bogus' }).use(orders.as(me)).expect(400);
   });
 });

@@ -1,4 +1,3 @@
-import { signIdentity } from '@platform/identity';
 import { uniqueName } from '@platform/testing';
 import { Pool } from 'pg';
 import type { EventRow } from '../src/orders/infrastructure/order-event-store';
@@ -27,7 +26,7 @@ async function place(customerId: string): Promise<string> {
   const res = await orders
     .http()
     .post('/orders')
-    .set(orders.as({ userId: customerId, roles: ['customer'] }))
+    .use(orders.as({ userId: customerId, roles: ['customer'] }))
     .send({ lines, currency: 'EUR' })
     .expect(201);
   return res.body.id as string;
@@ -37,7 +36,7 @@ async function step(customerId: string, id: string, action: 'confirm' | 'cancel'
   await orders
     .http()
     .post(`/orders/${id}/${action}`)
-    .set(orders.as({ userId: customerId, roles: ['customer'] }))
+    .use(orders.as({ userId: customerId, roles: ['customer'] }))
     .send(action === 'cancel' ? { reason: 'changed my mind' } : {})
     .expect(200);
 }
@@ -83,7 +82,7 @@ describe('rebuilding the order read model', () => {
       .http()
       .get('/orders')
       .query({ limit: 2 })
-      .set(signIdentity({ userId: me, roles: ['customer'] }, orders.config.GATEWAY_IDENTITY_SECRET))
+      .use(orders.as({ userId: me, roles: ['customer'] }))
       .expect(200);
 
     const report = await new OrderSummariesRebuild(db, { batchSize: 4 }).run();
@@ -94,7 +93,7 @@ describe('rebuilding the order read model', () => {
       .http()
       .get('/orders')
       .query({ limit: 2, cursor: firstPage.body.nextCursor })
-      .set(orders.as({ userId: me, roles: ['customer'] }))
+      .use(orders.as({ userId: me, roles: ['customer'] }))
       .expect(200);
     expect(nextPage.body.items.map((o: { id: string }) => o.id)).toEqual([ids[3], ids[2]]);
     const { rows } = await db.query(

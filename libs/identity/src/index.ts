@@ -1,6 +1,6 @@
 /**
  * @platform/identity: what the gateway and the services agree about callers: access-token
- * claims, the signed identity headers the gateway forwards (and the Nest guard that checks them),
+ * claims, the identity the gateway mints per forwarded request (and the Nest guards that check it),
  * and the revocation list's keys.
  */
 export {
@@ -13,12 +13,26 @@ export {
   type Role,
 } from './access-token';
 export {
+  GATEWAY_IDENTITY_HEADER,
+  GATEWAY_IDENTITY_TTL_SECONDS,
+  GatewayIdentitySigner,
+  GatewayIdentityVerifier,
   IdentityHeaderError,
-  IdentityHeaders,
-  signIdentity,
+  identityPlugin,
+  keyIdOf,
   stripIdentityHeaders,
-  verifyIdentity,
   type CallerIdentity,
-} from './identity-headers';
-export { Caller, CallerGuard, IDENTITY_SECRET } from './nest/caller.guard';
+  type GatewayAssertion,
+  type SignableRequest,
+  type VerifiedAssertion,
+} from './gateway-identity';
+export { DEVELOPMENT_GATEWAY_IDENTITY_KEYS } from './development-keys';
+export {
+  Caller,
+  CallerGuard,
+  ClientAddress,
+  GATEWAY_IDENTITY_VERIFIER,
+  GatewayGuard,
+  gatewayIdentityProvider,
+} from './nest/caller.guard';
 export { RevocationKeys } from './revocation-keys';

@@ -25,13 +25,19 @@ export function parseEnv<S extends z.ZodObject>(
   const { source, problems: secretProblems } = resolveSecrets(schema, env);
   const result = schema.safeParse(source);
   if (result.success && secretProblems.length === 0) return result.data;
-  const issues = result.success ? [] : result.error.issues;
-  const problems = secretProblems.concat(issues.map((issue) => {
-    const variable = issue.path.join('.') || '(environment)';
-    const value = env[variable];
-    const shown = value === undefined ? 'unset' : `got ${JSON.stringify(redact(variable, value))}`;
-    return `${variable}: ${issue.message} (${shown})`;
-  }));
+  // A refused secret is named once, by the secret rule, not again by the schema.
+  const refused = new Set(secretProblems.map((problem) => problem.slice(0, problem.indexOf(':'))));
+  const issues = (result.success ? [] : result.error.issues).filter(
+    (issue) => !refused.has(issue.path.join('.')),
+  );
+  const problems = secretProblems.concat(
+    issues.map((issue) => {
+      const variable = issue.path.join('.') || '(environment)';
+      const value = env[variable];
+      const shown = value === undefined ? 'unset' : `got ${JSON.stringify(redact(variable, value))}`;
+      return `${variable}: ${issue.message} (${shown})`;
+    }),
+  );
   throw new ConfigError(problems);
 }
 
@@ -91,7 +97,11 @@ function resolveSecrets(
       continue;
     }
     const secret = options.url ? passwordOf(value) : value;
-    if (!development && isPublishedSecret(secret)) {
+    // A list (the public keys trusted during a rotation) is refused when any item is published.
+    if (
+      !development &&
+      (isPublishedSecret(secret) || secret.split(',').some((item) => isPublishedSecret(item.trim())))
+    ) {
       problems.push(
         `${variable}: is a value published in the repository; generate a secret of your own (got ***)`,
       );
@@ -122,6 +132,17 @@ function redact(variable: string, value: string): string {
 export const env = {
   /** A TCP port, 1-65535. */
   port: () => z.coerce.number().int().min(1).max(65_535),
+  /** A TCP port to listen on, 0-65535: 0 picks any free port (tests), which the app logs. */
+  listenPort: () => z.coerce.number().int().min(0).max(65_535),
+  /**
+   * An interface to listen on, as an IP address: `127.0.0.1` (loopback, the native default),
+   * `0.0.0.0` or `::` (every interface, what a container needs).
+   */
+  host: () =>
+    z
+      .string()
+      .trim()
+      .pipe(z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address, e.g. 127.0.0.1 or 0.0.0.0' })),
   /** A positive integer, e.g. a timeout in ms or a batch size. */
   positiveInt: () => z.coerce.number().int().positive(),
   /** `true/false/1/0/yes/no`, case-insensitive. */
@@ -168,7 +189,11 @@ export const env = {
    */
   secretUrl: (options: { developmentValue: string; minLength?: number; protocols: string[] }) => {
     const schema = env.url(...options.protocols);
-    secretFields.set(schema, { developmentValue: options.developmentValue, minLength: options.minLength ?? 16, url: true });
+    secretFields.set(schema, {
+      developmentValue: options.developmentValue,
+      minLength: options.minLength ?? 16,
+      url: true,
+    });
     const password = passwordOf(options.developmentValue);
     if (password) publishedSecret(password);
     return schema;

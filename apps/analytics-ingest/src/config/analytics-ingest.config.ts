@@ -1,9 +1,14 @@
+import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS } from '@platform/identity';
 import { env, parseEnv } from '@platform/observability';
 import { z } from 'zod';
 
 /** Every variable analytics-ingest reads, with local defaults (see .env.example). */
 export const analyticsIngestConfigSchema = z.object({
   ANALYTICS_HTTP_PORT: env.port().default(3004),
+  /** Port of GET /metrics, for Prometheus only (the public port answers 404 there); 0 = any free one. */
+  ANALYTICS_METRICS_PORT: env.listenPort().default(9404),
+  /** Interface of both ports: loopback natively (the default); containers set 0.0.0.0. */
+  HTTP_HOST: env.host().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
   /** After SIGTERM, keep serving this long with readiness false so load balancers move away. */
   SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
@@ -24,11 +29,11 @@ export const analyticsIngestConfigSchema = z.object({
   ANALYTICS_BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5_000),
   /** ...or when its first row has waited this long. */
   ANALYTICS_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
-  /** HMAC secret of the gateway's identity headers; the default matches api-gateway's, for local runs only. */
-  GATEWAY_IDENTITY_SECRET: z
-    .string()
-    .min(32, 'must be at least 32 characters')
-    .default('local-dev-identity-secret-change-me-0123456789'),
+  /** The gateway's Ed25519 public keys (base64 SPKI DER; two, comma-separated, during a rotation): docs/security.md. */
+  GATEWAY_IDENTITY_PUBLIC_KEYS: env.secret({
+    developmentValue: DEVELOPMENT_GATEWAY_IDENTITY_KEYS.publicKey,
+    minLength: 40,
+  }),
 });
 
 export type AnalyticsIngestConfig = z.infer<typeof analyticsIngestConfigSchema>;

@@ -3,7 +3,7 @@ import { loadAnalyticsIngestConfig } from './analytics-ingest.config';
 
 describe('analytics-ingest config', () => {
   it('has local defaults for everything', () => {
-    expect(loadAnalyticsIngestConfig({})).toMatchObject({
+    expect(loadAnalyticsIngestConfig({ NODE_ENV: 'development' })).toMatchObject({
       ANALYTICS_HTTP_PORT: 3004,
       CLICKHOUSE_URL: 'http://127.0.0.1:8123',
       ANALYTICS_CLICKHOUSE_DATABASE: 'analytics',
@@ -13,13 +13,17 @@ describe('analytics-ingest config', () => {
   });
 
   it('names the variable that is wrong', () => {
-    expect(() => loadAnalyticsIngestConfig({ CLICKHOUSE_URL: 'tcp://x' })).toThrow(ConfigError);
-    expect(() => loadAnalyticsIngestConfig({ CLICKHOUSE_URL: 'tcp://x' })).toThrow(/CLICKHOUSE_URL/);
-    expect(() => loadAnalyticsIngestConfig({ ANALYTICS_BATCH_MAX_ROWS: '0' })).toThrow(
-      /ANALYTICS_BATCH_MAX_ROWS/,
+    expect(() => loadAnalyticsIngestConfig({ NODE_ENV: 'development', CLICKHOUSE_URL: 'tcp://x' })).toThrow(
+      ConfigError,
     );
-    expect(() => loadAnalyticsIngestConfig({ ANALYTICS_CLICKHOUSE_DATABASE: 'a;drop' })).toThrow(
-      /ANALYTICS_CLICKHOUSE_DATABASE/,
+    expect(() => loadAnalyticsIngestConfig({ NODE_ENV: 'development', CLICKHOUSE_URL: 'tcp://x' })).toThrow(
+      /CLICKHOUSE_URL/,
     );
+    expect(() =>
+      loadAnalyticsIngestConfig({ NODE_ENV: 'development', ANALYTICS_BATCH_MAX_ROWS: '0' }),
+    ).toThrow(/ANALYTICS_BATCH_MAX_ROWS/);
+    expect(() =>
+      loadAnalyticsIngestConfig({ NODE_ENV: 'development', ANALYTICS_CLICKHOUSE_DATABASE: 'a;drop' }),
+    ).toThrow(/ANALYTICS_CLICKHOUSE_DATABASE/);
   });
 });

@@ -1,3 +1,4 @@
+import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS } from '@platform/identity';
 import { env, parseEnv } from '@platform/observability';
 import { z } from 'zod';
 import { routeTableSchema } from '../routing/route-table';
@@ -8,10 +9,15 @@ const positive = () => env.positiveInt();
 /** Every variable api-gateway reads, with local defaults (see .env.example). */
 export const apiGatewayConfigSchema = z.object({
   GATEWAY_HTTP_PORT: env.port().default(3000),
+  /** Port of GET /metrics, for Prometheus only (the public port answers 404 there); 0 = any free one. */
+  GATEWAY_METRICS_PORT: env.listenPort().default(9400),
+  /** Interface of both ports: loopback natively (the default); containers set 0.0.0.0. */
+  HTTP_HOST: env.host().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
   /** After SIGTERM, keep serving this long with readiness false so load balancers move away. */
   SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
-  REDIS_URL: env.url('redis:', 'rediss:').default('redis://127.0.0.1:6379'),
+  /** redis[s]://user:password@host:port; outside development a password of its own is required. */
+  REDIS_URL: env.secretUrl({ developmentValue: 'redis://127.0.0.1:6379', protocols: ['redis:', 'rediss:'] }),
   AUTH_SERVICE_URL: env.url('http:', 'https:').default('http://127.0.0.1:3001'),
   ORDER_SERVICE_URL: env.url('http:', 'https:').default('http://127.0.0.1:3002'),
   NOTIFICATION_SERVICE_URL: env.url('http:', 'https:').default('http://127.0.0.1:3003'),
@@ -34,11 +40,14 @@ export const apiGatewayConfigSchema = z.object({
       }
     })
     .pipe(routeTableSchema.optional()),
-  /** HMAC secret of the identity headers, shared with the services. The default is for local runs only. */
-  GATEWAY_IDENTITY_SECRET: z
-    .string()
-    .min(32, 'must be at least 32 characters')
-    .default('local-dev-identity-secret-change-me-0123456789'),
+  /**
+   * The Ed25519 private key (base64 PKCS#8 DER, or PEM) the gateway signs each forwarded request's
+   * identity with; the upstreams hold its public key (docs/security.md, `npm run keys:gateway-identity`).
+   */
+  GATEWAY_IDENTITY_SIGNING_KEY: env.secret({
+    developmentValue: DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey,
+    minLength: 40,
+  }),
   /** Origins allowed by CORS, comma-separated; unset = no CORS headers (same-origin only). */
   GATEWAY_CORS_ORIGINS: env.optional(env.list()),
   /** Rate-limit classes as `name=limit/windowSeconds`, comma-separated; routes name a class. */

@@ -1,9 +1,10 @@
+import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS } from '@platform/identity';
 import { ConfigError } from '@platform/observability';
 import { loadApiGatewayConfig } from './api-gateway.config';
 
 describe('api-gateway config', () => {
   it('runs locally with no variables set, routing to the services on their local ports', () => {
-    expect(loadApiGatewayConfig({})).toMatchObject({
+    expect(loadApiGatewayConfig({ NODE_ENV: 'development' })).toMatchObject({
       GATEWAY_HTTP_PORT: 3000,
       AUTH_SERVICE_URL: 'http://127.0.0.1:3001',
       ORDER_SERVICE_URL: 'http://127.0.0.1:3002',
@@ -11,12 +12,17 @@ describe('api-gateway config', () => {
   });
 
   it('refuses to start on a bad upstream URL and names the variable', () => {
-    expect(() => loadApiGatewayConfig({ ORDER_SERVICE_URL: 'orders:3002' })).toThrow(ConfigError);
-    expect(() => loadApiGatewayConfig({ ORDER_SERVICE_URL: 'orders:3002' })).toThrow(/ORDER_SERVICE_URL/);
+    expect(() => loadApiGatewayConfig({ NODE_ENV: 'development', ORDER_SERVICE_URL: 'orders:3002' })).toThrow(
+      ConfigError,
+    );
+    expect(() => loadApiGatewayConfig({ NODE_ENV: 'development', ORDER_SERVICE_URL: 'orders:3002' })).toThrow(
+      /ORDER_SERVICE_URL/,
+    );
   });
 
   it('reads a route table and rate-limit classes from the environment', () => {
     const config = loadApiGatewayConfig({
+      NODE_ENV: 'development',
       GATEWAY_ROUTES: '[{"prefix":"/orders","upstream":"orders","timeoutMs":200}]',
       GATEWAY_RATE_LIMITS: 'standard=10/1, auth=2/60',
     });
@@ -27,16 +33,24 @@ describe('api-gateway config', () => {
     });
   });
 
-  it('refuses a short identity secret, a bad route table and a malformed rate-limit class', () => {
-    expect(() => loadApiGatewayConfig({ GATEWAY_IDENTITY_SECRET: 'short' })).toThrow(
-      /GATEWAY_IDENTITY_SECRET/,
-    );
-    expect(() => loadApiGatewayConfig({ GATEWAY_ROUTES: 'not json' })).toThrow(/GATEWAY_ROUTES/);
+  it('refuses the published signing key outside development, a bad route table and a malformed rate-limit class', () => {
     expect(() =>
-      loadApiGatewayConfig({ GATEWAY_ROUTES: '[{"prefix":"/admin/x","upstream":"dlq"}]' }),
-    ).toThrow(/admin role/);
-    expect(() => loadApiGatewayConfig({ GATEWAY_RATE_LIMITS: 'standard=ten' })).toThrow(
-      /GATEWAY_RATE_LIMITS/,
+      loadApiGatewayConfig({
+        NODE_ENV: 'production',
+        GATEWAY_IDENTITY_SIGNING_KEY: DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey,
+      }),
+    ).toThrow(/GATEWAY_IDENTITY_SIGNING_KEY: is a value published in the repository/);
+    expect(() => loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_ROUTES: 'not json' })).toThrow(
+      /GATEWAY_ROUTES/,
     );
+    expect(() =>
+      loadApiGatewayConfig({
+        NODE_ENV: 'development',
+        GATEWAY_ROUTES: '[{"prefix":"/admin/x","upstream":"dlq"}]',
+      }),
+    ).toThrow(/admin role/);
+    expect(() =>
+      loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_RATE_LIMITS: 'standard=ten' }),
+    ).toThrow(/GATEWAY_RATE_LIMITS/);
   });
 });

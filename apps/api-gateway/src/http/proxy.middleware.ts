@@ -1,5 +1,10 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
-import { type AccessTokenClaims, signIdentity, stripIdentityHeaders } from '@platform/identity';
+import {
+  type AccessTokenClaims,
+  GATEWAY_IDENTITY_HEADER,
+  GatewayIdentitySigner,
+  stripIdentityHeaders,
+} from '@platform/identity';
 import {
   CORRELATION_ID_HEADER,
   currentCorrelationId,
@@ -27,7 +32,7 @@ type GatewayRequest = IncomingMessage & { originalUrl?: string };
  */
 @Injectable()
 export class ProxyMiddleware implements NestMiddleware {
-  private readonly identitySecret: string;
+  private readonly identity: GatewayIdentitySigner;
 
   constructor(
     private readonly routes: RouteTable,
@@ -37,7 +42,7 @@ export class ProxyMiddleware implements NestMiddleware {
     private readonly metrics: GatewayMetrics,
     @Inject(API_GATEWAY_CONFIG) config: ApiGatewayConfig,
   ) {
-    this.identitySecret = config.GATEWAY_IDENTITY_SECRET;
+    this.identity = new GatewayIdentitySigner(config.GATEWAY_IDENTITY_SIGNING_KEY);
   }
 
   async use(req: GatewayRequest, res: ServerResponse, next: () => void): Promise<void> {
@@ -72,7 +77,7 @@ export class ProxyMiddleware implements NestMiddleware {
       claims && this.verifier.assertNotRevoked(claims).catch((error: unknown) => this.refuse(error, res)),
       this.rateLimit.admit(res, route.rateLimit, caller),
     ]);
-    await this.forwarder.forward(req, res, url, route, this.upstreamHeaders(req, claims), abort);
+    await this.forwarder.forward(req, res, url, route, this.upstreamHeaders(req, url, route, claims), abort);
   }
 
   private checkRequest(req: GatewayRequest, res: ServerResponse, url: string, route: CompiledRoute): void {
@@ -143,7 +148,12 @@ export class ProxyMiddleware implements NestMiddleware {
     throw error;
   }
 
-  private upstreamHeaders(req: GatewayRequest, claims: AccessTokenClaims | undefined) {
+  private upstreamHeaders(
+    req: GatewayRequest,
+    url: string,
+    route: CompiledRoute,
+    claims: AccessTokenClaims | undefined,
+  ) {
     const headers = withoutHopByHop(req.headers);
     const remote = req.socket.remoteAddress ?? '';
     const forwardedFor = req.headers['x-forwarded-for'];
@@ -153,8 +163,17 @@ export class ProxyMiddleware implements NestMiddleware {
     const correlationId = currentCorrelationId();
     if (correlationId) headers[CORRELATION_ID_HEADER] = correlationId;
     injectTraceHeaders(headers as Record<string, string>);
-    if (claims)
-      Object.assign(headers, signIdentity({ userId: claims.sub, roles: claims.roles }, this.identitySecret));
+    // Every forwarded request, anonymous ones too: an upstream serves only what the gateway sent,
+    // and learns the client's address from here, never from a header a client could set.
+    const queryAt = url.indexOf('?');
+    headers[GATEWAY_IDENTITY_HEADER] = this.identity.mint({
+      sub: claims?.sub,
+      roles: claims?.roles,
+      ip: remote,
+      aud: route.upstream,
+      htm: req.method as string,
+      htu: queryAt === -1 ? url : url.slice(0, queryAt),
+    });
     return headers;
   }
 }

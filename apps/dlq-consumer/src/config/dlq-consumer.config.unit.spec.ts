@@ -3,7 +3,7 @@ import { loadDlqConsumerConfig } from './dlq-consumer.config';
 
 describe('dlq-consumer config', () => {
   it('has local defaults for everything', () => {
-    expect(loadDlqConsumerConfig({})).toMatchObject({
+    expect(loadDlqConsumerConfig({ NODE_ENV: 'development' })).toMatchObject({
       DLQ_HTTP_PORT: 3005,
       MONGO_URL: 'mongodb://127.0.0.1:27017',
       DLQ_MONGO_DATABASE: 'dlq',
@@ -12,10 +12,16 @@ describe('dlq-consumer config', () => {
   });
 
   it('names the variable that is wrong', () => {
-    expect(() => loadDlqConsumerConfig({ MONGO_URL: 'postgres://x' })).toThrow(ConfigError);
-    expect(() => loadDlqConsumerConfig({ MONGO_URL: 'postgres://x' })).toThrow(/MONGO_URL/);
-    expect(() => loadDlqConsumerConfig({ DLQ_MONGO_DATABASE: 'a b' })).toThrow(/DLQ_MONGO_DATABASE/);
-    expect(() => loadDlqConsumerConfig({ DLQ_REPLAY_RATE_PER_SECOND: '0' })).toThrow(
+    expect(() => loadDlqConsumerConfig({ NODE_ENV: 'development', MONGO_URL: 'postgres://x' })).toThrow(
+      ConfigError,
+    );
+    expect(() => loadDlqConsumerConfig({ NODE_ENV: 'development', MONGO_URL: 'postgres://x' })).toThrow(
+      /MONGO_URL/,
+    );
+    expect(() => loadDlqConsumerConfig({ NODE_ENV: 'development', DLQ_MONGO_DATABASE: 'a b' })).toThrow(
+      /DLQ_MONGO_DATABASE/,
+    );
+    expect(() => loadDlqConsumerConfig({ NODE_ENV: 'development', DLQ_REPLAY_RATE_PER_SECOND: '0' })).toThrow(
       /DLQ_REPLAY_RATE_PER_SECOND/,
     );
   });

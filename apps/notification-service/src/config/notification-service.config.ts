@@ -1,3 +1,4 @@
+import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS } from '@platform/identity';
 import { env, parseEnv } from '@platform/observability';
 import { z } from 'zod';
 
@@ -7,6 +8,10 @@ const ROLES = ['events', 'worker'] as const;
 export const notificationServiceConfigSchema = z
   .object({
     NOTIFICATION_HTTP_PORT: env.port().default(3003),
+    /** Port of GET /metrics, for Prometheus only (the public port answers 404 there); 0 = any free one. */
+    NOTIFICATION_METRICS_PORT: env.listenPort().default(9403),
+    /** Interface of both ports: loopback natively (the default); containers set 0.0.0.0. */
+    HTTP_HOST: env.host().default('127.0.0.1'),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
     /** After SIGTERM, keep serving this long with readiness false so load balancers move away. */
     SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
@@ -20,7 +25,11 @@ export const notificationServiceConfigSchema = z
       .default([...ROLES]),
     KAFKA_BROKERS: env.list().default(['127.0.0.1:9092']),
     KAFKA_REPLICATION_FACTOR: env.positiveInt().default(1),
-    MONGO_URL: env.url('mongodb:', 'mongodb+srv:').default('mongodb://127.0.0.1:27017'),
+    /** mongodb://user:password@host:port/?authSource=...; outside development a password of its own is required. */
+    MONGO_URL: env.secretUrl({
+      developmentValue: 'mongodb://127.0.0.1:27017',
+      protocols: ['mongodb:', 'mongodb+srv:'],
+    }),
     NOTIFICATION_MONGO_DATABASE: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a plain database name')
@@ -52,11 +61,11 @@ export const notificationServiceConfigSchema = z
     NOTIFICATION_WEBHOOK_URL: env.optional(env.url('http:', 'https:')),
     NOTIFICATION_WEBHOOK_SECRET: env.optional(z.string().min(32, 'must be at least 32 characters')),
     NOTIFICATION_WEBHOOK_TIMEOUT_MS: env.positiveInt().default(5_000),
-    /** HMAC secret of the gateway's identity headers; the default matches api-gateway's, for local runs only. */
-    GATEWAY_IDENTITY_SECRET: z
-      .string()
-      .min(32, 'must be at least 32 characters')
-      .default('local-dev-identity-secret-change-me-0123456789'),
+    /** The gateway's Ed25519 public keys (base64 SPKI DER; two, comma-separated, during a rotation): docs/security.md. */
+    GATEWAY_IDENTITY_PUBLIC_KEYS: env.secret({
+      developmentValue: DEVELOPMENT_GATEWAY_IDENTITY_KEYS.publicKey,
+      minLength: 40,
+    }),
   })
   .superRefine((config, ctx) => {
     if (config.EMAIL_TRANSPORT === 'smtp' && !config.SMTP_URL) {

@@ -3,7 +3,7 @@ import { loadNotificationServiceConfig } from './notification-service.config';
 
 describe('notification-service config', () => {
   it('has local defaults for everything: both roles, email to files, no webhook', () => {
-    expect(loadNotificationServiceConfig({})).toMatchObject({
+    expect(loadNotificationServiceConfig({ NODE_ENV: 'development' })).toMatchObject({
       NOTIFICATION_HTTP_PORT: 3003,
       NOTIFICATION_ROLES: ['events', 'worker'],
       EMAIL_TRANSPORT: 'file',
@@ -11,11 +11,14 @@ describe('notification-service config', () => {
       NOTIFICATION_EVENTS_GROUP: 'notification-service',
       NOTIFICATION_WORKER_GROUP: 'notification-workers',
     });
-    expect(loadNotificationServiceConfig({}).NOTIFICATION_WEBHOOK_URL).toBeUndefined();
+    expect(
+      loadNotificationServiceConfig({ NODE_ENV: 'development' }).NOTIFICATION_WEBHOOK_URL,
+    ).toBeUndefined();
   });
 
   it('reads an empty optional variable (NAME= in an env file) as unset', () => {
     const config = loadNotificationServiceConfig({
+      NODE_ENV: 'development',
       SMTP_URL: '',
       NOTIFICATION_WEBHOOK_URL: '',
       NOTIFICATION_WEBHOOK_SECRET: '',
@@ -25,9 +28,10 @@ describe('notification-service config', () => {
   });
 
   it('runs one role when told to', () => {
-    expect(loadNotificationServiceConfig({ NOTIFICATION_ROLES: 'worker' }).NOTIFICATION_ROLES).toEqual([
-      'worker',
-    ]);
+    expect(
+      loadNotificationServiceConfig({ NODE_ENV: 'development', NOTIFICATION_ROLES: 'worker' })
+        .NOTIFICATION_ROLES,
+    ).toEqual(['worker']);
   });
 
   it('names the variable that is wrong', () => {
@@ -39,13 +43,16 @@ describe('notification-service config', () => {
       [{ NOTIFICATION_WEBHOOK_SECRET: 'short' }, /NOTIFICATION_WEBHOOK_SECRET/],
       [{ NOTIFICATION_EMAIL_CONCURRENCY: '0' }, /NOTIFICATION_EMAIL_CONCURRENCY/],
     ];
-    for (const [env, message] of cases) {
+    for (const [variables, message] of cases) {
+      const env = { NODE_ENV: 'development', ...variables };
       expect(() => loadNotificationServiceConfig(env)).toThrow(ConfigError);
       expect(() => loadNotificationServiceConfig(env)).toThrow(message);
     }
   });
 
   it('never echoes a secret back', () => {
-    expect(() => loadNotificationServiceConfig({ NOTIFICATION_WEBHOOK_SECRET: 'short' })).toThrow('***');
+    expect(() =>
+      loadNotificationServiceConfig({ NODE_ENV: 'development', NOTIFICATION_WEBHOOK_SECRET: 'short' }),
+    ).toThrow('***');
   });
 });

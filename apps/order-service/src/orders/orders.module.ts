@@ -1,23 +1,35 @@
 import { Module } from '@nestjs/common';
-import { CallerGuard, IDENTITY_SECRET } from '@platform/identity';
+import { CallerGuard, gatewayIdentityProvider } from '@platform/identity';
 import { ORDER_SERVICE_CONFIG, type OrderServiceConfig } from '../config/order-service.config';
+import { CatalogController } from '../catalog/catalog.controller';
+import { CatalogProducts } from '../catalog/catalog-products';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { PaymentCallbacksController } from '../payments/payment-callbacks.controller';
+import { PaymentRecords } from '../payments/payment-records';
+import { Payments } from '../payments/payments.service';
 import { OrderCommands } from './application/order-commands.service';
 import { OrdersController } from './http/orders.controller';
 import { OrderEventStoreModule } from './infrastructure/order-event-store.module';
 
-/** Orders: the event-sourced aggregate, its store and its HTTP commands. */
+/**
+ * Orders: the event-sourced aggregate, its store and its HTTP commands, with the two things the
+ * order domain owns beside it: the catalog that prices orders and the payments that pay them.
+ * One module, so the caller guard and its key are wired once for every controller of the domain.
+ */
 @Module({
   imports: [OrderEventStoreModule, IdempotencyModule],
-  controllers: [OrdersController],
+  controllers: [OrdersController, CatalogController, PaymentCallbacksController],
   providers: [
     OrderCommands,
+    CatalogProducts,
+    Payments,
+    PaymentRecords,
     CallerGuard,
-    {
-      provide: IDENTITY_SECRET,
-      inject: [ORDER_SERVICE_CONFIG],
-      useFactory: (config: OrderServiceConfig) => config.GATEWAY_IDENTITY_SECRET,
-    },
+    gatewayIdentityProvider(
+      ORDER_SERVICE_CONFIG,
+      'orders',
+      (config: OrderServiceConfig) => config.GATEWAY_IDENTITY_PUBLIC_KEYS,
+    ),
   ],
 })
 export class OrdersModule {}
