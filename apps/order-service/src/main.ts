@@ -4,6 +4,7 @@ import { AppModule } from './app.module';
 import { loadOrderServiceConfig } from './config/order-service.config';
 import { mapOrderError } from './errors/order-problem.mapper';
 import { migrate } from './migrate.command';
+import { keepRawJsonBodies } from './payments/raw-json-body';
 import { rebuildReadModel } from './read-model/rebuild-read-model.command';
 
 const config = loadOrderServiceConfig();
@@ -26,5 +27,6 @@ if (command === 'rebuild-read-model') {
     tracing,
     drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
     mapError: mapOrderError,
+    configure: keepRawJsonBodies,
   });
 }
