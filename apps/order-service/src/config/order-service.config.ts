@@ -1,6 +1,5 @@
 import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS } from '@platform/identity';
 import { DEVELOPMENT_PAYMENT_WEBHOOK_SECRET } from '@platform/contracts';
-import { DEVELOPMENT_PAYMENT_WEBHOOK_SECRET } from '@platform/contracts';
 import { env, parseEnv } from '@platform/observability';
 import { z } from 'zod';
 
@@ -25,8 +24,6 @@ export const orderServiceConfigSchema = z.object({
   /** Answered Idempotency-Keys are kept this long: a retry after that runs again. */
   ORDER_IDEMPOTENCY_KEY_RETENTION_HOURS: env.positiveInt().default(24),
   RETENTION_PURGE_INTERVAL_SECONDS: env.positiveInt().default(300),
-  /** HMAC key the payment provider signs its callbacks with (its dashboard shows it): docs/security.md. */
-  PAYMENT_WEBHOOK_SECRET: env.secret({ developmentValue: DEVELOPMENT_PAYMENT_WEBHOOK_SECRET, minLength: 32 }),
   /** HMAC key the payment provider signs its callbacks with (its dashboard shows it): docs/security.md. */
   PAYMENT_WEBHOOK_SECRET: env.secret({ developmentValue: DEVELOPMENT_PAYMENT_WEBHOOK_SECRET, minLength: 32 }),
   /** The gateway's Ed25519 public keys (base64 SPKI DER; two, comma-separated, during a rotation): docs/security.md. */

@@ -3,15 +3,18 @@ import { dependencyUnavailable, type Problem } from '@platform/observability';
 import { isPostgresUnavailable } from '@platform/outbox';
 import { IdempotencyKeyReused, InvalidIdempotencyKey } from '../idempotency/idempotency.errors';
 import { OrderNotFound } from '../orders/application/order-not-found';
-import { OrderError, OrderRuleViolation, type OrderRuleCode } from '../orders/domain/order.errors';
+import { OrderError, OrderForbidden, OrderRuleViolation, type OrderRuleCode } from '../orders/domain/order.errors';
 import { InvalidBody, InvalidIfMatch, InvalidQuery } from '../orders/http/order-http.errors';
 import { VersionConflict } from '../orders/infrastructure/version-conflict';
+import { InvalidPaymentCallback, InvalidPaymentSignature } from '../payments/payment.errors';
 
 /** Rules about what the request carries (422); the others are about the order's state (409). */
 const unprocessable = new Set<OrderRuleCode>([
   'ORDER.EMPTY',
   'ORDER.INVALID_QUANTITY',
   'ORDER.INVALID_PRICE',
+  'ORDER.UNKNOWN_SKU',
+  'ORDER.MIXED_CURRENCY',
   'ORDER.INVALID_CURRENCY',
   'ORDER.TOTAL_TOO_LARGE',
   'ORDER.AMOUNT_MISMATCH',
@@ -22,6 +25,9 @@ function statusOf(error: OrderError): { status: number; title: string } {
   if (error instanceof InvalidBody) return { status: 400, title: 'Invalid request body' };
   if (error instanceof InvalidQuery) return { status: 400, title: 'Invalid query parameters' };
   if (error instanceof InvalidIfMatch) return { status: 400, title: 'Invalid If-Match header' };
+  if (error instanceof InvalidPaymentCallback) return { status: 400, title: 'Invalid payment callback' };
+  if (error instanceof InvalidPaymentSignature) return { status: 401, title: 'Invalid payment signature' };
+  if (error instanceof OrderForbidden) return { status: 403, title: 'Forbidden' };
   if (error instanceof InvalidIdempotencyKey) return { status: 400, title: 'Invalid Idempotency-Key header' };
   if (error instanceof IdempotencyKeyReused) return { status: 422, title: 'Idempotency-Key reused' };
   if (error instanceof OrderNotFound) return { status: 404, title: 'Order not found' };
@@ -43,6 +49,11 @@ export function mapOrderError(error: unknown): Problem | undefined {
   if (isPostgresUnavailable(error)) return dependencyUnavailable('the order store');
   if (!(error instanceof OrderError)) return undefined;
   const problem: Problem = { ...statusOf(error), code: error.code, detail: error.message };
-  if (error instanceof InvalidBody || error instanceof InvalidQuery) problem['errors'] = error.errors;
+  if (error instanceof InvalidBody || error instanceof InvalidQuery || error instanceof InvalidPaymentCallback) {
+    problem['errors'] = error.errors;
+  }
+  if (error instanceof OrderRuleViolation && error.field) {
+    problem['errors'] = [{ path: error.field, message: error.message }];
+  }
   return problem;
 }

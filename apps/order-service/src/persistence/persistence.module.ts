@@ -12,6 +12,8 @@ import { RetentionIndexes1764000000004 } from './migrations/1764000000004-retent
 import { OutboxAnnouncedByWriter1764000000005 } from './migrations/1764000000005-outbox-announced-by-writer.migration';
 import { OutboxRetry1764000000006 } from './migrations/1764000000006-outbox-retry.migration';
 import { OutboxTraceContext1764000000007 } from './migrations/1764000000007-outbox-trace-context.migration';
+import { Catalog1764000000008 } from './migrations/1764000000008-catalog.migration';
+import { Payments1764000000009 } from './migrations/1764000000009-payments.migration';
 import { UnitOfWork } from './unit-of-work';
 
 /**
@@ -39,6 +41,8 @@ import { UnitOfWork } from './unit-of-work';
             OutboxAnnouncedByWriter1764000000005,
             OutboxRetry1764000000006,
             OutboxTraceContext1764000000007,
+            Catalog1764000000008,
+            Payments1764000000009,
           ],
           migrationsRun: true,
           synchronize: false,

@@ -14,8 +14,10 @@ import {
 import { Caller, CallerGuard, type CallerIdentity } from '@platform/identity';
 import type { ServerResponse } from 'node:http';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor';
-import { isAdmin, OrderCommands, type VersionedOrder } from '../application/order-commands.service';
+import { Payments } from '../../payments/payments.service';
+import { OrderCommands, type VersionedOrder } from '../application/order-commands.service';
 import type { OrderCommand } from '../domain/order.commands';
+import type { OrderAction } from '../domain/order.policy';
 import type { OrderDetails } from '../domain/order.state';
 import {
   decodeCursor,
@@ -44,7 +46,8 @@ import { ZodBodyPipe } from './zod-body.pipe';
 import { ZodQueryPipe } from './zod-query.pipe';
 
 /**
- * Orders of the caller the gateway signed for (401 without). Changes answer the new state with
+ * Orders of the caller the gateway signed for (401 without); who may do what is order.policy's
+ * (403 ORDER.FORBIDDEN, or 404 for another customer's order). Changes answer the new state with
  * its version as ETag; `If-Match: <version>` makes a change conditional (409 when stale), and
  * `Idempotency-Key` makes a POST safe to retry (same answer; 422 for the key on another request).
  */
@@ -55,6 +58,7 @@ export class OrdersController {
   constructor(
     private readonly orders: OrderCommands,
     private readonly summaries: OrderSummaries,
+    private readonly payments: Payments,
   ) {}
 
   /** The caller's own orders, newest first, `limit` (1-100, default 20) a page; 400 ORDER.INVALID_QUERY. */
@@ -72,7 +76,10 @@ export class OrdersController {
     return this.summaries.ofCustomer(caller.userId, query.limit, after);
   }
 
-  /** 201 with the new order's id and version; 400 ORDER.INVALID_BODY; 422 for broken rules. */
+  /**
+   * 201 with the new order's id and version, priced from the catalog; 400 ORDER.INVALID_BODY (a
+   * client's price included); 403 for a caller who is not a customer; 422 for broken rules.
+   */
   @Post()
   @HttpCode(201)
   async place(
@@ -80,7 +87,7 @@ export class OrdersController {
     @Body(new ZodBodyPipe(placeOrderBodySchema)) body: PlaceOrderBody,
     @Res({ passthrough: true }) res: ServerResponse,
   ): Promise<{ id: string; version: number }> {
-    const order = await this.orders.place(caller, body);
+    const order = await this.orders.place(caller, body.lines);
     res.setHeader('Location', `/orders/${order.state.orderId}`);
     res.setHeader('ETag', etagOf(order.version));
     return { id: order.state.orderId, version: order.version };
@@ -96,6 +103,7 @@ export class OrdersController {
     return this.answer(res, await this.orders.find(caller, id));
   }
 
+  /** Staff only (403 ORDER.FORBIDDEN for the order's customer). */
   @Post(':id/confirm')
   @HttpCode(200)
   confirm(
@@ -105,28 +113,26 @@ export class OrdersController {
     @Body(new ZodBodyPipe(emptyBodySchema)) _body: unknown,
     @Res({ passthrough: true }) res: ServerResponse,
   ): Promise<OrderView> {
-    return this.change(res, caller, id, ifMatch, (order) => ({
+    return this.change(res, caller, id, ifMatch, 'confirm', (order) => ({
       type: 'ConfirmOrder',
       orderId: order.orderId,
     }));
   }
 
+  /** Staff record a payment by hand, with a reason; customers pay through the provider's callback. */
   @Post(':id/pay')
   @HttpCode(200)
-  pay(
+  async pay(
     @Caller() caller: CallerIdentity,
     @Param('id', OrderIdPipe) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new ZodBodyPipe(payOrderBodySchema)) body: PayOrderBody,
     @Res({ passthrough: true }) res: ServerResponse,
   ): Promise<OrderView> {
-    return this.change(res, caller, id, ifMatch, (order) => ({
-      type: 'PayOrder',
-      orderId: order.orderId,
-      ...body,
-    }));
+    return this.answer(res, await this.payments.recordByStaff(caller, id, body, parseIfMatch(ifMatch)));
   }
 
+  /** Staff only. */
   @Post(':id/ship')
   @HttpCode(200)
   ship(
@@ -136,13 +142,14 @@ export class OrdersController {
     @Body(new ZodBodyPipe(shipOrderBodySchema)) body: ShipOrderBody,
     @Res({ passthrough: true }) res: ServerResponse,
   ): Promise<OrderView> {
-    return this.change(res, caller, id, ifMatch, (order) => ({
+    return this.change(res, caller, id, ifMatch, 'ship', (order) => ({
       type: 'ShipOrder',
       orderId: order.orderId,
       ...body,
     }));
   }
 
+  /** Its customer, before shipping; staff cancel any order, as the merchant. */
   @Post(':id/cancel')
   @HttpCode(200)
   cancel(
@@ -152,11 +159,11 @@ export class OrdersController {
     @Body(new ZodBodyPipe(cancelOrderBodySchema)) body: CancelOrderBody,
     @Res({ passthrough: true }) res: ServerResponse,
   ): Promise<OrderView> {
-    return this.change(res, caller, id, ifMatch, (order, who) => ({
+    return this.change(res, caller, id, ifMatch, 'cancel', (order, who) => ({
       type: 'CancelOrder',
       orderId: order.orderId,
       reason: body.reason,
-      cancelledBy: who.userId !== order.customerId && isAdmin(who) ? 'merchant' : 'customer',
+      cancelledBy: who.userId === order.customerId ? 'customer' : 'merchant',
     }));
   }
 
@@ -165,10 +172,11 @@ export class OrdersController {
     caller: CallerIdentity,
     id: string,
     ifMatch: string | undefined,
+    action: Exclude<OrderAction, 'place' | 'view'>,
     toCommand: (order: OrderDetails, caller: CallerIdentity) => OrderCommand,
   ): Promise<OrderView> {
     const version = parseIfMatch(ifMatch);
-    return this.answer(res, await this.orders.change(caller, id, toCommand, version));
+    return this.answer(res, await this.orders.change(caller, id, action, toCommand, version));
   }
 
   private answer(res: ServerResponse, order: VersionedOrder): OrderView {

@@ -9,11 +9,15 @@ export class ZodBodyPipe<S extends z.ZodType> implements PipeTransform<unknown, 
   transform(value: unknown): z.infer<S> {
     const result = this.schema.safeParse(value ?? {});
     if (result.success) return result.data;
-    throw new InvalidBody(
-      result.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.') || '(body)',
-        message: issue.message,
-      })),
-    );
+    throw new InvalidBody(result.error.issues.flatMap(describeIssue));
   }
+}
+
+/** One entry per field at fault: a field the shape does not take is named by its own path. */
+function describeIssue(issue: z.core.$ZodIssue): { path: string; message: string }[] {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: 'is not a field of this request' }));
+  }
+  return [{ path: path.join('.') || '(body)', message: issue.message }];
 }
