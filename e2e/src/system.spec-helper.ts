@@ -21,10 +21,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The variable of each app's internal metrics port (its public port never serves /metrics). */
+export const METRICS_PORT_VARIABLES: Record<string, string> = {
+  'api-gateway': 'GATEWAY_METRICS_PORT',
+  'auth-service': 'AUTH_METRICS_PORT',
+  'order-service': 'ORDER_METRICS_PORT',
+  'notification-service': 'NOTIFICATION_METRICS_PORT',
+  'analytics-ingest': 'ANALYTICS_METRICS_PORT',
+  'dlq-consumer': 'DLQ_METRICS_PORT',
+};
+
 /** One running app: its URL, its log so far, and how to stop it. */
 export interface RunningApp {
   name: string;
   url: string;
+  /** Its internal metrics server: `${metricsUrl}/metrics` is what Prometheus scrapes. */
+  metricsUrl: string;
   log: () => string;
   /** SIGTERM, as an orchestrator stops it; resolves with the exit code. */
   stop: () => Promise<number | null>;
@@ -32,8 +44,14 @@ export interface RunningApp {
   kill: (signal: NodeJS.Signals) => Promise<number | null>;
 }
 
-/** Starts `dist/apps/<name>/main.js` with `env` and waits for /health/ready. */
+/**
+ * Starts `dist/apps/<name>/main.js` with `env` and waits for /health/ready. Its metrics port is
+ * the one `env` names (METRICS_PORT_VARIABLES), else a free one.
+ */
 export async function startApp(name: string, port: number, env: Record<string, string>): Promise<RunningApp> {
+  const metricsVariable = METRICS_PORT_VARIABLES[name];
+  if (!metricsVariable) throw new Error(`unknown app ${name}`);
+  const metricsPort = env[metricsVariable] ?? String(await freePort());
   const child: ChildProcess = spawn(process.execPath, [join(root, 'dist/apps', name, 'main.js')], {
     cwd: root,
     env: {
@@ -41,6 +59,7 @@ export async function startApp(name: string, port: number, env: Record<string, s
       LOG_LEVEL: 'warn',
       KAFKA_BROKERS: infraEnv.kafkaBrokers.join(','),
       REDIS_URL: infraEnv.redisUrl,
+      [metricsVariable]: metricsPort,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,5 +95,6 @@ export async function startApp(name: string, port: number, env: Record<string, s
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
   };
-  return { name, url, log: () => output, stop: () => kill('SIGTERM'), kill };
+  const metricsUrl = `http://127.0.0.1:${metricsPort}`;
+  return { name, url, metricsUrl, log: () => output, stop: () => kill('SIGTERM'), kill };
 }

@@ -35,7 +35,7 @@ describe('the whole system through the gateway (six built apps, real servers)', 
 
   beforeAll(async () => {
     system = await startSystem({ OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint });
-    prometheus = await startPrometheus(APPS.map((app) => `127.0.0.1:${system.ports[app]}`));
+    prometheus = await startPrometheus(APPS.map((app) => `127.0.0.1:${system.metricsPorts[app]}`));
     // Counters must be scraped before the traffic: rate() needs the value they started from.
     await eventually(async () => expect(await prometheus.query('up == 1')).toHaveLength(APPS.length), {
       timeoutMs: 30_000,

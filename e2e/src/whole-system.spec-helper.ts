@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, startApp, type RunningApp } from './system.spec-helper';
+import { freePort, METRICS_PORT_VARIABLES, startApp, type RunningApp } from './system.spec-helper';
 
 export const APPS = [
   'auth-service',
@@ -30,8 +30,10 @@ export interface User {
 export interface RunningSystem {
   gateway: RunningApp;
   apps: Record<AppName, RunningApp>;
-  /** The apps' ports, for a scraper. */
+  /** The apps' public ports. */
   ports: Record<AppName, number>;
+  /** The apps' internal metrics ports, for a scraper (kept across restarts). */
+  metricsPorts: Record<AppName, number>;
   /** The consumer groups of this run, by app. */
   groups: { notifications: string; notificationWorkers: string; analytics: string; dlq: string };
   /** The databases of this run, by store. */
@@ -97,11 +99,14 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
   const ports = Object.fromEntries(
     await Promise.all(APPS.map(async (app) => [app, await freePort()])),
   ) as Record<AppName, number>;
+  const metricsPorts = Object.fromEntries(
+    await Promise.all(APPS.map(async (app) => [app, await freePort()])),
+  ) as Record<AppName, number>;
   const common = { GATEWAY_IDENTITY_SECRET: identitySecret, ...env };
   const started: RunningApp[] = [];
   const envs: Partial<Record<AppName, Record<string, string>>> = {};
   const start = async (app: AppName, appEnv: Record<string, string>) => {
-    envs[app] = { ...common, ...appEnv };
+    envs[app] = { ...common, [METRICS_PORT_VARIABLES[app] as string]: String(metricsPorts[app]), ...appEnv };
     const running = await startApp(app, ports[app], envs[app]);
     started.push(running);
     return running;
@@ -201,6 +206,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
       },
       apps,
       ports,
+      metricsPorts,
       groups,
       stores,
       restart,

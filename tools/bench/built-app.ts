@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { waitForReady } from './harness';
 
 const ROOT = join(__dirname, '../..');
+const FREE_METRICS_PORTS = Object.fromEntries(
+  ['GATEWAY', 'AUTH', 'ORDER', 'NOTIFICATION', 'ANALYTICS', 'DLQ'].map((app) => [`${app}_METRICS_PORT`, '0']),
+);
 /** An app that ignores SIGTERM this long is killed. */
 const stopTimeoutMs = 15_000;
 
@@ -30,7 +33,15 @@ export async function startBuiltApp(
   const child = spawn(process.execPath, [main], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: {
+      // The development values of the secrets, as a bench runs on this host's servers.
+      NODE_ENV: 'development',
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      // Any free metrics port: a bench may run several instances of one app side by side.
+      ...FREE_METRICS_PORTS,
+      ...env,
+    },
   });
   // Both pipes are read (a full pipe would block the app); only the tail is kept, for errors.
   let tail = '';

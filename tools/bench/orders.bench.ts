@@ -133,8 +133,10 @@ function startServer(port: number, databaseUrl: string): ChildProcess {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'inherit'],
       env: {
+        NODE_ENV: 'development',
         ...process.env,
         ORDER_HTTP_PORT: String(port),
+        ORDER_METRICS_PORT: '0',
         ORDER_DATABASE_URL: databaseUrl,
         KAFKA_BROKERS: brokers.join(','),
         GATEWAY_IDENTITY_SECRET: secret,

@@ -60,6 +60,9 @@ trap stop_apps INT TERM EXIT
 
 step "starting the apps"
 eval "$(bash tools/infra/infra.sh env)"
+# The apps take the development values of their secrets only under NODE_ENV=development|test;
+# they listen on 127.0.0.1 (HTTP_HOST) and serve /metrics on *_METRICS_PORT (9400-9405).
+export NODE_ENV=${NODE_ENV:-development}
 for entry in "${APPS[@]}"; do
   app=${entry%%:*}
   port=${entry##*:}
@@ -84,7 +87,7 @@ The system runs.
   Gateway:   http://127.0.0.1:3000
   API docs:  http://127.0.0.1:3000/docs   (OpenAPI: /openapi.json)
   Metrics:   http://127.0.0.1:${PROMETHEUS_PORT:-9090}   (Prometheus: every app scraped, alerts and SLOs at /alerts)
-             http://127.0.0.1:<port>/metrics of each app; health: /health/live, /health/ready
+             http://127.0.0.1:9400-9405/metrics (each app's metrics port); health: /health/live, /health/ready
   Traces:    http://127.0.0.1:${JAEGER_UI_PORT:-16686}/api/traces?service=api-gateway   (Jaeger's API; its UI and Grafana under docker compose)
   Demo:      npm run demo   (realistic traffic through the gateway, for the dashboards)
   Servers:   npm run infra:status

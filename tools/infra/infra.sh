@@ -327,12 +327,13 @@ prometheus_up() {
   command -v prometheus >/dev/null || apt_install prometheus
   command -v curl >/dev/null || apt_install curl
   mkdir -p "$PROM_DIR/data"
-  # The apps' ports, as tools/dev/up.sh starts them.
+  # The apps' internal metrics ports (their defaults), as tools/dev/up.sh starts them.
   local PORT=$PROMETHEUS_PORT RULES="$ROOT/tools/observability/prometheus/rules"
-  local GATEWAY_PORT=${GATEWAY_HTTP_PORT:-3000} AUTH_PORT=${AUTH_HTTP_PORT:-3001} ORDER_PORT=${ORDER_HTTP_PORT:-3002}
-  local NOTIFICATION_PORT=${NOTIFICATION_HTTP_PORT:-3003} ANALYTICS_PORT=${ANALYTICS_HTTP_PORT:-3004} DLQ_PORT=${DLQ_HTTP_PORT:-3005}
-  render "$HERE/prometheus/prometheus.yml.tmpl" "$PROM_DIR/prometheus.yml" \
-    PORT RULES GATEWAY_PORT AUTH_PORT ORDER_PORT NOTIFICATION_PORT ANALYTICS_PORT DLQ_PORT
+  local GATEWAY_METRICS_PORT=${GATEWAY_METRICS_PORT:-9400} AUTH_METRICS_PORT=${AUTH_METRICS_PORT:-9401}
+  local ORDER_METRICS_PORT=${ORDER_METRICS_PORT:-9402} NOTIFICATION_METRICS_PORT=${NOTIFICATION_METRICS_PORT:-9403}
+  local ANALYTICS_METRICS_PORT=${ANALYTICS_METRICS_PORT:-9404} DLQ_METRICS_PORT=${DLQ_METRICS_PORT:-9405}
+  render "$HERE/prometheus/prometheus.yml.tmpl" "$PROM_DIR/prometheus.yml" PORT RULES \
+    GATEWAY_METRICS_PORT AUTH_METRICS_PORT ORDER_METRICS_PORT NOTIFICATION_METRICS_PORT ANALYTICS_METRICS_PORT DLQ_METRICS_PORT
   if pid_alive "$PROM_DIR/prometheus.pid"; then
     # Picks up a changed config or rule file without losing its data.
     curl -fsS -X POST "http://127.0.0.1:$PROMETHEUS_PORT/-/reload" >/dev/null 2>&1 || true

@@ -29,7 +29,8 @@ const { values: args } = parseArgs({
     scenario: { type: 'string', default: 'mixed' },
     customers: { type: 'string', default: '8' },
     'max-in-flight': { type: 'string', default: '256' },
-    'metrics-ports': { type: 'string', default: '3001,3002,3003,3004,3005' },
+    // The internal metrics ports of the upstreams (AUTH_METRICS_PORT ... DLQ_METRICS_PORT defaults).
+    'metrics-ports': { type: 'string', default: '9401,9402,9403,9404,9405' },
     out: { type: 'string', default: 'tmp/load' },
   },
 });

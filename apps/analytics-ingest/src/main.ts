@@ -8,6 +8,8 @@ const config = loadAnalyticsIngestConfig();
 void bootstrapHttpApp(AppModule.with(config), {
   serviceName: 'analytics-ingest',
   port: config.ANALYTICS_HTTP_PORT,
+  metricsPort: config.ANALYTICS_METRICS_PORT,
+  host: config.HTTP_HOST,
   logLevel: config.LOG_LEVEL,
   tracing,
   drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,

@@ -9,6 +9,8 @@ const config = loadApiGatewayConfig();
 void bootstrapHttpApp(AppModule.with(config), {
   serviceName: 'api-gateway',
   port: config.GATEWAY_HTTP_PORT,
+  metricsPort: config.GATEWAY_METRICS_PORT,
+  host: config.HTTP_HOST,
   logLevel: config.LOG_LEVEL,
   tracing,
   drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,

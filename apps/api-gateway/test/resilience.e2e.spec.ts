@@ -1,4 +1,4 @@
-import { eventually } from '@platform/testing';
+import { eventually, scrapeMetrics } from '@platform/testing';
 import type Redis from 'ioredis';
 import {
   answerJson,
@@ -137,7 +137,7 @@ describe('api-gateway resilience', () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(await refused.json()).toMatchObject({ code: 'GATEWAY.CIRCUIT_OPEN' });
     expect(dlq.seen).toHaveLength(3);
-    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const metrics = await scrapeMetrics(gateway.app);
     expect(metrics).toMatch(/gateway_circuit_state\{upstream="dlq",service="api-gateway"\} 2/);
 
     dlq.handle = answerJson;
@@ -146,7 +146,7 @@ describe('api-gateway resilience', () => {
       intervalMs: 50,
     });
     expect((await call()).status).toBe(200);
-    expect(await (await fetch(`${gateway.url}/metrics`)).text()).toMatch(
+    expect(await scrapeMetrics(gateway.app)).toMatch(
       /gateway_circuit_state\{upstream="dlq",service="api-gateway"\} 0/,
     );
   });

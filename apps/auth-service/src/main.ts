@@ -18,6 +18,8 @@ if (command === 'migrate') {
   void bootstrapHttpApp(AppModule.with(config), {
     serviceName: 'auth-service',
     port: config.AUTH_HTTP_PORT,
+    metricsPort: config.AUTH_METRICS_PORT,
+    host: config.HTTP_HOST,
     logLevel: config.LOG_LEVEL,
     tracing,
     drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,

@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
 import { RevocationKeys } from '@platform/identity';
-import { eventually, infraEnv, uniqueName } from '@platform/testing';
+import { eventually, infraEnv, scrapeMetrics, uniqueName } from '@platform/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { createPublicKey } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -241,7 +241,7 @@ describe('auth-service events and health', () => {
         .query('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL');
       expect(unsent).toEqual([{ n: 0 }]);
       await eventually(async () =>
-        (await auth.http().get('/metrics')).text.includes('outbox_backlog{table="outbox"'),
+        (await scrapeMetrics(auth.app)).includes('outbox_backlog{table="outbox"'),
       );
       expect(received).toHaveLength(1);
     } finally {

@@ -8,6 +8,8 @@ const config = loadDlqConsumerConfig();
 void bootstrapHttpApp(AppModule.with(config), {
   serviceName: 'dlq-consumer',
   port: config.DLQ_HTTP_PORT,
+  metricsPort: config.DLQ_METRICS_PORT,
+  host: config.HTTP_HOST,
   logLevel: config.LOG_LEVEL,
   tracing,
   drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,

@@ -8,6 +8,8 @@ const config = loadNotificationServiceConfig();
 void bootstrapHttpApp(AppModule.with(config), {
   serviceName: 'notification-service',
   port: config.NOTIFICATION_HTTP_PORT,
+  metricsPort: config.NOTIFICATION_METRICS_PORT,
+  host: config.HTTP_HOST,
   logLevel: config.LOG_LEVEL,
   tracing,
   drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,

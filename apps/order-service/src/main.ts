@@ -23,6 +23,8 @@ if (command === 'rebuild-read-model') {
   void bootstrapHttpApp(AppModule.with(config), {
     serviceName: 'order-service',
     port: config.ORDER_HTTP_PORT,
+    metricsPort: config.ORDER_METRICS_PORT,
+    host: config.HTTP_HOST,
     logLevel: config.LOG_LEVEL,
     tracing,
     drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,

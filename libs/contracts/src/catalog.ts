@@ -3,9 +3,11 @@ import { UnknownEventError } from './contract-error';
 import type { EventEnvelope } from './envelope';
 import type { EventDefinition, PayloadOfDefinition, Upcaster } from './event-definition';
 import { refreshTokenFamilyRevokedV1 } from './identity/refresh-token-family-revoked.v1';
+import { registrationAttemptedV1 } from './identity/registration-attempted.v1';
 import { userLoggedInV1 } from './identity/user-logged-in.v1';
 import { userLoggedOutV1 } from './identity/user-logged-out.v1';
 import { userRegisteredV1 } from './identity/user-registered.v1';
+import { userRolesChangedV1 } from './identity/user-roles-changed.v1';
 import { notificationRequestedV1 } from './notifications/notification-requested.v1';
 import { orderCancelledV1 } from './orders/order-cancelled.v1';
 import { orderConfirmedV1 } from './orders/order-confirmed.v1';
@@ -21,6 +23,8 @@ const latestDefinitions = [
   userLoggedInV1,
   userLoggedOutV1,
   refreshTokenFamilyRevokedV1,
+  registrationAttemptedV1,
+  userRolesChangedV1,
   orderPlacedV2,
   orderConfirmedV1,
   orderPaidV1,

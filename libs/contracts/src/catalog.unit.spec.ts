@@ -8,6 +8,8 @@ function entityOf(event: DomainEvent): string {
     case 'UserLoggedIn':
     case 'UserLoggedOut':
     case 'RefreshTokenFamilyRevoked':
+    case 'RegistrationAttempted':
+    case 'UserRolesChanged':
       return event.payload.userId;
     case 'OrderPlaced':
       return `${event.payload.orderId} (${event.payload.totalMinor} ${event.payload.currency})`;
@@ -35,9 +37,11 @@ describe('event catalog', () => {
       'OrderPlaced',
       'OrderShipped',
       'RefreshTokenFamilyRevoked',
+      'RegistrationAttempted',
       'UserLoggedIn',
       'UserLoggedOut',
       'UserRegistered',
+      'UserRolesChanged',
     ]);
   });
 

@@ -46,9 +46,11 @@ export {
 
 // Payload types of every event version, for code that names them (handlers, read models, tests).
 export type { RefreshTokenFamilyRevokedV1 } from './identity/refresh-token-family-revoked.v1';
+export type { RegistrationAttemptedV1 } from './identity/registration-attempted.v1';
 export type { UserLoggedInV1 } from './identity/user-logged-in.v1';
 export type { UserLoggedOutV1 } from './identity/user-logged-out.v1';
 export type { UserRegisteredV1 } from './identity/user-registered.v1';
+export type { UserRolesChangedV1 } from './identity/user-roles-changed.v1';
 export type { NotificationRequestedV1 } from './notifications/notification-requested.v1';
 export type { OrderCancelledV1 } from './orders/order-cancelled.v1';
 export type { OrderConfirmedV1 } from './orders/order-confirmed.v1';

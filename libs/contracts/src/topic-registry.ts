@@ -60,7 +60,14 @@ export const Topics = {
     keyedBy: 'userId',
     partitions: 12,
     retentionMs: 7 * DAY_MS,
-    events: ['UserRegistered', 'UserLoggedIn', 'UserLoggedOut', 'RefreshTokenFamilyRevoked'],
+    events: [
+      'UserRegistered',
+      'UserLoggedIn',
+      'UserLoggedOut',
+      'RefreshTokenFamilyRevoked',
+      'RegistrationAttempted',
+      'UserRolesChanged',
+    ],
   }),
   orderEvents: defineTopic({
     name: 'order.events',

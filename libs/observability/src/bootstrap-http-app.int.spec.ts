@@ -49,6 +49,27 @@ function startApp(env: Record<string, string>): {
 }
 
 describe('an app booted by instrument.ts + bootstrapHttpApp', () => {
+  it('listens on loopback only by default and serves /metrics on its metrics port, not the public one', async () => {
+    const app = startApp({ PORT: '0', METRICS_PORT: '0' });
+    try {
+      const listening = await lineWith(app.lines, 'http server listening', 20_000);
+      const metrics = await lineWith(app.lines, 'metrics server listening');
+      expect(listening['host']).toBe('127.0.0.1');
+      expect(metrics['host']).toBe('127.0.0.1');
+      expect(metrics['port']).not.toBe(listening['port']);
+
+      expect((await fetch(`http://127.0.0.1:${listening['port']}/metrics`)).status).toBe(404);
+      const scrape = await fetch(`http://127.0.0.1:${metrics['port']}/metrics`);
+      expect(scrape.status).toBe(200);
+      expect(await scrape.text()).toContain('process_cpu_user_seconds_total{service="fixture-service"}');
+      // The metrics port serves nothing of the app.
+      expect((await fetch(`http://127.0.0.1:${metrics['port']}/health/ready`)).status).toBe(404);
+    } finally {
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
+    }
+  });
+
   it('traces, logs and measures requests, then drains and flushes on SIGTERM', async () => {
     const collector = await startOtlpCollector();
     const app = startApp({
@@ -59,6 +80,7 @@ describe('an app booted by instrument.ts + bootstrapHttpApp', () => {
     try {
       const listening = await lineWith(app.lines, 'http server listening', 20_000);
       const base = `http://127.0.0.1:${listening['port']}`;
+      const metricsPort = (await lineWith(app.lines, 'metrics server listening'))['port'];
 
       // A request that continues a caller's trace and correlation id.
       const traceId = '0af7651916cd43dd8448eb211c80319c';
@@ -73,7 +95,7 @@ describe('an app booted by instrument.ts + bootstrapHttpApp', () => {
       expect(await (await fetch(`${base}/health/ready`)).json()).toMatchObject({
         info: { database: { status: 'up' } },
       });
-      expect(await (await fetch(`${base}/metrics`)).text()).toContain(
+      expect(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()).toContain(
         'http_requests_total{method="GET",route="/things/:id",status_code="200",service="fixture-service"} 1',
       );
 

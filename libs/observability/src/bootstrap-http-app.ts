@@ -2,6 +2,8 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { createLogger } from './logger';
+import { METRICS_REGISTRY } from './metrics';
+import { type MetricsServer, startMetricsServer } from './metrics-server';
 import { ObservabilityModule } from './observability.module';
 import type { ObservabilityOptions } from './observability.options';
 import { PinoNestLogger } from './pino-nest-logger';
@@ -11,8 +13,16 @@ import type { TracingHandle } from './tracing';
 export interface HttpAppOptions extends ObservabilityOptions {
   /** TCP port to listen on; 0 picks a free one (logged). */
   port: number;
-  /** Interface to listen on. Default `0.0.0.0` (all; what a container needs). */
+  /**
+   * Interface both servers listen on. Default `127.0.0.1`: natively an app is reached by the
+   * gateway or a developer on the same host only; a container sets `0.0.0.0` explicitly.
+   */
   host?: string;
+  /**
+   * Port of the internal metrics server (`GET /metrics`, nothing else); the public port does not
+   * serve metrics. 0 picks a free one (logged as `metrics server listening`).
+   */
+  metricsPort: number;
   /** The handle from `startTracing()` in instrument.ts; flushed last on shutdown. */
   tracing?: TracingHandle;
   /**
@@ -36,7 +46,8 @@ class HttpAppRootModule {}
 
 /**
  * Creates the Express Nest app of `appModule` with {@link ObservabilityModule} (do not import it
- * in `appModule` too), sends Nest's logs through pino (buffered until then), listens, and on
+ * in `appModule` too), sends Nest's logs through pino (buffered until then), listens on `port`
+ * and serves `/metrics` on `metricsPort` (both on `host`, loopback by default), and on
  * SIGTERM/SIGINT shuts down gracefully: readiness false, drain delay, `app.close()` (HTTP drains,
  * then every shutdown hook), tracing flushed, exit. A failed start is logged and exits with 1.
  * It owns the process: meant for `main.ts` only.
@@ -62,19 +73,27 @@ export async function bootstrapHttpApp(
     });
     app.useLogger(app.get(PinoNestLogger));
     app.disable('x-powered-by');
+    let metrics: MetricsServer | undefined;
     listenForShutdown(logger, options, {
       markNotReady: () => app.get(ReadinessRegistry).markShuttingDown(),
-      closeApp: () => app.close(),
+      // Metrics stay scrapeable while the app drains: the last scrape sees the shutdown.
+      closeApp: async () => {
+        await app.close();
+        await metrics?.close();
+      },
       stopTracing: () => options.tracing?.shutdown() ?? Promise.resolve(),
     });
     await options.configure?.(app);
-    await app.listen(options.port, options.host ?? '0.0.0.0');
+    const host = options.host ?? '127.0.0.1';
+    await app.listen(options.port, host);
     // The bound address, not the requested one: port 0 (tests) means "any free port".
     const address = app.getHttpServer().address();
     logger.info(
       typeof address === 'object' && address ? { host: address.address, port: address.port } : { address },
       'http server listening',
     );
+    metrics = await startMetricsServer({ registry: app.get(METRICS_REGISTRY), port: options.metricsPort, host });
+    logger.info({ host: metrics.host, port: metrics.port }, 'metrics server listening');
     return app;
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');

@@ -43,6 +43,17 @@ describe('parseEnv', () => {
     expect(parse).toThrow(/KAFKA_BROKERS: needs at least one item/);
   });
 
+  it('takes an interface to listen on as an IP address only, and a listen port of 0 for any free one', () => {
+    const listen = z.object({ HTTP_HOST: env.host().default('127.0.0.1'), METRICS_PORT: env.listenPort() });
+    expect(parseEnv(listen, { METRICS_PORT: '0' })).toEqual({ HTTP_HOST: '127.0.0.1', METRICS_PORT: 0 });
+    expect(parseEnv(listen, { HTTP_HOST: '0.0.0.0', METRICS_PORT: '9400' }).HTTP_HOST).toBe('0.0.0.0');
+    expect(parseEnv(listen, { HTTP_HOST: '::', METRICS_PORT: '9400' }).HTTP_HOST).toBe('::');
+    expect(() => parseEnv(listen, { HTTP_HOST: 'everywhere', METRICS_PORT: '1' })).toThrow(
+      /HTTP_HOST: must be an IP address/,
+    );
+    expect(() => parseEnv(listen, { METRICS_PORT: '-1' })).toThrow(/METRICS_PORT/);
+  });
+
   it('never echoes a secret back', () => {
     expect(() => parseEnv(schema, { POSTGRES_PASSWORD: 'short' })).toThrow(
       /POSTGRES_PASSWORD: .*\(got "\*\*\*"\)/,

@@ -5,7 +5,7 @@ import { HttpMetrics } from './metrics';
 import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './observability.options';
 import { routeTemplate } from './route-template';
 
-/** Feeds {@link HttpMetrics} with every finished request except the unmetered routes (`/metrics`). */
+/** Feeds {@link HttpMetrics} with every finished request except the unmetered routes. */
 @Injectable()
 export class HttpMetricsMiddleware implements NestMiddleware {
   private readonly unmetered: ReadonlySet<string>;
@@ -14,7 +14,7 @@ export class HttpMetricsMiddleware implements NestMiddleware {
     private readonly metrics: HttpMetrics,
     @Inject(OBSERVABILITY_OPTIONS) options: ObservabilityOptions,
   ) {
-    this.unmetered = new Set(options.unmeteredRoutes ?? ['/metrics']);
+    this.unmetered = new Set(options.unmeteredRoutes ?? []);
   }
 
   use(req: HttpRequest, res: ServerResponse, next: () => void): void {

@@ -27,6 +27,7 @@ export { CORRELATION_ID_HEADER, currentCorrelationId, withCorrelationId } from '
 export { createLogger, PINO_LOGGER, SECRET_FIELDS, type Logger, type LoggerOptions } from './logger';
 export { PinoNestLogger } from './pino-nest-logger';
 export { createMetricsRegistry, METRICS_REGISTRY, type MetricsRegistryOptions } from './metrics';
+export { startMetricsServer, type MetricsServer, type MetricsServerOptions } from './metrics-server';
 export {
   DuplicateReadinessCheck,
   ReadinessRegistry,

@@ -3,7 +3,6 @@ import { CorrelationIdMiddleware } from './correlation-id.middleware';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { createLogger, PINO_LOGGER } from './logger';
 import { createMetricsRegistry, HttpMetrics, METRICS_REGISTRY } from './metrics';
-import { MetricsController } from './metrics.controller';
 import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './observability.options';
 import { PinoNestLogger } from './pino-nest-logger';
 import { ProblemDetailsFilter } from './problem-details.filter';
@@ -12,7 +11,8 @@ import { RequestLoggingMiddleware } from './request-logging.middleware';
 
 /**
  * Everything an HTTP app observes itself with: the pino logger (and Nest's logger on top of it),
- * correlation ids and one log line per request, HTTP RED metrics and `GET /metrics`, and
+ * correlation ids and one log line per request, HTTP RED metrics in the app's registry (served
+ * on an internal port by bootstrapHttpApp's metrics server, never here), and
  * `GET /health/live` + `GET /health/ready`. Global, so any module can inject
  * {@link ReadinessRegistry}, {@link METRICS_REGISTRY} and {@link PINO_LOGGER}.
  */
@@ -27,7 +27,6 @@ export class ObservabilityModule implements NestModule {
       // @nestjs/core, out of what `import '@platform/observability'` loads: instrument.ts imports
       // this library before startTracing() has hooked @nestjs/core.
       imports: [import('./health.module').then(({ HealthModule }) => ({ module: HealthModule }))],
-      controllers: [MetricsController],
       providers: [
         { provide: OBSERVABILITY_OPTIONS, useValue: options },
         {

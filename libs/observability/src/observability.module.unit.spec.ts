@@ -116,16 +116,19 @@ describe('ObservabilityModule in an HTTP app', () => {
     await http().get('/health/live').expect(200);
   });
 
-  it('counts requests in /metrics by route template, never by raw URL, and not the scrape itself', async () => {
+  const metricsText = () => app.get<Registry>(METRICS_REGISTRY).metrics();
+
+  it('does not serve /metrics on the public port: the metrics server of bootstrapHttpApp does', async () => {
+    await http().get('/metrics').expect(404);
+  });
+
+  it('counts requests by route template, never by raw URL', async () => {
     await http().get('/things/42').expect(200);
     await http().get('/things/43').expect(200);
     await http().get('/things/missing').expect(404);
     await http().get('/no/such/route').expect(404);
-    await http().get('/metrics').expect(200);
 
-    const res = await http().get('/metrics').expect(200);
-    expect(res.headers['content-type']).toMatch(/^text\/plain;.*version=0\.0\.4/);
-    const text = res.text;
+    const text = await metricsText();
     expect(text).toContain(
       'http_requests_total{method="GET",route="/things/:id",status_code="200",service="things-service"} 2',
     );
@@ -139,15 +142,13 @@ describe('ObservabilityModule in an HTTP app', () => {
       /http_request_duration_seconds_count\{.*route="\/things\/:id",status_code="200"\} 2/,
     );
     expect(text).not.toContain('/things/42');
-    expect(text).not.toContain('route="/metrics"');
     expect(text).toContain('process_cpu_user_seconds_total{service="things-service"}');
   });
 
-  it('serves metrics other modules register through the METRICS_REGISTRY token', async () => {
+  it('keeps metrics other modules register through the METRICS_REGISTRY token in the same registry', async () => {
     const registry = app.get<Registry>(METRICS_REGISTRY);
     new Counter({ name: 'kafka_messages_consumed_total', help: 'consumed', registers: [registry] }).inc(3);
-    const res = await http().get('/metrics').expect(200);
-    expect(res.text).toContain('kafka_messages_consumed_total{service="things-service"} 3');
+    expect(await metricsText()).toContain('kafka_messages_consumed_total{service="things-service"} 3');
   });
 
   it("echoes the caller's correlation id and logs one line per request with it", async () => {
@@ -182,12 +183,12 @@ describe('ObservabilityModule in an HTTP app', () => {
     }
   });
 
-  it('logs probes and scrapes at debug, so that they do not drown the request log', async () => {
+  it('logs probes at debug, so that they do not drown the request log', async () => {
     await http().get('/health/live').expect(200);
-    await http().get('/metrics').expect(200);
+    await http().get('/health/ready').expect(200);
     expect(lines.filter((line) => line['msg'] === 'request completed')).toEqual([
       expect.objectContaining({ route: '/health/live', level: 'debug' }),
-      expect.objectContaining({ route: '/metrics', level: 'debug' }),
+      expect.objectContaining({ route: '/health/ready', level: 'debug' }),
     ]);
   });
 

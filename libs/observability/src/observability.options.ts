@@ -13,16 +13,13 @@ export interface ObservabilityOptions {
   logger?: Logger;
   /** Bound of a readiness check that sets none. Default 2000 ms. */
   readinessTimeoutMs?: number;
-  /** Node process metrics in `/metrics`. Default `true`. */
+  /** Node process metrics in the registry. Default `true`. */
   defaultMetrics?: boolean;
-  /**
-   * Route templates not counted in the HTTP metrics. Default `['/metrics']`: a scrape must not
-   * measure itself.
-   */
+  /** Route templates not counted in the HTTP metrics. Default none. */
   unmeteredRoutes?: readonly string[];
   /**
    * Route templates whose request lines are logged at `debug` instead of `info`: probes and
-   * scrapes every few seconds would drown the log. Default `/metrics`, `/health/live`, `/health/ready`.
+   * every few seconds would drown the log. Default `/health/live`, `/health/ready`.
    */
   quietRoutes?: readonly string[];
   /**

@@ -8,7 +8,7 @@ import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './observabilit
 import { routeTemplate } from './route-template';
 import { traceLogFields } from './trace-context';
 
-const DEFAULT_QUIET_ROUTES = ['/metrics', '/health/live', '/health/ready'];
+const DEFAULT_QUIET_ROUTES = ['/health/live', '/health/ready'];
 
 /**
  * Writes one line per finished request: method, route template, path, status, duration, and the

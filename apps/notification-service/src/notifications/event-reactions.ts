@@ -36,6 +36,12 @@ export class EventReactions {
     await this.notify(event, userId, 'welcome', displayName ? { displayName } : {});
   }
 
+  /** Registration of a known address answers like a new one; the owner is told by email instead. */
+  @HandleEvent('RegistrationAttempted')
+  async onRegistrationAttempted(event: EventOf<'RegistrationAttempted'>): Promise<void> {
+    await this.notify(event, event.payload.userId, 'registration-attempted', {});
+  }
+
   @HandleEvent('OrderPlaced')
   async onOrderPlaced(event: EventOf<'OrderPlaced'>): Promise<void> {
     await this.store.saveOrderOwner(event.payload.orderId, event.payload.customerId);

@@ -28,6 +28,15 @@ const templates = {
       body: `Hello${d.displayName ? ` ${d.displayName}` : ''}, your account is ready.`,
     }),
   },
+  'registration-attempted': {
+    data: z.object({}),
+    render: (): Rendered => ({
+      title: 'Someone tried to register with your address',
+      body:
+        'Someone tried to create an account with this email address, which already has one. ' +
+        'Nothing in your account changed. If it was you, sign in instead; if not, you can ignore this message.',
+    }),
+  },
   'order-confirmed': {
     data: orderData,
     render: (d: { orderId: string }): Rendered => ({

@@ -8,6 +8,7 @@ describe('templates', () => {
       body: 'Hello Ada, your account is ready.',
     });
     expect(render('welcome', {}).body).toBe('Hello, your account is ready.');
+    expect(render('registration-attempted', {}).title).toBe('Someone tried to register with your address');
     expect(render('order-shipped', { orderId: 'o-1', carrier: 'DHL', trackingNumber: 'T9' }).body).toBe(
       'Your order o-1 is on its way with DHL (tracking number T9).',
     );

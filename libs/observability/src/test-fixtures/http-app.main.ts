@@ -6,7 +6,8 @@ import { FixtureModule } from './http-app.module';
 void bootstrapHttpApp(FixtureModule, {
   serviceName: 'fixture-service',
   port: Number(process.env['PORT'] ?? 0),
-  host: '127.0.0.1',
+  metricsPort: Number(process.env['METRICS_PORT'] ?? 0),
+  // No host: the default (loopback) is what the int spec checks.
   tracing,
   drainDelayMs: Number(process.env['DRAIN_DELAY_MS'] ?? 0),
 });
