@@ -81,4 +81,70 @@ describe('api-gateway rate limiting', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect(await redis.keys(`${prefix}auth:ip:*`)).toHaveLength(1);
   });
+
+  it('counts requests with an invalid token against the client address, so guessing tokens is limited too', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      statuses.push((await get(`${gateways[i % 2]?.url}/orders`, 'not.a.token')).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429]);
+  });
+
+  it('believes X-Forwarded-For only from a trusted proxy', async () => {
+    const behindProxy = `${prefix}proxied:`;
+    const direct = await startGateway({
+      AUTH_SERVICE_URL: auth.url,
+      ORDER_SERVICE_URL: orders.url,
+      GATEWAY_RATE_LIMIT_PREFIX: `${prefix}direct:`,
+    });
+    const proxied = await startGateway({
+      AUTH_SERVICE_URL: auth.url,
+      ORDER_SERVICE_URL: orders.url,
+      GATEWAY_RATE_LIMIT_PREFIX: behindProxy,
+      GATEWAY_TRUSTED_PROXIES: '127.0.0.1/32',
+    });
+    try {
+      const login = (gateway: TestGateway, forwardedFor: string) =>
+        fetch(`${gateway.url}/auth/login`, {
+          method: 'POST',
+          body: '{}',
+          headers: { 'x-forwarded-for': forwardedFor },
+        });
+      await login(direct, '203.0.113.1');
+      await login(direct, '203.0.113.2');
+      expect((await redis.keys(`${prefix}direct:auth:ip:*`)).sort()).toEqual([
+        `${prefix}direct:auth:ip:127.0.0.1`,
+      ]);
+      await login(proxied, '203.0.113.1');
+      await login(proxied, '6.6.6.6, 203.0.113.2');
+      expect((await redis.keys(`${behindProxy}auth:ip:*`)).sort()).toEqual([
+        `${behindProxy}auth:ip:203.0.113.1`,
+        `${behindProxy}auth:ip:203.0.113.2`,
+      ]);
+    } finally {
+      await Promise.all([direct.close(), proxied.close()]);
+    }
+  });
+
+  it('limits all the users of one client address together, at a multiple of the class limit', async () => {
+    const gateway = await startGateway({
+      AUTH_SERVICE_URL: auth.url,
+      ORDER_SERVICE_URL: orders.url,
+      GATEWAY_RATE_LIMIT_PREFIX: `${prefix}shared:`,
+      GATEWAY_RATE_LIMITS: 'standard=2/60,auth=3/60',
+      GATEWAY_RATE_LIMIT_IP_MULTIPLIER: '2',
+    });
+    try {
+      const key = auth.state.keys[0] as Awaited<ReturnType<typeof newSigningKey>>;
+      const statuses: number[] = [];
+      for (let user = 0; user < 3; user += 1) {
+        const token = await signToken(key, { sub: `user-${user}` });
+        for (let i = 0; i < 2; i += 1) statuses.push((await get(`${gateway.url}/orders`, token)).status);
+      }
+      // Each user may make 2, the address 4 in all: the third user is refused although its own bucket is full.
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    } finally {
+      await gateway.close();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS } from '@platform/identity';
 import { env, parseEnv } from '@platform/observability';
 import { z } from 'zod';
 import { routeTableSchema } from '../routing/route-table';
+import { trustedProxiesSchema } from '../http/client-address';
 import { rateLimitClassesSchema } from '../rate-limit/rate-limit-classes';
 
 const positive = () => env.positiveInt();
@@ -55,6 +56,18 @@ export const apiGatewayConfigSchema = z.object({
     standard: { limit: 600, windowSeconds: 60 },
     auth: { limit: 20, windowSeconds: 60 },
   }),
+  /**
+   * Who may tell the gateway the client's address through X-Forwarded-For: `0` (nobody: the
+   * socket's peer is the client), a hop count (`1` behind one load balancer), or the proxies'
+   * IPs/CIDRs, comma-separated. The address feeds rate limits and auth-service's login throttle.
+   */
+  GATEWAY_TRUSTED_PROXIES: trustedProxiesSchema.default({ hops: 0 }),
+  /**
+   * Signed-in users are limited per user; all requests from one address together are limited to
+   * this many times a class's limit too, so many accounts cannot multiply one client's budget
+   * (and many users behind one NAT are not throttled as one).
+   */
+  GATEWAY_RATE_LIMIT_IP_MULTIPLIER: positive().default(4),
   /** Prefix of every rate-limit key in Redis (instances sharing it share the counts). */
   GATEWAY_RATE_LIMIT_PREFIX: z.string().min(1).default('gateway:rl:'),
   /** Redis commands slower than this fail (revocation: 503, rate limit: allowed). */

@@ -21,6 +21,7 @@ import { RateLimitGate } from '../rate-limit/rate-limit.gate';
 import { withoutHopByHop } from '../routing/hop-by-hop';
 import { type CompiledRoute, hasDotSegment, RouteTable } from '../routing/route-table';
 import { UpstreamForwarder } from '../routing/upstream-forwarder';
+import { clientAddressOf, type TrustedProxies } from './client-address';
 import { GatewayError } from './gateway.error';
 
 type GatewayRequest = IncomingMessage & { originalUrl?: string };
@@ -33,6 +34,7 @@ type GatewayRequest = IncomingMessage & { originalUrl?: string };
 @Injectable()
 export class ProxyMiddleware implements NestMiddleware {
   private readonly identity: GatewayIdentitySigner;
+  private readonly trustedProxies: TrustedProxies;
 
   constructor(
     private readonly routes: RouteTable,
@@ -43,6 +45,7 @@ export class ProxyMiddleware implements NestMiddleware {
     @Inject(API_GATEWAY_CONFIG) config: ApiGatewayConfig,
   ) {
     this.identity = new GatewayIdentitySigner(config.GATEWAY_IDENTITY_SIGNING_KEY);
+    this.trustedProxies = config.GATEWAY_TRUSTED_PROXIES;
   }
 
   async use(req: GatewayRequest, res: ServerResponse, next: () => void): Promise<void> {
@@ -70,14 +73,36 @@ export class ProxyMiddleware implements NestMiddleware {
       if (!res.writableFinished) abort.abort();
     });
     this.checkRequest(req, res, url, route);
-    const claims = route.auth ? await this.authenticate(req, res, route) : undefined;
-    const caller = claims ? `u:${claims.sub}` : `ip:${req.socket.remoteAddress}`;
-    // Revocation check and rate limit are independent Redis calls: one round trip for both.
+    const clientIp = clientAddressOf(
+      req.socket.remoteAddress,
+      req.headers['x-forwarded-for'],
+      this.trustedProxies,
+    );
+    let claims: AccessTokenClaims | undefined;
+    let refused: unknown;
+    if (route.auth) {
+      try {
+        claims = await this.verifier.verify(req.headers.authorization);
+      } catch (error) {
+        refused = error;
+      }
+    }
+    // Revocation check and rate limit are independent Redis calls: one round trip for both. A
+    // refused token is still counted, against its address: guessing tokens is not free.
     await Promise.all([
       claims && this.verifier.assertNotRevoked(claims).catch((error: unknown) => this.refuse(error, res)),
-      this.rateLimit.admit(res, route.rateLimit, caller),
+      this.rateLimit.admit(res, route.rateLimit, clientIp, claims?.sub),
     ]);
-    await this.forwarder.forward(req, res, url, route, this.upstreamHeaders(req, url, route, claims), abort);
+    if (refused !== undefined) this.refuse(refused, res);
+    if (claims) this.authorize(route, claims);
+    await this.forwarder.forward(
+      req,
+      res,
+      url,
+      route,
+      this.upstreamHeaders(req, url, route, clientIp, claims),
+      abort,
+    );
   }
 
   private checkRequest(req: GatewayRequest, res: ServerResponse, url: string, route: CompiledRoute): void {
@@ -110,17 +135,8 @@ export class ProxyMiddleware implements NestMiddleware {
     }
   }
 
-  private async authenticate(
-    req: GatewayRequest,
-    res: ServerResponse,
-    route: CompiledRoute,
-  ): Promise<AccessTokenClaims> {
-    let claims: AccessTokenClaims;
-    try {
-      claims = await this.verifier.verify(req.headers.authorization);
-    } catch (error) {
-      this.refuse(error, res);
-    }
+  /** 403 when the route needs a role the caller does not hold. */
+  private authorize(route: CompiledRoute, claims: AccessTokenClaims): void {
     if (route.roles.length > 0 && !route.roles.some((role) => claims.roles.includes(role))) {
       this.metrics.authFailures.inc({ reason: 'forbidden' });
       throw new GatewayError(
@@ -130,7 +146,6 @@ export class ProxyMiddleware implements NestMiddleware {
         `${route.prefix} requires the role ${route.roles.join(' or ')}`,
       );
     }
-    return claims;
   }
 
   /** Turns an authentication error into the gateway's answer: 401 (caller's fault) or 503 (fail closed). */
@@ -152,6 +167,7 @@ export class ProxyMiddleware implements NestMiddleware {
     req: GatewayRequest,
     url: string,
     route: CompiledRoute,
+    clientIp: string,
     claims: AccessTokenClaims | undefined,
   ) {
     const headers = withoutHopByHop(req.headers);
@@ -169,7 +185,7 @@ export class ProxyMiddleware implements NestMiddleware {
     headers[GATEWAY_IDENTITY_HEADER] = this.identity.mint({
       sub: claims?.sub,
       roles: claims?.roles,
-      ip: remote,
+      ip: clientIp,
       aud: route.upstream,
       htm: req.method as string,
       htu: queryAt === -1 ? url : url.slice(0, queryAt),

@@ -8,8 +8,10 @@ import { rateLimitHeaders } from './rate-limit.headers';
 import { RateLimiter } from './rate-limiter';
 
 /**
- * Admits a request or refuses it with 429: one token from the caller's bucket (per user when
- * authenticated, per client IP otherwise), and the RateLimit-* headers on every answer.
+ * Admits a request or refuses it with 429, with the RateLimit-* headers on every answer. A
+ * signed-in user draws from its own bucket and from its address's shared one
+ * (GATEWAY_RATE_LIMIT_IP_MULTIPLIER times the class limit); anyone else, a caller with an invalid
+ * token included, from its address's bucket at the class limit.
  */
 @Injectable()
 export class RateLimitGate {
@@ -21,24 +23,39 @@ export class RateLimitGate {
     @Inject(API_GATEWAY_CONFIG) config: ApiGatewayConfig,
   ) {
     this.classes = config.GATEWAY_RATE_LIMITS;
+    this.ipMultiplier = config.GATEWAY_RATE_LIMIT_IP_MULTIPLIER;
   }
 
-  async admit(res: ServerResponse, className: string, caller: string): Promise<void> {
+  private readonly ipMultiplier: number;
+
+  /** `userId` undefined: an anonymous caller, or one whose token was refused. */
+  async admit(res: ServerResponse, className: string, clientIp: string, userId?: string): Promise<void> {
     const cls = this.classes[className] as RateLimitClass; // every route's class is checked at start
-    const decision = await this.limiter.take(className, cls, caller);
+    const buckets =
+      userId === undefined
+        ? [{ caller: `ip:${clientIp}`, limit: cls.limit }]
+        : [
+            { caller: `u:${userId}`, limit: cls.limit },
+            { caller: `ips:${clientIp}`, limit: cls.limit * this.ipMultiplier },
+          ];
+    const decision = await this.limiter.take(className, cls, buckets);
     if (!decision) return; // Redis unavailable: degraded open (counted and logged by the limiter)
-    const headers = rateLimitHeaders(cls, decision);
+    const limiting = { ...cls, limit: decision.refusedBy?.limit ?? cls.limit };
+    const headers = rateLimitHeaders(limiting, decision);
     res.setHeader('ratelimit-limit', headers.limit);
     res.setHeader('ratelimit-remaining', headers.remaining);
     res.setHeader('ratelimit-reset', headers.reset);
     if (decision.allowed) return;
-    this.metrics.rateLimited.inc({ class: className, caller: caller.startsWith('u:') ? 'user' : 'ip' });
+    this.metrics.rateLimited.inc({
+      class: className,
+      caller: decision.refusedBy?.caller.startsWith('u:') ? 'user' : 'ip',
+    });
     res.setHeader('retry-after', headers.retryAfter);
     throw new GatewayError(
       429,
       'GATEWAY.RATE_LIMITED',
       'Too Many Requests',
-      `rate limit of ${cls.limit} requests per ${cls.windowSeconds} s reached`,
+      `rate limit of ${limiting.limit} requests per ${cls.windowSeconds} s ${decision.refusedBy?.caller.startsWith('u:') ? 'per user' : 'per client address'} reached`,
       true,
     );
   }
