@@ -10,25 +10,32 @@ import { startAuthApp, type AuthApp } from './auth-app.spec-helper';
 
 const password = 'correct horse battery staple';
 let auth: AuthApp;
-const adminEmail = `${uniqueName('admin')}@example.com`;
 
 beforeAll(async () => {
-  auth = await startAuthApp({ AUTH_ADMIN_EMAILS: adminEmail, AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' });
+  auth = await startAuthApp({ AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' });
 });
 afterAll(() => auth?.close());
 
 const newEmail = () => `${uniqueName('user')}@example.com`;
 
+/** Registers `email` (202 whether new or known) and returns it with the id of its account. */
 async function register(email = newEmail(), extra: Record<string, unknown> = {}) {
   const res = await auth
     .http()
     .post('/auth/register')
     .send({ email, password, ...extra })
-    .expect(201);
-  return {
-    email,
-    user: res.body as { id: string; email: string; roles: string[]; displayName: string | null },
-  };
+    .expect(202);
+  expect(res.body).toEqual({ status: 'accepted', detail: expect.any(String) });
+  const normalised = email.trim().toLowerCase();
+  return { email: normalised, userId: await userIdOf(normalised) };
+}
+
+async function userIdOf(email: string): Promise<string> {
+  const rows = (await auth.app
+    .get(DataSource)
+    .query('SELECT id FROM users WHERE email = $1', [email])) as { id: string }[];
+  if (!rows[0]) throw new Error(`no account for ${email}`);
+  return rows[0].id;
 }
 
 function login(email: string, pw = password) {
@@ -40,7 +47,7 @@ const kidOf = (token: string) =>
 
 describe('auth-service sessions', () => {
   it('registers, logs in, rotates the refresh token and revokes the whole family when a rotated one comes back', async () => {
-    const { email, user } = await register();
+    const { email, userId } = await register();
     const first = (await login(email).expect(200)).body;
     expect(first).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
 
@@ -49,7 +56,7 @@ describe('auth-service sessions', () => {
       .get('/auth/me')
       .set('authorization', `Bearer ${first.accessToken}`)
       .expect(200);
-    expect(me.body).toMatchObject({ id: user.id, email, roles: ['customer'] });
+    expect(me.body).toMatchObject({ id: userId, email, roles: ['customer'] });
 
     const second = (
       await auth.http().post('/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200)
@@ -94,21 +101,37 @@ describe('auth-service sessions', () => {
     await auth.http().post('/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(401);
   });
 
-  it('gives the admin role to the configured emails only', async () => {
-    const { user } = await register(`  ${adminEmail.toUpperCase()} `);
-    expect(user).toMatchObject({ email: adminEmail, roles: ['customer', 'admin'] });
+  it('never grants admin at registration: every new account is a customer only', async () => {
+    const { email, userId } = await register(`  ${newEmail().replace('user', 'admin').toUpperCase()} `);
+    const tokens = (await login(email).expect(200)).body;
+    const me = await auth.http().get('/auth/me').set('authorization', `Bearer ${tokens.accessToken}`).expect(200);
+    expect(me.body).toMatchObject({ id: userId, email, roles: ['customer'] });
   });
 });
 
 describe('auth-service input', () => {
-  it('answers 409 AUTH.EMAIL_TAKEN for an email registered before in another case', async () => {
-    const { email } = await register();
-    const res = await auth
+  it('answers a known email (in another case) exactly like a new one and changes nothing in its account', async () => {
+    const { email, userId } = await register();
+    const before = await auth.app.get(DataSource).query('SELECT * FROM users WHERE id = $1', [userId]);
+    const known = await auth
       .http()
       .post('/auth/register')
-      .send({ email: ` ${email.toUpperCase()}`, password })
-      .expect(409);
-    expect(res.body.code).toBe('AUTH.EMAIL_TAKEN');
+      .send({ email: ` ${email.toUpperCase()}`, password: 'another long password', displayName: 'Mallory' })
+      .expect(202);
+    const fresh = await auth.http().post('/auth/register').send({ email: newEmail(), password }).expect(202);
+    expect(known.body).toEqual(fresh.body);
+    expect(Object.keys(known.headers).sort()).toEqual(Object.keys(fresh.headers).sort());
+    const after = (await auth.app.get(DataSource).query('SELECT * FROM users WHERE id = $1', [userId])) as {
+      version: number;
+    }[];
+    // Only the version moved: it counts the RegistrationAttempted event recorded for the owner.
+    expect(after).toEqual([{ ...before[0], version: (before[0] as { version: number }).version + 1 }]);
+    const events = (await auth.app
+      .get(DataSource)
+      .query(`SELECT event_type AS type FROM outbox WHERE aggregate_key = $1 ORDER BY id`, [userId])) as { type: string }[];
+    expect(events.map((e) => e.type)).toEqual(['UserRegistered', 'RegistrationAttempted']);
+    await login(email).expect(200);
+    await login(email, 'another long password').expect(401);
   });
 
   it('answers 400 with the path and message of every invalid field', async () => {
@@ -143,8 +166,17 @@ describe('auth-service input', () => {
     const res = await auth
       .http()
       .post('/auth/register')
-      .send({ email: newEmail(), password: 'x'.repeat(20_000) });
+      .send({ email: newEmail(), password: 'x'.repeat(200_000) });
     expect(res.status).toBe(413);
+  });
+
+  it('answers a 100 kB field, below the body limit, with a 400 naming the field', async () => {
+    const res = await auth
+      .http()
+      .post('/auth/register')
+      .send({ email: newEmail(), password, displayName: 'x'.repeat(100_000) })
+      .expect(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['displayName']);
   });
 
   it('answers an unknown email and a wrong password with the same 401', async () => {
@@ -223,17 +255,17 @@ describe('auth-service events and health', () => {
     await consumer.connect();
     try {
       await consumer.subscribe({ topic: Topics.identityEvents.name, fromBeginning: true });
-      const { user } = await register();
+      const { userId } = await register();
       await consumer.run({
         eachMessage: async ({ message }) => {
           if (!message.value) return;
           const event = decodeEnvelope(message.value);
-          if (event.aggregateId === user.id) received.push({ key: String(message.key), event });
+          if (event.aggregateId === userId) received.push({ key: String(message.key), event });
         },
       });
       await eventually(() => received.length >= 1, { timeoutMs: 30_000 });
       expect(received[0]).toMatchObject({
-        key: user.id,
+        key: userId,
         event: { type: 'UserRegistered', aggregateVersion: 1 },
       });
       const unsent = await auth.app

@@ -5,7 +5,13 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { IDENTITY_OUTBOX } from './identity-outbox.table';
 
-type IdentityEventType = 'UserRegistered' | 'UserLoggedIn' | 'UserLoggedOut' | 'RefreshTokenFamilyRevoked';
+type IdentityEventType =
+  | 'UserRegistered'
+  | 'UserLoggedIn'
+  | 'UserLoggedOut'
+  | 'RefreshTokenFamilyRevoked'
+  | 'RegistrationAttempted'
+  | 'UserRolesChanged';
 
 /** An identity event before it has an id, a version and a time. */
 export type IdentityEventDraft = {

@@ -1,15 +1,23 @@
 import { z } from 'zod';
 import { emailField } from '../users/email';
+import { passwordField } from '../users/password';
 
-/** POST /auth/login. The password is only bounded: its rules are checked at registration. */
+/**
+ * POST /auth/login. The password is only bounded (and must be encodable): its rules are checked
+ * at registration, and older accounts may predate them.
+ */
 export const loginBodySchema = z.strictObject({
   email: emailField,
-  password: z.string().min(1).max(128),
+  password: passwordField(1),
 });
 
-/** POST /auth/refresh. */
+/** POST /auth/refresh: a token as issued (32 random bytes, base64url). */
 export const refreshBodySchema = z.strictObject({
-  refreshToken: z.string().min(1).max(256),
+  refreshToken: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a refresh token as issued (base64url)'),
 });
 
 export type LoginBody = z.infer<typeof loginBodySchema>;

@@ -28,9 +28,10 @@ type RefreshOutcome =
 /** Sessions: login, refresh-token rotation with reuse detection, logout. */
 @Injectable()
 export class SessionsService {
-  // A real scrypt hash to check against when the email is unknown: the answer then takes as
-  // long as for a wrong password, so response times do not reveal which emails have accounts.
-  private readonly decoyHash: Promise<string>;
+  // A real argon2id hash (this hasher's parameters) to verify against when the email is unknown:
+  // the answer then costs one verification as for a wrong password, so response times do not
+  // reveal which emails have accounts. Made once per process, of a password nobody knows.
+  private readonly dummyHash: Promise<string>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -40,21 +41,33 @@ export class SessionsService {
     private readonly families: RefreshFamilies,
     @Inject(AUTH_SERVICE_CONFIG) private readonly config: AuthServiceConfig,
   ) {
-    this.decoyHash = hasher.hash(randomBytes(16).toString('hex'));
+    this.dummyHash = hasher.hash(randomBytes(16).toString('hex'));
   }
 
+  /**
+   * The attempt is counted before the password is checked (LoginThrottle), so parallel guesses
+   * cannot outrun the limit. A password still in an older format is rehashed with the current one
+   * while it is at hand.
+   */
   async login(body: LoginBody, client: ClientInfo): Promise<TokenPair> {
-    await this.throttle.assertAllowed(body.email, client.ip);
+    await this.throttle.takeAttempt(body.email, client.ip);
     const user = await this.dataSource.getRepository(UserEntity).findOneBy({ email: body.email });
-    const matches = await this.hasher.verify(body.password, user?.passwordHash ?? (await this.decoyHash));
-    if (!user || !matches) {
-      await this.throttle.recordFailure(body.email, client.ip);
-      throw new InvalidCredentials('the email or the password is wrong');
-    }
-    await this.throttle.recordSuccess(body.email);
+    const matches = await this.hasher.verify(body.password, user?.passwordHash ?? (await this.dummyHash));
+    if (!user || !matches) throw new InvalidCredentials('the email or the password is wrong');
+    await this.throttle.succeeded(body.email, client.ip);
+    const newHash = this.hasher.needsRehash(user.passwordHash)
+      ? await this.hasher.hash(body.password)
+      : undefined;
     const familyId = randomUUID();
     const refresh = newRefreshToken();
     const expiresAt = await this.dataSource.transaction(async (manager) => {
+      // Only over the hash that was verified: a password changed meanwhile is not overwritten.
+      if (newHash)
+        await manager.update(
+          UserEntity,
+          { id: user.id, passwordHash: user.passwordHash },
+          { passwordHash: newHash },
+        );
       const expires = await this.families.add(manager, {
         id: randomUUID(),
         hash: refresh.hash,

@@ -2,7 +2,12 @@ import { Body, Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { AccessTokens } from '../tokens/access-tokens';
 import type { UserView } from './user.view';
-import { registerBodySchema, type RegisterBody } from './users.schemas';
+import {
+  REGISTRATION_ACCEPTED,
+  registerBodySchema,
+  type RegisterBody,
+  type RegistrationAccepted,
+} from './users.schemas';
 import { UsersService } from './users.service';
 
 @Controller('auth')
@@ -12,11 +17,15 @@ export class UsersController {
     private readonly accessTokens: AccessTokens,
   ) {}
 
-  /** 201 with the new user; 400 AUTH.INVALID_BODY; 409 AUTH.EMAIL_TAKEN. */
+  /**
+   * 202 with the same body for a new and for a known email, so registration cannot tell who has
+   * an account (the owner of a known one gets an email); 400 AUTH.INVALID_BODY.
+   */
   @Post('register')
-  @HttpCode(201)
-  register(@Body(new ZodBodyPipe(registerBodySchema)) body: RegisterBody): Promise<UserView> {
-    return this.users.register(body);
+  @HttpCode(202)
+  async register(@Body(new ZodBodyPipe(registerBodySchema)) body: RegisterBody): Promise<RegistrationAccepted> {
+    await this.users.register(body);
+    return REGISTRATION_ACCEPTED;
   }
 
   /** The caller, from the Bearer access token; 401 AUTH.INVALID_ACCESS_TOKEN. */

@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Role } from '@platform/identity';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
-import { EmailTaken, InvalidAccessToken } from '../errors/auth.errors';
+import { InvalidAccessToken } from '../errors/auth.errors';
 import { recordIdentityEvents } from '../outbox/identity-events';
 import { PasswordHasher } from './password-hasher';
 import { UserEntity } from './user.entity';
@@ -16,16 +14,20 @@ export class UsersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
-    @Inject(AUTH_SERVICE_CONFIG) private readonly config: AuthServiceConfig,
   ) {}
 
-  /** Creates the account and its UserRegistered event in one transaction; EmailTaken on a duplicate. */
-  async register(body: RegisterBody): Promise<UserView> {
+  /**
+   * Creates a customer account and its UserRegistered event in one transaction. A known email
+   * changes nothing in its account: the owner gets a RegistrationAttempted event (an email)
+   * instead, and the caller cannot tell the two apart. The password is hashed in both cases, so
+   * both cost the same.
+   */
+  async register(body: RegisterBody): Promise<void> {
     const user = Object.assign(new UserEntity(), {
       id: randomUUID(),
       email: body.email,
       passwordHash: await this.hasher.hash(body.password),
-      roles: this.rolesFor(body.email),
+      roles: ['customer'],
       displayName: body.displayName ?? null,
       version: 0,
       createdAt: new Date(),
@@ -46,11 +48,9 @@ export class UsersService {
         ]);
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key'))
-        throw new EmailTaken('this email is already registered');
-      throw error;
+      if (!isUniqueViolation(error, 'users_email_key')) throw error;
+      await this.recordAttemptOn(body.email);
     }
-    return viewOf(user);
   }
 
   /** The caller's profile; a token of a deleted user is no longer valid. */
@@ -60,8 +60,18 @@ export class UsersService {
     return viewOf(user);
   }
 
-  private rolesFor(email: string): Role[] {
-    return this.config.AUTH_ADMIN_EMAILS.includes(email) ? ['customer', 'admin'] : ['customer'];
+  private async recordAttemptOn(email: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const existing = await manager.findOneBy(UserEntity, { email });
+      // Deleted between the failed insert and now: nobody to tell.
+      if (!existing) return;
+      await recordIdentityEvents(manager, existing.id, [
+        {
+          type: 'RegistrationAttempted',
+          payload: { userId: existing.id, attemptedAt: new Date().toISOString() },
+        },
+      ]);
+    });
   }
 }
 
