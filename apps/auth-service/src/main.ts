@@ -1,6 +1,7 @@
 import { tracing } from './instrument';
 import { bootstrapHttpApp } from '@platform/observability';
 import { AppModule } from './app.module';
+import { bootstrapAdmin } from './bootstrap-admin.command';
 import { loadAuthServiceConfig } from './config/auth-service.config';
 import { mapAuthError } from './errors/auth-problem.mapper';
 import { configureHttp } from './http/configure-http';
@@ -10,9 +11,11 @@ const config = loadAuthServiceConfig();
 const command = process.argv[2];
 if (command === 'migrate') {
   void tracing.shutdown().then(() => migrate(config));
+} else if (command === 'bootstrap-admin') {
+  void tracing.shutdown().then(() => bootstrapAdmin(config, process.argv[3]));
 } else if (command !== undefined) {
   // A mistyped command in a Job must fail, not start a server that never exits.
-  process.stderr.write(`unknown command "${command}": expected migrate or none (serve)\n`);
+  process.stderr.write(`unknown command "${command}": expected migrate, bootstrap-admin <email> or none (serve)\n`);
   process.exitCode = 2;
 } else {
   void bootstrapHttpApp(AppModule.with(config), {

@@ -60,17 +60,24 @@ export class AccessTokenVerifier {
     return claims.data;
   }
 
-  /** Throws AuthFailure('revoked') when the token or its family is revoked, AuthUnavailable when Redis is down. */
+  /**
+   * Throws AuthFailure('revoked') when the token or its family is revoked, or when it was issued
+   * before its user's roles last changed (it carries the old roles); AuthUnavailable when Redis
+   * is down. One round trip for the three keys.
+   */
   async assertNotRevoked(claims: AccessTokenClaims): Promise<void> {
-    let revoked: number;
+    let family: string | null, token: string | null, rolesChangedAt: string | null;
     try {
-      revoked = await this.redis.redis.exists(
+      [family, token, rolesChangedAt] = await this.redis.redis.mget(
         RevocationKeys.family(claims.sid),
         RevocationKeys.token(claims.jti),
+        RevocationKeys.user(claims.sub),
       );
     } catch (error) {
       throw new AuthUnavailable('revocation list', { cause: error });
     }
-    if (revoked > 0) throw new AuthFailure('revoked');
+    if (family !== null || token !== null) throw new AuthFailure('revoked');
+    // Epoch seconds of the first whole second after the change (RevocationKeys.user).
+    if (rolesChangedAt !== null && claims.iat < Number(rolesChangedAt)) throw new AuthFailure('revoked');
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '@platform/contracts';
 import { z } from 'zod';
 import type { CompiledRoute, RouteTable } from '../routing/route-table';
-import { authBodies, tokenPairSchema } from './auth-bodies.schema';
+import { authBodies, registrationAcceptedSchema, tokenPairSchema, usersHttpApi } from './auth-bodies.schema';
 
 type Operation = Record<string, unknown>;
 
@@ -46,6 +46,7 @@ const SERVICE_APIS: readonly HttpApiSpec[] = [
   notificationsHttpApi,
   dlqHttpApi,
   analyticsHttpApi,
+  usersHttpApi,
 ];
 
 /**
@@ -95,7 +96,11 @@ export function buildOpenApiDocument(
     paths,
     components: {
       ...base.components,
-      schemas: { Problem: PROBLEM_SCHEMA, TokenPair: z.toJSONSchema(tokenPairSchema) as never },
+      schemas: {
+        Problem: PROBLEM_SCHEMA,
+        TokenPair: z.toJSONSchema(tokenPairSchema) as never,
+        RegistrationAccepted: z.toJSONSchema(registrationAcceptedSchema) as never,
+      },
     },
   };
 }
@@ -127,6 +132,14 @@ function operation(route: CompiledRoute, method: string): Operation {
         headers: RATE_LIMIT_HEADERS,
         ...(route.prefix === '/auth/login' || route.prefix === '/auth/refresh'
           ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/TokenPair' } } } }
+          : {}),
+        ...(route.prefix === '/auth/register'
+          ? {
+              description: '202, the same for a new and for a known email',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/RegistrationAccepted' } },
+              },
+            }
           : {}),
       },
       ...gatewayResponses(route),

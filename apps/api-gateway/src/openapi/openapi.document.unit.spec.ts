@@ -36,6 +36,23 @@ describe('the OpenAPI document', () => {
     });
   });
 
+  it('documents that registration answers 202 with one body for new and known emails', () => {
+    const register = op('/auth/register', 'post');
+    expect(register.responses['2XX']?.content).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/RegistrationAccepted' } },
+    });
+    expect(register.requestBody?.content['application/json']?.schema.properties).toHaveProperty(
+      'displayName',
+    );
+  });
+
+  it('describes the role administration of auth-service for the admin role', () => {
+    const setRoles = op('/users/{id}/roles', 'put');
+    expect(setRoles.requestBody?.content['application/json']?.schema.required).toEqual(['roles']);
+    expect(Object.keys(setRoles.responses)).toEqual(expect.arrayContaining(['200', '403', '409']));
+    expect(op('/users/{id}', 'get').responses).toHaveProperty('404');
+  });
+
   it('gives a command its body, path id, If-Match and Idempotency-Key, and every answer', () => {
     const pay = op('/orders/{id}/pay', 'post');
     expect(pay.parameters?.map((p) => [p.name, p.in, p.required])).toEqual([

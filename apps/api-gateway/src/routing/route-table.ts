@@ -58,7 +58,7 @@ export const DEFAULT_ROUTES: readonly RouteDefinition[] = routeTableSchema.parse
     methods: ['POST'],
     rateLimit: 'auth',
     retries: 0,
-    summary: 'Create an account',
+    summary: 'Create an account (202, the same answer for a new and a known email)',
   },
   {
     prefix: '/auth/login',
@@ -80,6 +80,14 @@ export const DEFAULT_ROUTES: readonly RouteDefinition[] = routeTableSchema.parse
   },
   { prefix: '/auth/logout', upstream: 'auth', methods: ['POST'], retries: 0, summary: 'Revoke the session' },
   { prefix: '/auth/me', upstream: 'auth', methods: ['GET'], summary: 'The caller' },
+  {
+    prefix: '/users',
+    upstream: 'auth',
+    roles: ['admin'],
+    methods: ['GET', 'PUT'],
+    retries: 0,
+    summary: 'Users and their roles (admins)',
+  },
   { prefix: '/orders', upstream: 'orders', summary: 'Orders of the caller' },
   {
     prefix: '/notifications',

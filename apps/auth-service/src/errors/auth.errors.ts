@@ -16,11 +16,35 @@ export class InvalidBody extends AuthError {
   }
 }
 
-export class EmailTaken extends AuthError {
-  override readonly name = 'EmailTaken';
-  readonly code = 'AUTH.EMAIL_TAKEN';
+/** The route is for admins; the caller's roles (from the gateway's identity) lack `admin`. */
+export class AdminOnly extends AuthError {
+  override readonly name = 'AdminOnly';
+  readonly code = 'AUTH.ADMIN_ONLY';
+  readonly status = 403;
+  readonly title = 'Admin role required';
+}
+
+export class UserNotFound extends AuthError {
+  override readonly name = 'UserNotFound';
+  readonly code = 'AUTH.USER_NOT_FOUND';
+  readonly status = 404;
+  readonly title = 'No such user';
+}
+
+/** An admin tried to take its own admin role: refused so that the last admin cannot lock everyone out. */
+export class OwnAdminRole extends AuthError {
+  override readonly name = 'OwnAdminRole';
+  readonly code = 'AUTH.OWN_ADMIN_ROLE';
   readonly status = 409;
-  readonly title = 'Email already registered';
+  readonly title = 'An admin cannot remove its own admin role';
+}
+
+/** `bootstrap-admin` runs once: an admin exists, so further admins are granted through the API. */
+export class AdminAlreadyExists extends AuthError {
+  override readonly name = 'AdminAlreadyExists';
+  readonly code = 'AUTH.ADMIN_EXISTS';
+  readonly status = 409;
+  readonly title = 'An admin exists already';
 }
 
 /** Unknown email or wrong password: deliberately the same error, so accounts cannot be probed. */

@@ -20,10 +20,18 @@ export interface AccessTokenSubject {
   familyId: string;
 }
 
-/** Signs an RS256 access JWT with `kid` in its header and the claims of @platform/identity. */
-export function signAccessToken(key: SigningKey, subject: AccessTokenSubject, ttlSeconds: number): string {
+/**
+ * Signs an RS256 access JWT with `kid` in its header and the claims of @platform/identity; it
+ * expires `ttlSeconds` after `issuedAt` (epoch seconds, now by default).
+ */
+export function signAccessToken(
+  key: SigningKey,
+  subject: AccessTokenSubject,
+  ttlSeconds: number,
+  issuedAt = Math.floor(Date.now() / 1000),
+): string {
   return jwt.sign(
-    { roles: subject.roles, sid: subject.familyId },
+    { roles: subject.roles, sid: subject.familyId, iat: issuedAt },
     {
       algorithm: 'RS256',
       privateKey: key.privateKey.export({ format: 'pem', type: 'pkcs8' }),

@@ -23,6 +23,14 @@ describe('access token codec', () => {
     expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toMatchObject({ alg: 'RS256' });
   });
 
+  it('may date a token up to a second ahead (after a role change) and keeps its lifetime from then', async () => {
+    const key = await generateSigningKey();
+    const ahead = Math.floor(Date.now() / 1000) + 1;
+    const claims = verifyAccessToken(signAccessToken(key, subject, 900, ahead), key);
+    expect(claims.iat).toBe(ahead);
+    expect(claims.exp).toBe(ahead + 900);
+  });
+
   it('refuses a token signed by another key', async () => {
     const [signer, other] = await Promise.all([generateSigningKey(), generateSigningKey()]);
     expect(() => verifyAccessToken(signAccessToken(signer, subject, 900), other)).toThrow(/signature/);

@@ -15,9 +15,19 @@ export class AccessTokens {
     @Inject(AUTH_SERVICE_CONFIG) private readonly config: AuthServiceConfig,
   ) {}
 
+  /**
+   * A token for `subject`. Right after a change of the user's roles, `iat` may be up to a second
+   * ahead of the clock: tokens issued before the change are refused by `iat`, which has whole
+   * seconds, and a token with the new roles must not be taken for one of them.
+   */
   async issue(subject: AccessTokenSubject): Promise<{ accessToken: string; expiresIn: number }> {
     const ttl = this.config.AUTH_ACCESS_TOKEN_TTL_SECONDS;
-    return { accessToken: signAccessToken(await this.keys.active(), subject, ttl), expiresIn: ttl };
+    const [key, earliest] = await Promise.all([
+      this.keys.active(),
+      this.revocations.earliestIssueTimeOf(subject.userId),
+    ]);
+    const issuedAt = Math.max(Math.floor(Date.now() / 1000), earliest);
+    return { accessToken: signAccessToken(key, subject, ttl, issuedAt), expiresIn: ttl };
   }
 
   /** The claims of an `Authorization: Bearer` header; InvalidAccessToken for anything short of valid and live. */

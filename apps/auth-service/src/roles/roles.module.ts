@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TokensModule } from '../tokens/tokens.module';
+import { AdminGuard } from './admin.guard';
+import { RoleAssignments } from './role-assignments';
+import { RolesController } from './roles.controller';
+
+/** Roles: granted and revoked by admins (PUT /users/:id/roles), the first admin by bootstrap-admin. */
+@Module({
+  imports: [TokensModule],
+  controllers: [RolesController],
+  providers: [RoleAssignments, AdminGuard],
+  exports: [RoleAssignments],
+})
+export class RolesModule {}
