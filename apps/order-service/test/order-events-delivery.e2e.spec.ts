@@ -1,4 +1,11 @@
-import { decodeEnvelope, Topics, type DomainEvent, type EventEnvelope } from '@platform/contracts';
+import {
+  decodeEnvelope,
+  DEVELOPMENT_PAYMENT_WEBHOOK_SECRET,
+  paymentCallbackRequest,
+  Topics,
+  type DomainEvent,
+  type EventEnvelope,
+} from '@platform/contracts';
 import { EventProducer } from '@platform/messaging';
 import { OutboxRelay, OutboxRelayHost, processedEventsSchemaSql, recordProcessed } from '@platform/outbox';
 import { eventually, infraEnv, tailTopic, uniqueName } from '@platform/testing';
@@ -26,7 +33,7 @@ afterAll(async () => {
   await orders?.close();
 });
 
-const lines = [{ sku: 'BOOK-1', quantity: 1, unitPriceMinor: 1000 }];
+const lines = [{ sku: 'BOOK-1', quantity: 1 }]; // 1250 EUR at the catalog's price
 
 interface Received {
   partition: number;
@@ -51,18 +58,23 @@ async function readOrderEvents(
   return received;
 }
 
+/** Placed by the customer, confirmed and shipped by staff, paid through the provider's callback. */
 async function lifecycle(userId: string): Promise<string> {
-  const as = orders.as({ userId, roles: ['customer'] });
-  const placed = await orders.http().post('/orders').use(as).send({ lines, currency: 'EUR' }).expect(201);
-  const id = placed.body.id as string;
-  await orders.http().post(`/orders/${id}/confirm`).use(as).send({}).expect(200);
-  await orders
+  const staff = orders.as({ userId: 'staff-1', roles: ['staff'] });
+  const placed = await orders
     .http()
-    .post(`/orders/${id}/pay`)
-    .use(as)
-    .send({ amountMinor: 1000, currency: 'EUR', paymentReference: `pay-${id}` })
-    .expect(200);
-  await orders.http().post(`/orders/${id}/ship`).use(as).send({}).expect(200);
+    .post('/orders')
+    .use(orders.as({ userId, roles: ['customer'] }))
+    .send({ lines })
+    .expect(201);
+  const id = placed.body.id as string;
+  await orders.http().post(`/orders/${id}/confirm`).use(staff).send({}).expect(200);
+  const paid = paymentCallbackRequest(
+    { orderId: id, amountMinor: 1250, currency: 'EUR' },
+    DEVELOPMENT_PAYMENT_WEBHOOK_SECRET,
+  );
+  await orders.http().post('/payments/callbacks').set(paid.headers).send(paid.body).expect(200);
+  await orders.http().post(`/orders/${id}/ship`).use(staff).send({}).expect(200);
   return id;
 }
 

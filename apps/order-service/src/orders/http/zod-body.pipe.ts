@@ -9,8 +9,14 @@ export class ZodBodyPipe<S extends z.ZodType> implements PipeTransform<unknown, 
   transform(value: unknown): z.infer<S> {
     const result = this.schema.safeParse(value ?? {});
     if (result.success) return result.data;
-    throw new InvalidBody(result.error.issues.flatMap(describeIssue));
+    throw new InvalidBody(firstPerField(result.error.issues.flatMap(describeIssue)));
   }
+}
+
+/** One entry per field: a NUL in a SKU breaks both the text rules and the SKU pattern, one error says so. */
+function firstPerField(errors: { path: string; message: string }[]): { path: string; message: string }[] {
+  const seen = new Set<string>();
+  return errors.filter((error) => !seen.has(error.path) && seen.add(error.path));
 }
 
 /** One entry per field at fault: a field the shape does not take is named by its own path. */
