@@ -1,6 +1,8 @@
 import { createEvent, type DomainEvent } from '@platform/contracts';
 import { EventProducer } from '@platform/messaging';
-import { eventually, infraEnv, scrapeMetrics, uniqueName } from '@platform/testing';
+import { METRICS_REGISTRY } from '@platform/observability';
+import { eventually, infraEnv, uniqueName } from '@platform/testing';
+import type { Registry } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import { Outage, startAnalyticsApp, type AnalyticsApp } from './analytics-app.spec-helper';
 
@@ -103,7 +105,7 @@ describe('analytics-ingest on real Kafka and ClickHouse', () => {
     expect(freshness.body.freshnessSeconds).toBeGreaterThanOrEqual(0);
     expect(freshness.body.freshnessSeconds).toBeLessThan(60);
 
-    const metrics = { text: await scrapeMetrics(analytics.app) };
+    const metrics = { text: await analytics.app.get<Registry>(METRICS_REGISTRY).metrics() };
     expect(metrics.text).toMatch(/^analytics_freshness_seconds(\{[^}]*\})? \d/m);
     expect(metrics.text).toMatch(/^analytics_batch_rows_count(\{[^}]*\})? [1-9]/m);
   });
@@ -173,7 +175,7 @@ describe('analytics-ingest while ClickHouse is away', () => {
       async () => expect((await counts(analytics))['OrderPlaced']).toBe(before + produced.length),
       { timeoutMs: 60_000 },
     );
-    const metrics = { text: await scrapeMetrics(analytics.app) };
+    const metrics = { text: await analytics.app.get<Registry>(METRICS_REGISTRY).metrics() };
     expect(metrics.text).toMatch(/^analytics_batch_failures_total(\{[^}]*\})? [1-9]/m);
   });
 });

@@ -1,4 +1,6 @@
-import { eventually, scrapeMetrics } from '@platform/testing';
+import { METRICS_REGISTRY } from '@platform/observability';
+import { eventually } from '@platform/testing';
+import type { Registry } from 'prom-client';
 import type Redis from 'ioredis';
 import {
   answerJson,
@@ -137,7 +139,7 @@ describe('api-gateway resilience', () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(await refused.json()).toMatchObject({ code: 'GATEWAY.CIRCUIT_OPEN' });
     expect(dlq.seen).toHaveLength(3);
-    const metrics = await scrapeMetrics(gateway.app);
+    const metrics = await gateway.app.get<Registry>(METRICS_REGISTRY).metrics();
     expect(metrics).toMatch(/gateway_circuit_state\{upstream="dlq",service="api-gateway"\} 2/);
 
     dlq.handle = answerJson;
@@ -146,7 +148,7 @@ describe('api-gateway resilience', () => {
       intervalMs: 50,
     });
     expect((await call()).status).toBe(200);
-    expect(await scrapeMetrics(gateway.app)).toMatch(
+    expect(await gateway.app.get<Registry>(METRICS_REGISTRY).metrics()).toMatch(
       /gateway_circuit_state\{upstream="dlq",service="api-gateway"\} 0/,
     );
   });

@@ -1,7 +1,9 @@
 import { JwtService } from '@nestjs/jwt';
 import { decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
 import { RevocationKeys } from '@platform/identity';
-import { eventually, infraEnv, scrapeMetrics, uniqueName } from '@platform/testing';
+import { METRICS_REGISTRY } from '@platform/observability';
+import { eventually, infraEnv, uniqueName } from '@platform/testing';
+import type { Registry } from 'prom-client';
 import { Kafka, logLevel } from 'kafkajs';
 import { createPublicKey } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -31,9 +33,9 @@ async function register(email = newEmail(), extra: Record<string, unknown> = {})
 }
 
 async function userIdOf(email: string): Promise<string> {
-  const rows = (await auth.app
-    .get(DataSource)
-    .query('SELECT id FROM users WHERE email = $1', [email])) as { id: string }[];
+  const rows = (await auth.app.get(DataSource).query('SELECT id FROM users WHERE email = $1', [email])) as {
+    id: string;
+  }[];
   if (!rows[0]) throw new Error(`no account for ${email}`);
   return rows[0].id;
 }
@@ -104,7 +106,11 @@ describe('auth-service sessions', () => {
   it('never grants admin at registration: every new account is a customer only', async () => {
     const { email, userId } = await register(`  ${newEmail().replace('user', 'admin').toUpperCase()} `);
     const tokens = (await login(email).expect(200)).body;
-    const me = await auth.http().get('/auth/me').set('authorization', `Bearer ${tokens.accessToken}`).expect(200);
+    const me = await auth
+      .http()
+      .get('/auth/me')
+      .set('authorization', `Bearer ${tokens.accessToken}`)
+      .expect(200);
     expect(me.body).toMatchObject({ id: userId, email, roles: ['customer'] });
   });
 });
@@ -128,7 +134,9 @@ describe('auth-service input', () => {
     expect(after).toEqual([{ ...before[0], version: (before[0] as { version: number }).version + 1 }]);
     const events = (await auth.app
       .get(DataSource)
-      .query(`SELECT event_type AS type FROM outbox WHERE aggregate_key = $1 ORDER BY id`, [userId])) as { type: string }[];
+      .query(`SELECT event_type AS type FROM outbox WHERE aggregate_key = $1 ORDER BY id`, [userId])) as {
+      type: string;
+    }[];
     expect(events.map((e) => e.type)).toEqual(['UserRegistered', 'RegistrationAttempted']);
     await login(email).expect(200);
     await login(email, 'another long password').expect(401);
@@ -273,7 +281,7 @@ describe('auth-service events and health', () => {
         .query('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL');
       expect(unsent).toEqual([{ n: 0 }]);
       await eventually(async () =>
-        (await scrapeMetrics(auth.app)).includes('outbox_backlog{table="outbox"'),
+        (await auth.app.get<Registry>(METRICS_REGISTRY).metrics()).includes('outbox_backlog{table="outbox"'),
       );
       expect(received).toHaveLength(1);
     } finally {

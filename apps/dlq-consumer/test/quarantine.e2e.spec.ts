@@ -1,7 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createEvent, Headers, Topics, type DomainEvent } from '@platform/contracts';
 import { EventProducer } from '@platform/messaging';
-import { eventually, scrapeMetrics, uniqueName } from '@platform/testing';
+import { METRICS_REGISTRY } from '@platform/observability';
+import { eventually, uniqueName } from '@platform/testing';
+import type { Registry } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import { OrderProbe, startDlqApp, startProbeGroup, type DlqApp } from './dlq-app.spec-helper';
 
@@ -270,7 +272,7 @@ describe('the quarantine, on real Kafka and the Mongo-compatible store', () => {
   });
 
   it('exposes quarantine size, age and replays as metrics', async () => {
-    const text = await scrapeMetrics(dlq.app);
+    const text = await dlq.app.get<Registry>(METRICS_REGISTRY).metrics();
     const sample = (name: string, ...labels: string[]) =>
       new RegExp(`^${name}\\{${labels.map((l) => `(?=[^}]*${l})`).join('')}[^}]*\\} (\\d+(\\.\\d+)?)$`, 'm');
     expect(text).toMatch(sample('dlq_quarantined_total', 'topic="order.events"', 'outcome="quarantined"'));

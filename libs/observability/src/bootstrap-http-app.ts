@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { createLogger } from './logger';
 import { METRICS_REGISTRY } from './metrics';
-import { type MetricsServer, startMetricsServer } from './metrics-server';
+import { startMetricsServer } from './metrics-server';
 import { ObservabilityModule } from './observability.module';
 import type { ObservabilityOptions } from './observability.options';
 import { PinoNestLogger } from './pino-nest-logger';
@@ -73,18 +73,24 @@ export async function bootstrapHttpApp(
     });
     app.useLogger(app.get(PinoNestLogger));
     app.disable('x-powered-by');
-    let metrics: MetricsServer | undefined;
+    const host = options.host ?? '127.0.0.1';
+    // First, so that a port already taken fails the start before the app takes traffic.
+    const metrics = await startMetricsServer({
+      registry: app.get(METRICS_REGISTRY),
+      port: options.metricsPort,
+      host,
+    });
+    logger.info({ host: metrics.host, port: metrics.port }, 'metrics server listening');
     listenForShutdown(logger, options, {
       markNotReady: () => app.get(ReadinessRegistry).markShuttingDown(),
       // Metrics stay scrapeable while the app drains: the last scrape sees the shutdown.
       closeApp: async () => {
         await app.close();
-        await metrics?.close();
+        await metrics.close();
       },
       stopTracing: () => options.tracing?.shutdown() ?? Promise.resolve(),
     });
     await options.configure?.(app);
-    const host = options.host ?? '127.0.0.1';
     await app.listen(options.port, host);
     // The bound address, not the requested one: port 0 (tests) means "any free port".
     const address = app.getHttpServer().address();
@@ -92,8 +98,6 @@ export async function bootstrapHttpApp(
       typeof address === 'object' && address ? { host: address.address, port: address.port } : { address },
       'http server listening',
     );
-    metrics = await startMetricsServer({ registry: app.get(METRICS_REGISTRY), port: options.metricsPort, host });
-    logger.info({ host: metrics.host, port: metrics.port }, 'metrics server listening');
     return app;
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');

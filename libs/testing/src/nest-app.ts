@@ -1,6 +1,4 @@
-import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
-import { METRICS_REGISTRY } from '@platform/observability';
-import type { Registry } from 'prom-client';
+import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { reach } from './infra';
@@ -29,12 +27,4 @@ export async function bootTestApp(
   options.configure?.(app);
   await app.init();
   return app;
-}
-
-/**
- * What Prometheus would scrape from an app booted in-process (its METRICS_REGISTRY): the public
- * port no longer serves /metrics, and a test app has no metrics server of its own.
- */
-export function scrapeMetrics(app: INestApplicationContext): Promise<string> {
-  return app.get<Registry>(METRICS_REGISTRY).metrics();
 }
