@@ -1,9 +1,11 @@
 import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
 import {
   analyticsHttpApi,
+  catalogHttpApi,
   dlqHttpApi,
   notificationsHttpApi,
   ordersHttpApi,
+  paymentsHttpApi,
   type HttpApiSpec,
   type HttpOperationSpec,
 } from '@platform/contracts';
@@ -43,6 +45,8 @@ const RATE_LIMIT_HEADERS = {
 /** Services whose API the contracts describe operation by operation. */
 const SERVICE_APIS: readonly HttpApiSpec[] = [
   ordersHttpApi,
+  catalogHttpApi,
+  paymentsHttpApi,
   notificationsHttpApi,
   dlqHttpApi,
   analyticsHttpApi,

@@ -28,6 +28,19 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(doc.paths['/orders'] ?? {})).toEqual(['get', 'post']);
   });
 
+  it('documents the catalog and the payment callback, the callback without a bearer token', () => {
+    expect(Object.keys(op('/catalog/{sku}', 'put').requestBody?.content['application/json']?.schema.properties ?? {})).toEqual([
+      'name',
+      'unitPriceMinor',
+      'currency',
+      'active',
+    ]);
+    expect(op('/catalog', 'get').security).toEqual([{ bearer: [] }]);
+    const callback = op('/payments/callbacks', 'post');
+    expect(callback.security).toBeUndefined();
+    expect(callback.parameters?.map((p) => [p.name, p.in, p.required])).toEqual([['Payment-Signature', 'header', true]]);
+  });
+
   it("documents the registration body with auth-service's bounds, so a documented body is accepted", () => {
     const schema = op('/auth/register', 'post').requestBody?.content['application/json']?.schema;
     expect(schema?.properties).toMatchObject({
@@ -61,9 +74,9 @@ describe('the OpenAPI document', () => {
       ['Idempotency-Key', 'header', false],
     ]);
     const body = pay.requestBody?.content['application/json']?.schema;
-    expect(body?.required).toEqual(['amountMinor', 'currency', 'paymentReference']);
+    expect(body?.required).toEqual(['amountMinor', 'currency', 'paymentReference', 'reason']);
     expect(Object.keys(pay.responses).sort()).toEqual(
-      ['200', '400', '401', '404', '409', '413', '422', '429', '502', '503', '504'].sort(),
+      ['200', '400', '401', '403', '404', '409', '413', '422', '429', '502', '503', '504'].sort(),
     );
     expect(pay.responses['200']?.headers).toHaveProperty('ETag');
     expect(pay.responses['409']?.content).toHaveProperty(['application/problem+json']);

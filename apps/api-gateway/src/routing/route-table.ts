@@ -90,6 +90,25 @@ export const DEFAULT_ROUTES: readonly RouteDefinition[] = routeTableSchema.parse
   },
   { prefix: '/orders', upstream: 'orders', summary: 'Orders of the caller' },
   {
+    prefix: '/catalog',
+    upstream: 'orders',
+    methods: ['GET', 'PUT'],
+    retries: 0,
+    maxBodyBytes: 4_096,
+    summary: 'Products and prices (admins edit; order-service checks the role)',
+  },
+  {
+    // Public: the payment provider has no access token; its HMAC signature, checked by
+    // order-service over the raw body, is the authentication. A callback is a few hundred bytes.
+    prefix: '/payments/callbacks',
+    upstream: 'orders',
+    auth: false,
+    methods: ['POST'],
+    retries: 0,
+    maxBodyBytes: 8_192,
+    summary: 'Payment provider callbacks (signed, no token)',
+  },
+  {
     prefix: '/notifications',
     upstream: 'notifications',
     methods: ['GET', 'POST', 'PATCH'],
