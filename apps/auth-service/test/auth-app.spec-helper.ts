@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import request from 'supertest';
 import { ObservabilityModule } from '@platform/observability';
+import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS, GatewayIdentitySigner, identityPlugin } from '@platform/identity';
 import { AppModule } from '../src/app.module';
 import { loadAuthServiceConfig, type AuthServiceConfig } from '../src/config/auth-service.config';
 import { mapAuthError } from '../src/errors/auth-problem.mapper';
@@ -13,9 +14,30 @@ import { configureHttp } from '../src/http/configure-http';
 export interface AuthApp {
   app: NestExpressApplication;
   config: AuthServiceConfig;
+  /**
+   * Requests as the gateway forwards them: each carries an anonymous gateway identity from
+   * 127.0.0.1 (a later `.use(identityPlugin(...))` replaces it with a caller's).
+   */
   http: () => ReturnType<typeof request>;
+  /** Requests that did not come through the gateway (no gateway identity). */
+  direct: () => ReturnType<typeof request>;
   redis: Redis;
   close: () => Promise<void>;
+}
+
+const gateway = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);
+const anonymous = identityPlugin(gateway, 'auth', undefined, '127.0.0.1');
+const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
+
+/** Every request of `agent` gets the gateway identity of an anonymous client. */
+function throughGateway(agent: ReturnType<typeof request>): ReturnType<typeof request> {
+  return new Proxy(agent, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || !METHODS.has(property) || typeof value !== 'function') return value;
+      return (url: string) => (value as (url: string) => request.Test).call(target, url).use(anonymous);
+    },
+  });
 }
 
 function urlOfDatabase(name: string): string {
@@ -56,7 +78,8 @@ export async function startAuthApp(env: Record<string, string> = {}): Promise<Au
     app,
     config,
     redis,
-    http: () => request(app.getHttpServer()),
+    http: () => throughGateway(request(app.getHttpServer())),
+    direct: () => request(app.getHttpServer()),
     close: async () => {
       await app.close();
       const keys = await redis.keys(`${config.AUTH_THROTTLE_KEY_PREFIX}:*`);

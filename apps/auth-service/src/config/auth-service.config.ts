@@ -48,8 +48,6 @@ export const authServiceConfigSchema = z.object({
     developmentValue: DEVELOPMENT_GATEWAY_IDENTITY_KEYS.publicKey,
     minLength: 40,
   }),
-  /** Express `trust proxy`: which hops may set X-Forwarded-For (the gateway). */
-  AUTH_TRUST_PROXY: z.string().default('loopback'),
 });
 
 export type AuthServiceConfig = z.infer<typeof authServiceConfigSchema>;

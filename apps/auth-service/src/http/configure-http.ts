@@ -3,10 +3,9 @@ import type { AuthServiceConfig } from '../config/auth-service.config';
 
 /**
  * HTTP settings of the app, shared by main.ts and the tests: a small body limit (413 above it:
- * nothing here needs more than a few hundred bytes) and which proxies may name the client IP,
- * which the per-IP login throttle relies on.
+ * nothing here needs more than a few hundred bytes). No `trust proxy`: the client's address
+ * comes from the gateway's signed identity (GatewayGuard), never from X-Forwarded-For.
  */
 export function configureHttp(app: NestExpressApplication, config: AuthServiceConfig): void {
   app.useBodyParser('json', { limit: config.AUTH_MAX_BODY_SIZE });
-  app.set('trust proxy', config.AUTH_TRUST_PROXY);
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ClientAddress, GatewayGuard } from '@platform/identity';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { AccessTokens } from '../tokens/access-tokens';
 import {
@@ -10,7 +11,12 @@ import {
 } from './sessions.schemas';
 import { SessionsService } from './sessions.service';
 
+/**
+ * Sessions are opened only through the gateway (GatewayGuard: 401 otherwise), which also says
+ * who the client is: the login throttle's per-address bucket trusts no header a client could set.
+ */
 @Controller('auth')
+@UseGuards(GatewayGuard)
 export class SessionsController {
   constructor(
     private readonly sessions: SessionsService,
@@ -22,7 +28,7 @@ export class SessionsController {
   @HttpCode(200)
   login(
     @Body(new ZodBodyPipe(loginBodySchema)) body: LoginBody,
-    @Ip() ip: string,
+    @ClientAddress() ip: string,
     @Headers('user-agent') userAgent: string | undefined,
   ): Promise<TokenPair> {
     return this.sessions.login(body, { ip, userAgent });
