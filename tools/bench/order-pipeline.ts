@@ -43,7 +43,6 @@ export async function startOrderPipeline(appEnv: AppEnv = {}): Promise<OrderPipe
   const rateLimitPrefix = `${run}_rl:`;
   const pgUrl = (database: string) => servers.postgresUrl.replace(/\/[^/]*$/, `/${database}`);
   const common = {
-    GATEWAY_IDENTITY_SECRET: `bench-identity-secret-${run}`,
     KAFKA_BROKERS: servers.kafkaBrokers.join(','),
     REDIS_URL: servers.redisUrl,
   };

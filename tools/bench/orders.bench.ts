@@ -17,7 +17,11 @@
  * Reports, never asserts; figures go to tmp/bench/orders.json.
  */
 import { createEvent, decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
-import { signIdentity } from '@platform/identity';
+import {
+  DEVELOPMENT_GATEWAY_IDENTITY_KEYS,
+  GATEWAY_IDENTITY_HEADER,
+  GatewayIdentitySigner,
+} from '@platform/identity';
 import {
   appendToOutbox,
   OutboxRelay,
@@ -45,11 +49,12 @@ const CONNECTIONS = args['connections'] ?? 32;
 const ROUNDS = args['rounds'] ?? 3;
 const RATE = args['rate'] ?? 300;
 const RELAY_EVENTS = args['relay-events'] ?? 20_000;
-if (SECONDS > 50) throw new Error('--seconds must be at most 50 (identity headers expire after 60 s)');
+if (SECONDS > 25) throw new Error('--seconds must be at most 25 (a gateway identity lives 30 s)');
 const ROOT = join(__dirname, '../..');
 const postgresUrl = process.env['POSTGRES_URL'] ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-const secret = 'bench-identity-secret-0123456789-abcdefghij';
+// The development key pair: the server runs under NODE_ENV=development.
+const gateway = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);
 const runId = Date.now().toString(36);
 const database = `bench_orders_${runId}`;
 const kafka = new Kafka({ clientId: 'bench-orders', brokers, logLevel: logLevel.NOTHING });
@@ -77,10 +82,17 @@ async function main(): Promise<void> {
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitForReady(url, server, 'order-service');
-    // Identity headers are valid for a minute (replay protection): signed afresh for every load.
-    const headers = () => ({
+    // A gateway identity is bound to its route and lives 30 s: minted afresh for every load.
+    const headers = (path: string) => ({
       'content-type': 'application/json',
-      ...signIdentity({ userId: `bench-${runId}`, roles: ['customer'] }, secret),
+      [GATEWAY_IDENTITY_HEADER]: gateway.mint({
+        sub: `bench-${runId}`,
+        roles: ['customer'],
+        ip: '127.0.0.1',
+        aud: 'orders',
+        htm: 'POST',
+        htu: path,
+      }),
     });
     console.log(
       `warming up (3 s each), then ${ROUNDS} rounds of ${SECONDS} s per route, ${CONNECTIONS} connections`,
@@ -139,7 +151,6 @@ function startServer(port: number, databaseUrl: string): ChildProcess {
         ORDER_METRICS_PORT: '0',
         ORDER_DATABASE_URL: databaseUrl,
         KAFKA_BROKERS: brokers.join(','),
-        GATEWAY_IDENTITY_SECRET: secret,
         LOG_LEVEL: 'warn',
       },
     },
@@ -148,14 +159,14 @@ function startServer(port: number, databaseUrl: string): ChildProcess {
 
 async function load(
   url: string,
-  headers: () => Record<string, string>,
+  headers: (path: string) => Record<string, string>,
   duration: number,
   rate?: number,
 ): Promise<Load> {
   const result = await autocannon({
     url,
     method: 'POST',
-    headers: headers(),
+    headers: headers(new URL(url).pathname),
     body,
     duration,
     connections: CONNECTIONS,
@@ -170,7 +181,7 @@ async function load(
   };
 }
 
-async function publishLag(url: string, headers: () => Record<string, string>, databaseUrl: string) {
+async function publishLag(url: string, headers: (path: string) => Record<string, string>, databaseUrl: string) {
   const lags: number[] = [];
   const consumer = kafka.consumer({ groupId: `bench-orders-lag-${runId}`, maxWaitTimeInMs: 100 });
   await consumer.connect();

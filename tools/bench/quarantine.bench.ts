@@ -18,7 +18,11 @@
  * to order.events.dlq of the broker it runs on: a dev system's own dlq-consumer quarantines them too.
  */
 import { Headers } from '@platform/contracts';
-import { signIdentity } from '@platform/identity';
+import {
+  DEVELOPMENT_GATEWAY_IDENTITY_KEYS,
+  GATEWAY_IDENTITY_HEADER,
+  GatewayIdentitySigner,
+} from '@platform/identity';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
@@ -37,7 +41,8 @@ const TOPIC = 'order.events.dlq';
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 const mongoUrl = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017';
 const run = `bench_quarantine_${Date.now().toString(36)}`;
-const secret = `bench-identity-secret-${randomUUID()}`;
+// The development key pair: the app runs under NODE_ENV=development (startBuiltApp).
+const gateway = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);
 const kafka = new Kafka({ clientId: 'bench-quarantine', brokers, logLevel: logLevel.NOTHING });
 
 /** A dead letter as the consumer runtime writes one, with complete provenance. */
@@ -118,7 +123,6 @@ async function main(): Promise<void> {
     DLQ_MONGO_DATABASE: database,
     DLQ_CONSUMER_GROUP: groupId,
     KAFKA_BROKERS: brokers.join(','),
-    GATEWAY_IDENTITY_SECRET: secret,
   });
   const connection = await mongoose.createConnection(mongoUrl, { dbName: database }).asPromise();
   const db = connection.db;
@@ -153,7 +157,16 @@ async function main(): Promise<void> {
     // 2. Reads through the app.
     const get = async (path: string) => {
       const res = await fetch(`${app.url}${path}`, {
-        headers: signIdentity({ userId: 'bench-admin', roles: ['admin'] }, secret),
+        headers: {
+          [GATEWAY_IDENTITY_HEADER]: gateway.mint({
+            sub: 'bench-admin',
+            roles: ['admin'],
+            ip: '127.0.0.1',
+            aud: 'dlq',
+            htm: 'GET',
+            htu: new URL(path, app.url).pathname,
+          }),
+        },
       });
       if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
