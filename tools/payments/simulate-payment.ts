@@ -35,7 +35,10 @@ export async function simulatePayment(
   return { status: res.status, body: await res.text(), eventId: signed.callback.id };
 }
 
-async function totalOf(gatewayUrl: string, orderId: string): Promise<{ amountMinor: number; currency: string }> {
+async function totalOf(
+  gatewayUrl: string,
+  orderId: string,
+): Promise<{ amountMinor: number; currency: string }> {
   const token = process.env['ACCESS_TOKEN'];
   if (!token) throw new Error('give the amount and currency, or ACCESS_TOKEN to read the order total');
   const res = await fetch(new URL(`/orders/${encodeURIComponent(orderId)}`, gatewayUrl), {
@@ -58,7 +61,8 @@ async function main(): Promise<number> {
   }
   const gatewayUrl = process.env['GATEWAY_URL'] ?? 'http://127.0.0.1:3000';
   const secret = process.env['PAYMENT_WEBHOOK_SECRET'] || DEVELOPMENT_PAYMENT_WEBHOOK_SECRET;
-  const paid = amount === undefined ? await totalOf(gatewayUrl, orderId) : { amountMinor: Number(amount), currency };
+  const paid =
+    amount === undefined ? await totalOf(gatewayUrl, orderId) : { amountMinor: Number(amount), currency };
   const payment: SimulatedPayment = {
     orderId,
     ...paid,

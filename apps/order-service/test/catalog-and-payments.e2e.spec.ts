@@ -27,14 +27,20 @@ async function confirmed(caller: { userId: string; roles: string[] }): Promise<s
   return id;
 }
 
-function callback(payment: Parameters<typeof paymentCallbackRequest>[0], secret = DEVELOPMENT_PAYMENT_WEBHOOK_SECRET) {
+function callback(
+  payment: Parameters<typeof paymentCallbackRequest>[0],
+  secret = DEVELOPMENT_PAYMENT_WEBHOOK_SECRET,
+) {
   const signed = paymentCallbackRequest(payment, secret);
   return orders.http().post('/payments/callbacks').set(signed.headers).send(signed.body);
 }
 
 describe('the catalog prices every order', () => {
   it('charges the catalog price in the catalog currency', async () => {
-    const { id } = await place(customer(), [{ sku: 'BOOK-1', quantity: 2 }, { sku: 'PEN-1', quantity: 3 }]);
+    const { id } = await place(customer(), [
+      { sku: 'BOOK-1', quantity: 2 },
+      { sku: 'PEN-1', quantity: 3 },
+    ]);
     const me = await orders.http().get(`/orders/${id}`).use(orders.as(staff)).expect(200);
     expect(me.body).toMatchObject({
       lines: [
@@ -64,7 +70,12 @@ describe('the catalog prices every order', () => {
       .http()
       .post('/orders')
       .use(orders.as(customer()))
-      .send({ lines: [{ sku: 'BOOK-1', quantity: 1 }, { sku: 'NOPE-1', quantity: 1 }] })
+      .send({
+        lines: [
+          { sku: 'BOOK-1', quantity: 1 },
+          { sku: 'NOPE-1', quantity: 1 },
+        ],
+      })
       .expect(422);
     expect(res.body).toMatchObject({ code: 'ORDER.UNKNOWN_SKU', errors: [{ path: 'lines.1.sku' }] });
   });
@@ -84,21 +95,38 @@ describe('the catalog prices every order', () => {
       .expect(400);
 
     const { id } = await place(customer(), [{ sku, quantity: 1 }]);
-    expect((await orders.http().get(`/orders/${id}`).use(orders.as(admin)).expect(200)).body.totalMinor).toBe(4990);
-    await orders.http().put(`/catalog/${sku}`).use(orders.as(admin)).send({ ...product, active: false }).expect(200);
-    await orders.http().post('/orders').use(orders.as(customer())).send({ lines: [{ sku, quantity: 1 }] }).expect(422);
+    expect((await orders.http().get(`/orders/${id}`).use(orders.as(admin)).expect(200)).body.totalMinor).toBe(
+      4990,
+    );
+    await orders
+      .http()
+      .put(`/catalog/${sku}`)
+      .use(orders.as(admin))
+      .send({ ...product, active: false })
+      .expect(200);
+    await orders
+      .http()
+      .post('/orders')
+      .use(orders.as(customer()))
+      .send({ lines: [{ sku, quantity: 1 }] })
+      .expect(422);
     const list = await orders.http().get('/catalog').use(orders.as(customer())).expect(200);
-    expect(list.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ sku: 'BOOK-1', unitPriceMinor: 1250 })]));
+    expect(list.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ sku: 'BOOK-1', unitPriceMinor: 1250 })]),
+    );
   });
 });
 
 describe('who may change an order', () => {
-  it.each(['confirm', 'ship'])('refuses a customer who asks to %s its own order with 403 ORDER.FORBIDDEN', async (action) => {
-    const me = customer();
-    const { id } = await place(me);
-    const res = await orders.http().post(`/orders/${id}/${action}`).use(orders.as(me)).send({}).expect(403);
-    expect(res.body).toMatchObject({ code: 'ORDER.FORBIDDEN' });
-  });
+  it.each(['confirm', 'ship'])(
+    'refuses a customer who asks to %s its own order with 403 ORDER.FORBIDDEN',
+    async (action) => {
+      const me = customer();
+      const { id } = await place(me);
+      const res = await orders.http().post(`/orders/${id}/${action}`).use(orders.as(me)).send({}).expect(403);
+      expect(res.body).toMatchObject({ code: 'ORDER.FORBIDDEN' });
+    },
+  );
 
   it('refuses a customer who records a payment of its own order', async () => {
     const me = customer();
@@ -121,16 +149,19 @@ describe('who may change an order', () => {
       .expect(200);
     expect(paid.body).toMatchObject({ status: 'paid' });
     const db = orders.app.get(DataSource);
-    expect(await db.query('SELECT recorded_by, reason FROM manual_payments WHERE order_id = $1', [id])).toEqual([
-      { recorded_by: 'staff-1', reason: 'bank transfer' },
-    ]);
+    expect(
+      await db.query('SELECT recorded_by, reason FROM manual_payments WHERE order_id = $1', [id]),
+    ).toEqual([{ recorded_by: 'staff-1', reason: 'bank transfer' }]);
   });
 });
 
 describe('payments reported by the provider', () => {
   it('pays the order once per provider event, however often the callback arrives', async () => {
     const id = await confirmed(customer());
-    const signed = paymentCallbackRequest({ orderId: id, amountMinor: 2500, currency: 'EUR' }, DEVELOPMENT_PAYMENT_WEBHOOK_SECRET);
+    const signed = paymentCallbackRequest(
+      { orderId: id, amountMinor: 2500, currency: 'EUR' },
+      DEVELOPMENT_PAYMENT_WEBHOOK_SECRET,
+    );
     const send = () => orders.http().post('/payments/callbacks').set(signed.headers).send(signed.body);
     expect((await send().expect(200)).body).toEqual({ received: true, duplicate: false });
     expect((await send().expect(200)).body).toEqual({ received: true, duplicate: true });

@@ -30,15 +30,15 @@ const charged = [
   { sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 },
   { sku: 'PEN-1', quantity: 3, unitPriceMinor: 199 },
 ];
-const manualPayment = { amountMinor: 3097, currency: 'EUR', paymentReference: 'pay-1', reason: 'bank transfer' };
+const manualPayment = {
+  amountMinor: 3097,
+  currency: 'EUR',
+  paymentReference: 'pay-1',
+  reason: 'bank transfer',
+};
 
 async function place(caller: { userId: string; roles: string[] }): Promise<{ id: string; version: number }> {
-  const res = await orders
-    .http()
-    .post('/orders')
-    .use(orders.as(caller))
-    .send({ lines })
-    .expect(201);
+  const res = await orders.http().post('/orders').use(orders.as(caller)).send({ lines }).expect(201);
   return res.body as { id: string; version: number };
 }
 
@@ -89,12 +89,7 @@ describe('order commands over HTTP', () => {
     const me = customer();
     const { id } = await place(me);
     await orders.http().post(`/orders/${id}/confirm`).use(orders.as(staff)).expect(200);
-    await orders
-      .http()
-      .post(`/orders/${id}/pay`)
-      .use(orders.as(staff))
-      .send(manualPayment)
-      .expect(200);
+    await orders.http().post(`/orders/${id}/pay`).use(orders.as(staff)).send(manualPayment).expect(200);
     await orders.http().post(`/orders/${id}/ship`).use(orders.as(staff)).send({}).expect(200);
 
     const res = await orders
@@ -180,12 +175,7 @@ describe('order input and access over HTTP', () => {
 
   it('refuses an empty order and a quantity of 0 with their domain codes', async () => {
     const me = customer();
-    const empty = await orders
-      .http()
-      .post('/orders')
-      .use(orders.as(me))
-      .send({ lines: [] })
-      .expect(422);
+    const empty = await orders.http().post('/orders').use(orders.as(me)).send({ lines: [] }).expect(422);
     expect(empty.body.code).toBe('ORDER.EMPTY');
     const zero = await orders
       .http()
@@ -293,12 +283,7 @@ describe('Idempotency-Key on POST routes', () => {
     const me = customer();
     const key = uniqueName('key');
     const send = () =>
-      orders
-        .http()
-        .post('/orders')
-        .use(orders.as(me))
-        .set('idempotency-key', key)
-        .send({ lines });
+      orders.http().post('/orders').use(orders.as(me)).set('idempotency-key', key).send({ lines });
     const first = await send().expect(201);
     const retry = await send().expect(201);
     expect(retry.body).toEqual(first.body);
@@ -367,12 +352,7 @@ describe('Idempotency-Key and crashes', () => {
     const me = customer();
     const key = uniqueName('key');
     const send = () =>
-      orders
-        .http()
-        .post('/orders')
-        .use(orders.as(me))
-        .set('idempotency-key', key)
-        .send({ lines });
+      orders.http().post('/orders').use(orders.as(me)).set('idempotency-key', key).send({ lines });
     const answers = await Promise.all([send(), send(), send()]);
     expect(answers.map((res) => res.status)).toEqual([201, 201, 201]);
     expect(new Set(answers.map((res) => res.body.id)).size).toBe(1);
@@ -387,12 +367,7 @@ describe('Idempotency-Key and crashes', () => {
     const complete = jest.spyOn(keys, 'complete').mockRejectedValueOnce(new Error('crash before the answer'));
     try {
       const send = () =>
-        orders
-          .http()
-          .post('/orders')
-          .use(orders.as(me))
-          .set('idempotency-key', key)
-          .send({ lines });
+        orders.http().post('/orders').use(orders.as(me)).set('idempotency-key', key).send({ lines });
       await send().expect(500);
       expect(await placedBy(me.userId)).toBe(0);
       const retry = await send().expect(201);

@@ -29,16 +29,17 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents the catalog and the payment callback, the callback without a bearer token', () => {
-    expect(Object.keys(op('/catalog/{sku}', 'put').requestBody?.content['application/json']?.schema.properties ?? {})).toEqual([
-      'name',
-      'unitPriceMinor',
-      'currency',
-      'active',
-    ]);
+    expect(
+      Object.keys(
+        op('/catalog/{sku}', 'put').requestBody?.content['application/json']?.schema.properties ?? {},
+      ),
+    ).toEqual(['name', 'unitPriceMinor', 'currency', 'active']);
     expect(op('/catalog', 'get').security).toEqual([{ bearer: [] }]);
     const callback = op('/payments/callbacks', 'post');
     expect(callback.security).toBeUndefined();
-    expect(callback.parameters?.map((p) => [p.name, p.in, p.required])).toEqual([['Payment-Signature', 'header', true]]);
+    expect(callback.parameters?.map((p) => [p.name, p.in, p.required])).toEqual([
+      ['Payment-Signature', 'header', true],
+    ]);
   });
 
   it("documents the registration body with auth-service's bounds, so a documented body is accepted", () => {

@@ -3,7 +3,12 @@ import { dependencyUnavailable, type Problem } from '@platform/observability';
 import { isPostgresUnavailable } from '@platform/outbox';
 import { IdempotencyKeyReused, InvalidIdempotencyKey } from '../idempotency/idempotency.errors';
 import { OrderNotFound } from '../orders/application/order-not-found';
-import { OrderError, OrderForbidden, OrderRuleViolation, type OrderRuleCode } from '../orders/domain/order.errors';
+import {
+  OrderError,
+  OrderForbidden,
+  OrderRuleViolation,
+  type OrderRuleCode,
+} from '../orders/domain/order.errors';
 import { InvalidBody, InvalidIfMatch, InvalidQuery } from '../orders/http/order-http.errors';
 import { VersionConflict } from '../orders/infrastructure/version-conflict';
 import { InvalidPaymentCallback, InvalidPaymentSignature } from '../payments/payment.errors';
@@ -49,7 +54,11 @@ export function mapOrderError(error: unknown): Problem | undefined {
   if (isPostgresUnavailable(error)) return dependencyUnavailable('the order store');
   if (!(error instanceof OrderError)) return undefined;
   const problem: Problem = { ...statusOf(error), code: error.code, detail: error.message };
-  if (error instanceof InvalidBody || error instanceof InvalidQuery || error instanceof InvalidPaymentCallback) {
+  if (
+    error instanceof InvalidBody ||
+    error instanceof InvalidQuery ||
+    error instanceof InvalidPaymentCallback
+  ) {
     problem['errors'] = error.errors;
   }
   if (error instanceof OrderRuleViolation && error.field) {

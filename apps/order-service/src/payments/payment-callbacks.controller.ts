@@ -1,9 +1,5 @@
 import { Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import {
-  PAYMENT_SIGNATURE_HEADER,
-  paymentCallbackSchema,
-  verifyPaymentSignature,
-} from '@platform/contracts';
+import { PAYMENT_SIGNATURE_HEADER, paymentCallbackSchema, verifyPaymentSignature } from '@platform/contracts';
 import { ORDER_SERVICE_CONFIG, type OrderServiceConfig } from '../config/order-service.config';
 import { InvalidPaymentCallback, InvalidPaymentSignature } from './payment.errors';
 import { Payments } from './payments.service';
@@ -28,14 +24,21 @@ export class PaymentCallbacksController {
     @Headers(PAYMENT_SIGNATURE_HEADER) signature: string | undefined,
   ): Promise<{ received: true; duplicate: boolean }> {
     // No JSON body (another content type) means no raw bytes either: nothing can be verified.
-    const problem = verifyPaymentSignature(signature, request.rawBody ?? '', this.config.PAYMENT_WEBHOOK_SECRET);
+    const problem = verifyPaymentSignature(
+      signature,
+      request.rawBody ?? '',
+      this.config.PAYMENT_WEBHOOK_SECRET,
+    );
     if (problem !== undefined || request.rawBody === undefined) {
       throw new InvalidPaymentSignature(problem ?? 'missing');
     }
     const parsed = paymentCallbackSchema.safeParse(request.body);
     if (!parsed.success) {
       throw new InvalidPaymentCallback(
-        parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', message: issue.message })),
+        parsed.error.issues.map((issue) => ({
+          path: issue.path.map(String).join('.') || '(body)',
+          message: issue.message,
+        })),
       );
     }
     const { duplicate } = await this.payments.applyCallback(parsed.data);

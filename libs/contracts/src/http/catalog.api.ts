@@ -10,7 +10,11 @@ import { skuSchema } from './orders.api';
  */
 export const catalogProductBodySchema = z.strictObject({
   name: text({ max: 200 }),
-  unitPriceMinor: z.int().min(1).max(Number.MAX_SAFE_INTEGER).describe('price of one unit in minor units (cents)'),
+  unitPriceMinor: z
+    .int()
+    .min(1)
+    .max(Number.MAX_SAFE_INTEGER)
+    .describe('price of one unit in minor units (cents)'),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code of three uppercase letters')

@@ -16,7 +16,10 @@ const domainRule = <T extends z.ZodType>(schema: T, rule: Record<string, unknown
  * separators, so an emoji or a symbol is a 400 naming the field rather than a row nobody can type.
  */
 export const identifierText = (max: number) =>
-  text({ max }).regex(/^[\p{L}\p{N}][\p{L}\p{N} ._:/#-]*$/u, 'must be letters, digits, space and . _ : / # -');
+  text({ max }).regex(
+    /^[\p{L}\p{N}][\p{L}\p{N} ._:/#-]*$/u,
+    'must be letters, digits, space and . _ : / # -',
+  );
 
 /** A catalog SKU as clients send it and the catalog stores it. */
 export const skuSchema = identifierText(64).describe('a SKU of the catalog (GET /catalog), e.g. BOOK-1');

@@ -11,10 +11,18 @@ const NUL = String.fromCharCode(0);
 describe('the order request shapes', () => {
   it('refuse NUL in every text field, which PostgreSQL cannot store', () => {
     const line = { sku: `BOOK${NUL}1`, quantity: 1 };
-    expect(placeOrderBodySchema.safeParse({ lines: [line] }).error?.issues[0]?.path).toEqual(['lines', 0, 'sku']);
+    expect(placeOrderBodySchema.safeParse({ lines: [line] }).error?.issues[0]?.path).toEqual([
+      'lines',
+      0,
+      'sku',
+    ]);
     expect(
-      payOrderBodySchema.safeParse({ amountMinor: 1, currency: 'EUR', paymentReference: `p${NUL}`, reason: 'wire' })
-        .success,
+      payOrderBodySchema.safeParse({
+        amountMinor: 1,
+        currency: 'EUR',
+        paymentReference: `p${NUL}`,
+        reason: 'wire',
+      }).success,
     ).toBe(false);
     expect(shipOrderBodySchema.safeParse({ carrier: `DHL${NUL}` }).success).toBe(false);
     expect(cancelOrderBodySchema.safeParse({ reason: `no${NUL}` }).success).toBe(false);
@@ -38,11 +46,9 @@ describe('the order request shapes', () => {
 
   it('refuse an emoji, a bidi override or a lone surrogate in a SKU, naming the field', () => {
     for (const sku of ['BOOK-1🙂', 'BOOK\u202E1', 'BOOK\ud8001']) {
-      expect(placeOrderBodySchema.safeParse({ lines: [{ sku, quantity: 1 }] }).error?.issues[0]?.path).toEqual([
-        'lines',
-        0,
-        'sku',
-      ]);
+      expect(
+        placeOrderBodySchema.safeParse({ lines: [{ sku, quantity: 1 }] }).error?.issues[0]?.path,
+      ).toEqual(['lines', 0, 'sku']);
     }
   });
 
@@ -50,7 +56,9 @@ describe('the order request shapes', () => {
     const document = JSON.stringify(z.toJSONSchema(placeOrderBodySchema, { io: 'input' }));
     expect(document).toContain('"minItems":1');
     expect(document).toContain('"minimum":1');
-    expect(JSON.stringify(z.toJSONSchema(payOrderBodySchema, { io: 'input' }))).toContain('"pattern":"^[A-Z]{3}$"');
+    expect(JSON.stringify(z.toJSONSchema(payOrderBodySchema, { io: 'input' }))).toContain(
+      '"pattern":"^[A-Z]{3}$"',
+    );
     expect(placeOrderBodySchema.safeParse({ lines: [] }).success).toBe(true);
     expect(placeOrderBodySchema.safeParse({ lines: [{ sku: 'A', quantity: 0 }] }).success).toBe(true);
   });

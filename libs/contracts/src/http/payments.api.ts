@@ -106,7 +106,10 @@ export const paymentsHttpApi: HttpApiSpec = {
         400: { description: 'PAYMENT.INVALID_CALLBACK, with `errors`' },
         401: { description: 'PAYMENT.INVALID_SIGNATURE: missing, malformed, stale (> 5 min) or wrong' },
         404: { description: 'ORDER.NOT_FOUND' },
-        409: { description: 'ORDER.ALREADY_PAID (another payment), ORDER.INVALID_TRANSITION, ORDER.ALREADY_CANCELLED' },
+        409: {
+          description:
+            'ORDER.ALREADY_PAID (another payment), ORDER.INVALID_TRANSITION, ORDER.ALREADY_CANCELLED',
+        },
         422: { description: 'ORDER.AMOUNT_MISMATCH, ORDER.CURRENCY_MISMATCH: not the order total' },
       },
     },

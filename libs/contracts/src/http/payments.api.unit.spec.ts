@@ -11,16 +11,23 @@ const now = 1_800_000_000;
 
 describe('payment callback signatures', () => {
   it('accept a signature made with the secret over the timestamp and the raw body', () => {
-    expect(verifyPaymentSignature(signPaymentCallback(secret, body, now), body, secret, { nowSeconds: now })).toBe(
-      undefined,
-    );
+    expect(
+      verifyPaymentSignature(signPaymentCallback(secret, body, now), body, secret, { nowSeconds: now }),
+    ).toBe(undefined);
   });
 
   it('refuse a missing, malformed, wrongly signed or stale signature, saying which', () => {
     const at = (seconds: number) => signPaymentCallback(secret, body, seconds);
     expect(verifyPaymentSignature(undefined, body, secret, { nowSeconds: now })).toBe('missing');
     expect(verifyPaymentSignature('v1=abc', body, secret, { nowSeconds: now })).toBe('malformed');
-    expect(verifyPaymentSignature(signPaymentCallback('another-secret-of-32-characters!!', body, now), body, secret, { nowSeconds: now })).toBe('mismatch');
+    expect(
+      verifyPaymentSignature(
+        signPaymentCallback('another-secret-of-32-characters!!', body, now),
+        body,
+        secret,
+        { nowSeconds: now },
+      ),
+    ).toBe('mismatch');
     expect(verifyPaymentSignature(at(now), `${body} `, secret, { nowSeconds: now })).toBe('mismatch');
     expect(verifyPaymentSignature(at(now - 301), body, secret, { nowSeconds: now })).toBe('stale');
     expect(verifyPaymentSignature(at(now + 301), body, secret, { nowSeconds: now })).toBe('stale');
@@ -30,7 +37,9 @@ describe('payment callback signatures', () => {
   it('accept any of several v1 signatures, as while a secret rotates', () => {
     const good = signPaymentCallback(secret, body, now).split(',')[1];
     const other = signPaymentCallback('the-old-secret-still-being-rotated-out', body, now).split(',')[1];
-    expect(verifyPaymentSignature(`t=${now},${other},${good}`, body, secret, { nowSeconds: now })).toBe(undefined);
+    expect(verifyPaymentSignature(`t=${now},${other},${good}`, body, secret, { nowSeconds: now })).toBe(
+      undefined,
+    );
   });
 
   it('build a signed request whose body is a callback the schema reads', () => {
@@ -39,6 +48,8 @@ describe('payment callback signatures', () => {
       secret,
     );
     expect(paymentCallbackSchema.parse(JSON.parse(request.body))).toEqual(request.callback);
-    expect(verifyPaymentSignature(request.headers['payment-signature'], request.body, secret)).toBe(undefined);
+    expect(verifyPaymentSignature(request.headers['payment-signature'], request.body, secret)).toBe(
+      undefined,
+    );
   });
 });

@@ -32,9 +32,12 @@ describe('what a customer may do', () => {
 });
 
 describe('what staff may do', () => {
-  it.each<OrderAction>(['view', 'confirm', 'recordPayment', 'ship', 'cancel'])('may %s any order', (action) => {
-    expect(given(sam).when(action)).toBe('allowed');
-  });
+  it.each<OrderAction>(['view', 'confirm', 'recordPayment', 'ship', 'cancel'])(
+    'may %s any order',
+    (action) => {
+      expect(given(sam).when(action)).toBe('allowed');
+    },
+  );
 
   it('places an order only when also a customer', () => {
     expect(orderAccess(sam, 'place')).toBe('forbidden');

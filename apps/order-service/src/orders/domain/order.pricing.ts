@@ -46,5 +46,8 @@ export function priceLines(
       `lines.${other}.sku`,
     );
   }
-  return { lines: lines.map(({ sku, quantity, unitPriceMinor }) => ({ sku, quantity, unitPriceMinor })), currency };
+  return {
+    lines: lines.map(({ sku, quantity, unitPriceMinor }) => ({ sku, quantity, unitPriceMinor })),
+    currency,
+  };
 }

@@ -23,7 +23,10 @@ function firstPerField(errors: { path: string; message: string }[]): { path: str
 function describeIssue(issue: z.core.$ZodIssue): { path: string; message: string }[] {
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: 'is not a field of this request' }));
+    return issue.keys.map((key) => ({
+      path: [...path, key].join('.'),
+      message: 'is not a field of this request',
+    }));
   }
   return [{ path: path.join('.') || '(body)', message: issue.message }];
 }
