@@ -109,4 +109,44 @@ describe('security: service identity (built apps, real servers)', () => {
     });
     expect(res.status).toBe(401);
   });
+
+  it('answers ill-formed text in paths and queries with a 4xx at every route, never a 5xx', async () => {
+    const user = await system.register();
+    const admin = await system.signInAdmin();
+    const bad = [
+      '%ED%A0%80',
+      '%00',
+      '%E2%80%AE',
+      '%F0%9F%98%80',
+      'x'.repeat(4_000),
+      '%ZZ',
+      '%C0%AF',
+      '..%2F..%2Fetc',
+    ];
+    const paths = [
+      '/orders/{}',
+      '/orders?cursor={}',
+      '/orders?limit={}',
+      '/orders/{}/cancel',
+      '/notifications/{}',
+      '/notifications?cursor={}',
+      '/admin/dlq/messages/{}',
+      '/admin/dlq/messages?topic={}',
+      '/analytics/revenue?from={}',
+      '/users/{}',
+    ];
+    const answers: string[] = [];
+    for (const path of paths) {
+      for (const value of bad) {
+        const url = path.replace('{}', value);
+        const method = url.endsWith('/cancel') ? 'POST' : 'GET';
+        const token =
+          url.startsWith('/orders') || url.startsWith('/notifications') ? user.token : admin.token;
+        const res = await system.call(url, { method, token, ...(method === 'POST' ? { body: {} } : {}) });
+        if (res.status >= 500)
+          answers.push(`${method} ${url.slice(0, 80)}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+      }
+    }
+    expect(answers).toEqual([]);
+  });
 });
