@@ -22,6 +22,9 @@ npx nx run-many -t test --outputStyle=static --skipNxCache
 
 step "infrastructure (npm run infra:up)"
 bash tools/infra/infra.sh up
+# Under docker compose Redis and MongoDB require credentials: the tests take the stores' URLs from
+# infra.sh (natively they are the defaults the tests assume anyway).
+eval "$(bash tools/infra/infra.sh env | grep -E '^export (REDIS|MONGO)_URL=')"
 # The DLQ console's end-to-end test drives Debian's Chromium.
 bash tools/dev/ensure-browser.sh
 

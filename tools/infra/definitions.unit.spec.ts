@@ -8,7 +8,7 @@ const root = join(__dirname, '../..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 const infraSh = read('tools/infra/infra.sh');
-const compose = parse(read('docker-compose.yml')) as {
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
   services: Record<
     string,
     {
@@ -16,6 +16,7 @@ const compose = parse(read('docker-compose.yml')) as {
       build?: unknown;
       ports?: string[];
       healthcheck?: { test: unknown };
+      environment?: Record<string, unknown>;
       labels?: Record<string, string>;
       volumes?: string[];
     }
@@ -30,6 +31,8 @@ const servers = Object.fromEntries(
   Object.entries(compose.services).filter(([name, service]) => !service.build && !composeOnly[name]),
 );
 const apps = Object.fromEntries(Object.entries(compose.services).filter(([, service]) => service.build));
+const pick = (source: Record<string, unknown> | undefined, keys: string[]) =>
+  Object.fromEntries(keys.map((key) => [key, source?.[key]]));
 const envExample = Object.fromEntries(
   read('.env.example')
     .split('\n')
@@ -79,7 +82,7 @@ describe('infrastructure definitions', () => {
     }
   });
 
-  it('builds every app in apps/ with the one image recipe, and publishes it on loopback', () => {
+  it('builds every app in apps/ with the one image recipe', () => {
     const appDirs = readdirSync(join(root, 'apps')).sort();
     expect(Object.keys(apps).sort()).toEqual(appDirs);
     for (const [name, app] of Object.entries(apps)) {
@@ -87,7 +90,41 @@ describe('infrastructure definitions', () => {
         name,
         build: { context: '.', dockerfile: 'tools/docker/app.Dockerfile', args: { APP: name } },
       });
-      for (const port of app.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+
+  it('publishes no app port but the gateway, on loopback: the others are reached through it', () => {
+    const published = Object.entries(apps).flatMap(([name, app]) =>
+      (app.ports ?? []).map((port) => ({ name, port })),
+    );
+    expect(published).toEqual([{ name: 'api-gateway', port: '127.0.0.1:${GATEWAY_HTTP_PORT:-3000}:3000' }]);
+  });
+
+  it('runs the apps under NODE_ENV=development on every interface of their container', () => {
+    for (const [name, app] of Object.entries(apps)) {
+      expect({ name, ...pick(app.environment, ['NODE_ENV', 'HTTP_HOST']) }).toEqual({
+        name,
+        NODE_ENV: 'development',
+        HTTP_HOST: '0.0.0.0',
+      });
+    }
+  });
+
+  it('gives the apps users of their own: no superuser URL, Redis and MongoDB with a password', () => {
+    const urls = Object.values(apps).flatMap((app) =>
+      Object.entries(app.environment ?? {}).filter(
+        ([name]) => /_URL$/.test(name) && !/SERVICE_URL|OTEL/.test(name),
+      ),
+    );
+    const stores = urls.filter(([, url]) => /^(postgres|redis|mongodb)/.test(String(url)));
+    expect(stores.length).toBe(6); // auth: postgres + redis, order: postgres, gateway: redis, notification + dlq: mongo
+    for (const [name, url] of stores) {
+      const { username, password } = new URL(String(url).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1'));
+      expect({ name, username, hasPassword: password.length > 0 }).toEqual({
+        name,
+        username: expect.not.stringMatching(/^(postgres|root|default|)$/),
+        hasPassword: true,
+      });
     }
   });
 

@@ -25,6 +25,10 @@ KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 POSTGRES_PORT=${POSTGRES_PORT:-5432}
 POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-postgres}
 REDIS_PORT=${REDIS_PORT:-6379}
+# Under docker compose only (natively Redis and MongoDB listen on loopback without authentication):
+# the administrative passwords, which `env` puts into REDIS_URL and MONGO_URL for the host-run tests.
+REDIS_PASSWORD=${REDIS_PASSWORD:-redis-admin-dev-password}
+MONGO_ROOT_PASSWORD=${MONGO_ROOT_PASSWORD:-mongo-root-dev-password}
 CLICKHOUSE_HTTP_PORT=${CLICKHOUSE_HTTP_PORT:-8123}
 CLICKHOUSE_TCP_PORT=${CLICKHOUSE_TCP_PORT:-9000}
 CLICKHOUSE_PASSWORD=${CLICKHOUSE_PASSWORD:-}
@@ -454,14 +458,20 @@ docker_cmd() {
 fn_prefix() { case "$1" in postgres) echo pg ;; clickhouse) echo ch ;; *) echo "$1" ;; esac; }
 
 print_env() {
+  local redis_url=redis://127.0.0.1:$REDIS_PORT mongo_url=mongodb://127.0.0.1:$MONGO_PORT
+  if use_docker; then
+    # docker-compose.yml turns authentication on: the host-run tests use the administrative users.
+    redis_url=redis://default:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT
+    mongo_url="mongodb://root:$MONGO_ROOT_PASSWORD@127.0.0.1:$MONGO_PORT/?authSource=admin"
+  fi
   cat <<EOF
 export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
 export POSTGRES_URL=postgres://postgres:$POSTGRES_PASSWORD@127.0.0.1:$POSTGRES_PORT/postgres
-export REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+export REDIS_URL=$redis_url
 export CLICKHOUSE_URL=http://127.0.0.1:$CLICKHOUSE_HTTP_PORT
 export CLICKHOUSE_USER=default
 export CLICKHOUSE_PASSWORD=$CLICKHOUSE_PASSWORD
-export MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT
+export MONGO_URL='$mongo_url'
 export PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT
 export JAEGER_QUERY_URL=http://127.0.0.1:$JAEGER_UI_PORT
 export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT

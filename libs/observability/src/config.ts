@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEPLOYMENT_DEVELOPMENT_SECRETS } from './published-secrets';
 
 /**
  * Thrown at start when the environment does not satisfy an app's config schema. The message
@@ -59,7 +60,7 @@ interface SecretOptions {
 }
 
 const secretFields = new WeakMap<z.ZodType, SecretOptions>();
-const publishedValues = new Set<string>();
+const publishedValues = new Set<string>(DEPLOYMENT_DEVELOPMENT_SECRETS);
 
 /**
  * Declares `value` as published (it is in the repository: a development default, an example in
