@@ -28,11 +28,10 @@ export function orderPlaced(i: number, runId: string): EventOf<'OrderPlaced'> {
   });
 }
 
-/** The body of `POST /orders` the HTTP benchmarks send: two lines, 30.97 EUR. */
+/** The body of `POST /orders` the HTTP benchmarks send: two lines, 30.97 EUR at the seeded catalog's prices. */
 export const PLACE_ORDER_BODY = JSON.stringify({
   lines: [
-    { sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 },
-    { sku: 'PEN-1', quantity: 3, unitPriceMinor: 199 },
+    { sku: 'BOOK-1', quantity: 2 },
+    { sku: 'PEN-1', quantity: 3 },
   ],
-  currency: 'EUR',
 });

@@ -6,10 +6,18 @@
  *   npm run load -- --rate 50 --duration 60s --scenario checkout
  *   npm run load -- --step 20,50,100 --step-every 20s --scenario mixed
  *
- * Scenarios: checkout (place, confirm, pay, ship), browse (list orders and notifications), mixed
- * (70% checkout, 30% browse). Arrivals are an open model: a request that would exceed
+ * Scenarios: checkout (a customer places, staff confirm, the simulated payment provider pays
+ * with a signed callback, staff ship), browse (list orders and notifications), mixed (70%
+ * checkout, 30% browse). Arrivals are an open model: a request that would exceed
  * --max-in-flight is counted as dropped, not queued, so an overloaded system shows as such.
+ *
+ * Checkout needs a staff account: --staff-email/--staff-password (LOAD_STAFF_EMAIL/_PASSWORD)
+ * of one, or --admin-email/--admin-password (LOAD_ADMIN_EMAIL/_PASSWORD) of an admin, who then
+ * makes a fresh staff account for the run (PUT /users/:id/roles). The first admin of a system
+ * comes from `node dist/apps/auth-service/main.js bootstrap-admin <email>` (README).
+ * The provider signs with PAYMENT_WEBHOOK_SECRET, by default the development secret.
  */
+import { DEVELOPMENT_PAYMENT_WEBHOOK_SECRET, paymentCallbackRequest } from '@platform/contracts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -32,8 +40,13 @@ const { values: args } = parseArgs({
     // The internal metrics ports of the upstreams (AUTH_METRICS_PORT ... DLQ_METRICS_PORT defaults).
     'metrics-ports': { type: 'string', default: '9401,9402,9403,9404,9405' },
     out: { type: 'string', default: 'tmp/load' },
+    'staff-email': { type: 'string', default: process.env['LOAD_STAFF_EMAIL'] },
+    'staff-password': { type: 'string', default: process.env['LOAD_STAFF_PASSWORD'] },
+    'admin-email': { type: 'string', default: process.env['LOAD_ADMIN_EMAIL'] },
+    'admin-password': { type: 'string', default: process.env['LOAD_ADMIN_PASSWORD'] },
   },
 });
+const paymentSecret = process.env['PAYMENT_WEBHOOK_SECRET'] || DEVELOPMENT_PAYMENT_WEBHOOK_SECRET;
 
 /** `60s`, `2m`, `90` (seconds). */
 function seconds(text: string): number {
@@ -71,7 +84,15 @@ let dropped = 0;
 async function call(
   op: string,
   path: string,
-  init: { method?: string; token?: string; body?: unknown; key?: boolean } = {},
+  init: {
+    method?: string;
+    token?: string;
+    body?: unknown;
+    key?: boolean;
+    /** A body sent as these exact bytes (a signed callback), with its own headers. */
+    raw?: string;
+    headers?: Record<string, string>;
+  } = {},
 ) {
   const started = performance.now();
   let status = 0;
@@ -83,8 +104,9 @@ async function call(
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
         ...(init.key ? { 'idempotency-key': randomUUID() } : {}),
+        ...init.headers,
       },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
       signal: AbortSignal.timeout(30_000),
     });
     status = res.status;
@@ -107,48 +129,82 @@ interface Customer {
   token: string;
 }
 
-async function signUp(n: number): Promise<Customer> {
-  const email = `load-${Date.now().toString(36)}-${n}@example.com`;
-  const password = 'a load-test password, long enough';
-  for (const path of ['/auth/register', '/auth/login']) {
-    for (;;) {
-      const res = await fetch(new URL(path, gateway), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, password }),
-      });
-      if (res.status === 429) {
-        await delay(Number(res.headers.get('retry-after') ?? '5') * 1000);
-        continue;
-      }
-      if (!res.ok) throw new Error(`${path} for ${email}: ${res.status} ${await res.text()}`);
-      if (path === '/auth/login')
-        return { token: ((await res.json()) as { accessToken: string }).accessToken };
-      break;
+/** POSTs `body` to an auth route, waiting out 429s; the JSON answer. */
+async function authPost(path: string, body: unknown, token?: string, method = 'POST'): Promise<unknown> {
+  for (;;) {
+    const res = await fetch(new URL(path, gateway), {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    if (res.status === 429) {
+      await delay(Number(res.headers.get('retry-after') ?? '5') * 1000);
+      continue;
     }
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.headers.get('content-type')?.includes('json') ? res.json() : undefined;
   }
-  throw new Error('unreachable');
+}
+
+const signIn = async (email: string, password: string): Promise<Customer> => ({
+  token: ((await authPost('/auth/login', { email, password })) as { accessToken: string }).accessToken,
+});
+
+const PASSWORD = 'a load-test password, long enough';
+const emailOf = (n: number | string) => `load-${Date.now().toString(36)}-${n}@example.com`;
+
+async function signUp(email: string): Promise<Customer> {
+  await authPost('/auth/register', { email, password: PASSWORD });
+  return signIn(email, PASSWORD);
+}
+
+/** The staff account that confirms and ships: given, or made for this run by the given admin. */
+async function staffAccount(): Promise<Customer> {
+  if (args['staff-email'] && args['staff-password'])
+    return signIn(args['staff-email'], args['staff-password']);
+  if (!args['admin-email'] || !args['admin-password']) {
+    throw new Error(
+      'checkout needs staff to confirm and ship: give --staff-email/--staff-password of a staff account, ' +
+        'or --admin-email/--admin-password of an admin to make one (README: "Roles")',
+    );
+  }
+  const admin = await signIn(args['admin-email'], args['admin-password']);
+  const email = emailOf('staff');
+  const fresh = await signUp(email);
+  const me = (await (
+    await fetch(new URL('/auth/me', gateway), { headers: { authorization: `Bearer ${fresh.token}` } })
+  ).json()) as { id: string };
+  await authPost(`/users/${me.id}/roles`, { roles: ['staff'] }, admin.token, 'PUT');
+  // Signed in again: the token of the sign-up does not carry the role granted since.
+  return signIn(email, PASSWORD);
 }
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 
-async function checkout(customer: Customer): Promise<void> {
+/** BOOK-1's price in the seeded catalog; the provider reports what it charged. */
+const BOOK_PRICE_MINOR = 1_250;
+
+async function checkout(customer: Customer, staff: Customer): Promise<void> {
   const quantity = 1 + Math.floor(Math.random() * 3);
   const placed = await call('place order', '/orders', {
     method: 'POST',
     token: customer.token,
     key: true,
-    body: { lines: [{ sku: 'BOOK-1', quantity, unitPriceMinor: 1_250 }], currency: 'EUR' },
+    body: { lines: [{ sku: 'BOOK-1', quantity }] },
   });
   const id = (placed.body as { id?: string } | undefined)?.id;
   if (placed.status !== 201 || !id) return;
   const step = (name: string, path: string, body: unknown) =>
-    call(name, `/orders/${id}/${path}`, { method: 'POST', token: customer.token, body });
+    call(name, `/orders/${id}/${path}`, { method: 'POST', token: staff.token, body });
   if ((await step('confirm', 'confirm', {})).status !== 200) return;
-  const paid = await step('pay', 'pay', {
-    amountMinor: quantity * 1_250,
-    currency: 'EUR',
-    paymentReference: `load-${randomUUID()}`,
+  const callback = paymentCallbackRequest(
+    { orderId: id, amountMinor: quantity * BOOK_PRICE_MINOR, currency: 'EUR' },
+    paymentSecret,
+  );
+  const paid = await call('payment callback', '/payments/callbacks', {
+    method: 'POST',
+    raw: callback.body,
+    headers: callback.headers,
   });
   if (paid.status === 200) await step('ship', 'ship', { carrier: 'DHL' });
 }
@@ -186,7 +242,8 @@ async function main(): Promise<void> {
     `load: ${scenario} at ${steps.join(' -> ')} req-starts/s for ${durationSeconds} s through ${gateway.origin}`,
   );
   const customers: Customer[] = [];
-  for (let n = 1; n <= customerCount; n++) customers.push(await signUp(n));
+  for (let n = 1; n <= customerCount; n++) customers.push(await signUp(emailOf(n)));
+  const staff = scenario === 'browse' ? undefined : await staffAccount();
 
   const start = performance.now();
   const running = new Set<Promise<void>>();
@@ -212,9 +269,9 @@ async function main(): Promise<void> {
       } else {
         const customer = pick(customers);
         const story =
-          scenario === 'browse' || (scenario === 'mixed' && Math.random() < 0.3)
+          !staff || (scenario === 'mixed' && Math.random() < 0.3)
             ? browse(customer)
-            : checkout(customer);
+            : checkout(customer, staff);
         inFlight += 1;
         const tracked: Promise<void> = story.finally(() => {
           inFlight -= 1;
