@@ -9,6 +9,7 @@ import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -289,8 +290,9 @@ func checkAutoscalerTarget(o Object, hpa *autoscalingv2.HorizontalPodAutoscaler,
 
 // checkWorkloadPolicy holds the project's rules for what runs: every container says what it
 // needs (CPU and memory requests, a memory limit) and runs a pinned image; long-running
-// containers have readiness and liveness probes; every Deployment has an autoscaler and a
-// disruption budget.
+// containers have readiness and liveness probes; every Deployment has an autoscaler, a
+// disruption budget, and a NetworkPolicy of its own (one whose podSelector is not empty: a
+// namespace-wide default-deny alone does not say what the app may reach).
 func checkWorkloadPolicy(objects []Object) []string {
 	var problems []string
 	autoscaled := map[string]int{}
@@ -316,6 +318,9 @@ func checkWorkloadPolicy(objects []Object) []string {
 		}
 		if !disruptionBudgetCovers(o, template, objects) {
 			problems = append(problems, o.Ref()+": no PodDisruptionBudget selects its pods")
+		}
+		if !networkPolicyOwns(o, template, objects) {
+			problems = append(problems, o.Ref()+": no NetworkPolicy of its own (non-empty podSelector) selects its pods")
 		}
 	}
 	return problems
@@ -358,6 +363,22 @@ func disruptionBudgetCovers(o Object, template *corev1.PodTemplateSpec, objects 
 			continue
 		}
 		selector, err := metav1.LabelSelectorAsSelector(pdb.Spec.Selector)
+		if err == nil && !selector.Empty() && selector.Matches(labels.Set(template.Labels)) {
+			return true
+		}
+	}
+	return false
+}
+
+// networkPolicyOwns says whether a NetworkPolicy with a non-empty podSelector selects the pods of
+// a workload's template.
+func networkPolicyOwns(o Object, template *corev1.PodTemplateSpec, objects []Object) bool {
+	for _, other := range objects {
+		policy, ok := other.Versioned.(*networkingv1.NetworkPolicy)
+		if !ok || other.Namespace != o.Namespace {
+			continue
+		}
+		selector, err := metav1.LabelSelectorAsSelector(&policy.Spec.PodSelector)
 		if err == nil && !selector.Empty() && selector.Matches(labels.Set(template.Labels)) {
 			return true
 		}

@@ -30,6 +30,7 @@ import (
 	_ "k8s.io/kubernetes/pkg/apis/autoscaling/install"
 	_ "k8s.io/kubernetes/pkg/apis/batch/install"
 	_ "k8s.io/kubernetes/pkg/apis/core/install"
+	_ "k8s.io/kubernetes/pkg/apis/networking/install"
 	_ "k8s.io/kubernetes/pkg/apis/policy/install"
 
 	"k8s.io/kubernetes/pkg/registry/apps/deployment"
@@ -41,6 +42,7 @@ import (
 	"k8s.io/kubernetes/pkg/registry/core/persistentvolumeclaim"
 	"k8s.io/kubernetes/pkg/registry/core/secret"
 	"k8s.io/kubernetes/pkg/registry/core/service"
+	"k8s.io/kubernetes/pkg/registry/networking/networkpolicy"
 	"k8s.io/kubernetes/pkg/registry/policy/poddisruptionbudget"
 )
 
@@ -58,6 +60,7 @@ var servedKinds = map[schema.GroupVersionKind]rest.RESTCreateStrategy{
 	{Group: "batch", Version: "v1", Kind: "Job"}:                           job.Strategy,
 	{Group: "autoscaling", Version: "v2", Kind: "HorizontalPodAutoscaler"}: horizontalpodautoscaler.Strategy,
 	{Group: "policy", Version: "v1", Kind: "PodDisruptionBudget"}:          poddisruptionbudget.Strategy,
+	{Group: "networking.k8s.io", Version: "v1", Kind: "NetworkPolicy"}:     networkpolicy.Strategy,
 }
 
 // strictCodec decodes YAML into the versioned Go types and reports unknown and duplicate fields,

@@ -64,6 +64,14 @@ spec:
     - type: Resource
       resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } }
 ---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Ingress]
+  ingress: [{ ports: [{ protocol: TCP, port: http }] }]
+---
 apiVersion: kafka.strimzi.io/v1beta2
 kind: KafkaTopic
 metadata: { name: orders, namespace: kafka, labels: { strimzi.io/cluster: main } }
@@ -78,8 +86,8 @@ func TestAcceptsAValidApp(t *testing.T) {
 	if len(report.Problems) > 0 {
 		t.Fatalf("want no problems, got:\n%s", strings.Join(report.Problems, "\n"))
 	}
-	if report.Objects != 7 {
-		t.Errorf("want 7 objects, got %d", report.Objects)
+	if report.Objects != 8 {
+		t.Errorf("want 8 objects, got %d", report.Objects)
 	}
 	if got := strings.Join(report.ExternalSecrets, ","); got != "shop/web-secrets" {
 		t.Errorf("want the Secret the cluster must provide listed, got %q", got)
@@ -103,6 +111,8 @@ func TestRefusesWhatAClusterWouldRefuse(t *testing.T) {
 		{"replicas beside an autoscaler", "spec:\n  selector: { matchLabels: { app: web } }", "spec:\n  replicas: 2\n  selector: { matchLabels: { app: web } }", "spec.replicas is set while HorizontalPodAutoscaler"},
 		{"an unpinned image", "image: registry.example/web:1.2.3", "image: registry.example/web", "needs a tag other than latest"},
 		{"a container without probes", "          livenessProbe: { httpGet: { path: /live, port: http } }\n", "", "readinessProbe and livenessProbe are required"},
+		{"a Deployment no NetworkPolicy of its own selects", "podSelector: { matchLabels: { app: web } }", "podSelector: {}", "no NetworkPolicy of its own"},
+		{"a NetworkPolicy port that is not a port", "ports: [{ protocol: TCP, port: http }]", "ports: [{ protocol: TCP, port: 70000 }]", "spec.ingress[0].ports[0].port"},
 		{"a KafkaTopic without its cluster", "labels: { strimzi.io/cluster: main }", "labels: {}", "strimzi.io/cluster is required"},
 		{"a KafkaTopic with a misspelt config", "retention.ms: 604800000", "retention.msec: 604800000", "spec.config.retention.msec: not a Kafka topic config"},
 		{"a KafkaTopic with an unknown field", "replicas: 3\n", "replicas: 3\n  replica: 3\n", `unknown field "replica"`},

@@ -68,7 +68,9 @@ describe('the servers of the dev overlay', () => {
     const kustomization = parse(read('k8s/overlays/dev/servers/kustomization.yaml')) as {
       resources: string[];
     };
-    expect(kustomization.resources.sort()).toEqual(servers.map((server) => `${server}.yaml`).sort());
+    expect(kustomization.resources.sort()).toEqual(
+      [...servers.map((server) => `${server}.yaml`), 'network-policies.yaml'].sort(),
+    );
     for (const server of servers) {
       const statefulSet = parseAllDocuments(read(`k8s/overlays/dev/servers/${server}.yaml`))
         .map(
@@ -83,6 +85,18 @@ describe('the servers of the dev overlay', () => {
         server,
         image: compose.services[server]?.image,
       });
+    }
+  });
+
+  it("create the services' own users with the init scripts docker-compose.yml mounts", () => {
+    for (const [copy, original] of [
+      [
+        'k8s/overlays/dev/servers/init/postgres-service-users.sh',
+        'tools/docker/postgres-init/10-service-users.sh',
+      ],
+      ['k8s/overlays/dev/servers/init/mongo-service-users.js', 'tools/docker/mongo-init/10-service-users.js'],
+    ] as const) {
+      expect({ copy, same: read(copy) === read(original) }).toEqual({ copy, same: true });
     }
   });
 });
