@@ -80,6 +80,14 @@ describe('roles', () => {
       .body;
     expect(new JwtService().decode(refreshed.accessToken)).toMatchObject({ roles: ['customer', 'staff'] });
     await auth.http().get('/auth/me').set('authorization', `Bearer ${refreshed.accessToken}`).expect(200);
+
+    // A second change within the same second still refuses the token issued after the first.
+    await setRoles(userId, ['customer']).expect(200);
+    await auth.http().get('/auth/me').set('authorization', `Bearer ${refreshed.accessToken}`).expect(401);
+    const again = (await auth.http().post('/auth/refresh').send({ refreshToken: refreshed.refreshToken }).expect(200))
+      .body;
+    expect(new JwtService().decode(again.accessToken)).toMatchObject({ roles: ['customer'] });
+    await auth.http().get('/auth/me').set('authorization', `Bearer ${again.accessToken}`).expect(200);
   });
 
   it('shows a user to an admin, and answers 404 for an unknown or malformed id', async () => {

@@ -10,10 +10,10 @@ export const RevocationKeys = {
   family: (familyId: string): string => `revoked:sid:${familyId}`,
   /**
    * Every access token of a user issued before a change of their roles. The value is epoch
-   * seconds: the first whole second after the change. A token whose `iat` is below it is refused;
-   * auth-service issues later tokens of the user with an `iat` of at least that value, so no token
-   * from before the change survives it and none after is refused. TTL = the access-token
-   * lifetime and a second: every older token has expired by then.
+   * seconds that no earlier token of the user carries as `iat` (at least the next whole second);
+   * a token whose `iat` is below it is refused. auth-service dates later tokens of the user at
+   * that second at the earliest, so no token from before the change survives it and none after
+   * is refused. TTL: until every older token has expired.
    */
   user: (userId: string): string => `revoked:user:${userId}`,
 } as const;

@@ -65,22 +65,24 @@ export class RoleAssignments {
 
   /**
    * Loads the user with `load` (which locks the row and checks preconditions), stores the new
-   * roles (the old ones plus admin when `roles` is undefined) and their event, revokes the
-   * user's older tokens; nothing when the roles stay the same. The revocation is written inside the transaction (a Redis failure
-   * undoes the change) and again after the commit: a login or refresh that read the old roles
-   * just before the commit gets a token that the second write still refuses.
+   * roles (the old ones plus admin when `roles` is undefined) and their event, and revokes the
+   * user's older tokens; nothing when the roles stay the same. The revocation is written while
+   * the row is locked, before the commit: logins and refreshes read the roles and the marker
+   * under the same lock (SessionsService), so a token from the old roles is always dated before
+   * the marker. A Redis failure undoes the change; a failed commit after it only makes the
+   * user's current tokens refresh early.
    */
   private async change(
     roles: readonly Role[] | undefined,
     changedBy: string | undefined,
     load: (manager: EntityManager) => Promise<UserEntity>,
   ): Promise<UserView> {
-    const { user, changed } = await this.dataSource.transaction(async (manager) => {
+    const user = await this.dataSource.transaction(async (manager) => {
       const current = await load(manager);
       const next = ROLES.filter((role) => (roles ?? [...current.roles, 'admin']).includes(role));
       const previousRoles = current.roles;
       if (next.length === previousRoles.length && next.every((role) => previousRoles.includes(role)))
-        return { user: current, changed: false };
+        return current;
       await manager.update(UserEntity, { id: current.id }, { roles: next });
       await recordIdentityEvents(manager, current.id, [
         {
@@ -94,10 +96,9 @@ export class RoleAssignments {
           },
         },
       ]);
-      await this.revocations.revokeUserTokensIssuedBefore(current.id);
-      return { user: Object.assign(current, { roles: next }), changed: true };
+      await this.revocations.revokeUserTokens(current.id);
+      return Object.assign(current, { roles: next });
     });
-    if (changed) await this.revocations.revokeUserTokensIssuedBefore(user.id);
     return viewOf(user);
   }
 }

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AccessTokenClaims } from '@platform/identity';
+import type { AccessTokenClaims, Role } from '@platform/identity';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
 import { InvalidCredentials, InvalidRefreshToken, RefreshTokenReused } from '../errors/auth.errors';
 import { recordIdentityEvents } from '../outbox/identity-events';
 import { LoginThrottle } from '../throttling/login-throttle';
 import { AccessTokens } from '../tokens/access-tokens';
+import { RevocationList } from '../tokens/revocation-list';
 import { PasswordHasher } from '../users/password-hasher';
 import { UserEntity } from '../users/user.entity';
 import { RefreshFamilies } from './refresh-families';
@@ -20,8 +21,15 @@ export interface ClientInfo {
   userAgent?: string;
 }
 
+/** What an access token is issued from: the user's roles, and the `iat` it must carry. */
+interface Grant {
+  userId: string;
+  roles: Role[];
+  issuedAt: number;
+}
+
 type RefreshOutcome =
-  | { kind: 'rotated'; user: UserEntity; familyId: string; refreshToken: string; expiresAt: Date }
+  | { kind: 'rotated'; grant: Grant; familyId: string; refreshToken: string; expiresAt: Date }
   | { kind: 'reused' }
   | { kind: 'invalid' };
 
@@ -39,6 +47,7 @@ export class SessionsService {
     private readonly throttle: LoginThrottle,
     private readonly accessTokens: AccessTokens,
     private readonly families: RefreshFamilies,
+    private readonly revocations: RevocationList,
     @Inject(AUTH_SERVICE_CONFIG) private readonly config: AuthServiceConfig,
   ) {
     this.dummyHash = hasher.hash(randomBytes(16).toString('hex'));
@@ -60,7 +69,7 @@ export class SessionsService {
       : undefined;
     const familyId = randomUUID();
     const refresh = newRefreshToken();
-    const expiresAt = await this.dataSource.transaction(async (manager) => {
+    const { expiresAt, grant } = await this.dataSource.transaction(async (manager) => {
       // Only over the hash that was verified: a password changed meanwhile is not overwritten.
       if (newHash)
         await manager.update(
@@ -68,6 +77,9 @@ export class SessionsService {
           { id: user.id, passwordHash: user.passwordHash },
           { passwordHash: newHash },
         );
+      // FOR UPDATE, not FOR SHARE: this transaction updates the row below (recordIdentityEvents),
+      // and two logins upgrading a shared lock at once would deadlock.
+      const grant = await this.grantOf(manager, user.id, 'pessimistic_write');
       const expires = await this.families.add(manager, {
         id: randomUUID(),
         hash: refresh.hash,
@@ -85,9 +97,9 @@ export class SessionsService {
           },
         },
       ]);
-      return expires;
+      return { expiresAt: expires, grant };
     });
-    return this.tokenPair(user, familyId, refresh.token, expiresAt);
+    return this.tokenPair(grant, familyId, refresh.token, expiresAt);
   }
 
   /**
@@ -109,23 +121,23 @@ export class SessionsService {
         await this.families.revoke(manager, current, 'reuse-detected');
         return { kind: 'reused' };
       }
-      const user = await manager.findOneByOrFail(UserEntity, { id: current.userId });
+      const grant = await this.grantOf(manager, current.userId, 'pessimistic_read');
       const next = { id: randomUUID(), ...newRefreshToken() };
       const expiresAt = await this.families.add(manager, {
         ...next,
         familyId: current.familyId,
-        userId: user.id,
+        userId: current.userId,
       });
       await manager.update(
         RefreshTokenEntity,
         { id: current.id },
         { rotatedAt: new Date(), replacedBy: next.id },
       );
-      return { kind: 'rotated', user, familyId: current.familyId, refreshToken: next.token, expiresAt };
+      return { kind: 'rotated', grant, familyId: current.familyId, refreshToken: next.token, expiresAt };
     });
     switch (outcome.kind) {
       case 'rotated':
-        return this.tokenPair(outcome.user, outcome.familyId, outcome.refreshToken, outcome.expiresAt);
+        return this.tokenPair(outcome.grant, outcome.familyId, outcome.refreshToken, outcome.expiresAt);
       case 'reused':
         throw new RefreshTokenReused('this refresh token was used before; the session is revoked');
       case 'invalid':
@@ -144,13 +156,33 @@ export class SessionsService {
     );
   }
 
+  /**
+   * The user's roles as stored now, and the `iat` of a token issued from them: not before the
+   * user's last role change (RevocationList). Both are read under a lock on the user's row, which
+   * a role change holds until it commits and writes its revocation marker before that: so a
+   * token from the old roles is dated before the marker, and one from the new roles not before it.
+   */
+  private async grantOf(
+    manager: EntityManager,
+    userId: string,
+    lock: 'pessimistic_read' | 'pessimistic_write',
+  ): Promise<Grant> {
+    const user = await manager.findOne(UserEntity, { where: { id: userId }, lock: { mode: lock } });
+    if (!user) throw new InvalidRefreshToken('the user of this session no longer exists');
+    const earliest = await this.revocations.earliestIssueTimeOf(userId);
+    return { userId, roles: user.roles, issuedAt: Math.max(Math.floor(Date.now() / 1000), earliest) };
+  }
+
   private async tokenPair(
-    user: UserEntity,
+    grant: Grant,
     familyId: string,
     refreshToken: string,
     expiresAt: Date,
   ): Promise<TokenPair> {
-    const access = await this.accessTokens.issue({ userId: user.id, roles: user.roles, familyId });
+    const access = await this.accessTokens.issue(
+      { userId: grant.userId, roles: grant.roles, familyId },
+      grant.issuedAt,
+    );
     return {
       tokenType: 'Bearer',
       ...access,

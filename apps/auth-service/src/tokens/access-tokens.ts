@@ -16,17 +16,16 @@ export class AccessTokens {
   ) {}
 
   /**
-   * A token for `subject`. Right after a change of the user's roles, `iat` may be up to a second
-   * ahead of the clock: tokens issued before the change are refused by `iat`, which has whole
-   * seconds, and a token with the new roles must not be taken for one of them.
+   * A token for `subject`, dated `issuedAt` (epoch seconds): right after a change of the user's
+   * roles that may be a second or two ahead of the clock, so that the gateway, which refuses
+   * tokens dated before the change, does not take it for one carrying the old roles.
    */
-  async issue(subject: AccessTokenSubject): Promise<{ accessToken: string; expiresIn: number }> {
+  async issue(
+    subject: AccessTokenSubject,
+    issuedAt = Math.floor(Date.now() / 1000),
+  ): Promise<{ accessToken: string; expiresIn: number }> {
     const ttl = this.config.AUTH_ACCESS_TOKEN_TTL_SECONDS;
-    const [key, earliest] = await Promise.all([
-      this.keys.active(),
-      this.revocations.earliestIssueTimeOf(subject.userId),
-    ]);
-    const issuedAt = Math.max(Math.floor(Date.now() / 1000), earliest);
+    const key = await this.keys.active();
     return { accessToken: signAccessToken(key, subject, ttl, issuedAt), expiresIn: ttl };
   }
 

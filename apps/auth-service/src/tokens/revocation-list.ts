@@ -4,15 +4,15 @@ import type Redis from 'ioredis';
 import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
 import { REDIS } from '../redis/redis.module';
 
-// Only ever moves forward: two changes whose writes arrive out of order keep the later time.
-const MARK_LATER = `
+// The marker moves past the next whole second and past itself: tokens issued since the previous
+// change may be dated at the previous marker (AccessTokens.issue), and must be refused too.
+// ARGV: now (epoch seconds), the access-token lifetime (s). Returns the new marker.
+const MARK_CHANGE = `
+local now = tonumber(ARGV[1])
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tonumber(ARGV[1]) > current then
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-else
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
-end
-return 1`;
+local marker = math.max(now + 1, current + 1)
+redis.call('SET', KEYS[1], marker, 'EX', marker - now + tonumber(ARGV[2]))
+return marker`;
 
 /**
  * The revocation list in Redis that the gateway reads on every request. A family key lives as
@@ -37,17 +37,20 @@ export class RevocationList {
   }
 
   /**
-   * Revokes every access token of the user issued until now: their roles changed. Records the
-   * first whole second after now, since `iat` has whole seconds (RevocationKeys.user).
+   * Revokes every access token of the user issued until now: their roles changed. Since `iat`
+   * has whole seconds, the marker is a second that no token issued so far carries: the next
+   * whole second, or one past the previous marker when that is later (RevocationKeys.user).
+   * Tokens issued from the new roles are dated at the marker at the earliest. Returns it.
    */
-  async revokeUserTokensIssuedBefore(userId: string, now = Date.now()): Promise<void> {
-    const nextSecond = Math.floor(now / 1000) + 1;
-    await this.redis.eval(
-      MARK_LATER,
-      1,
-      RevocationKeys.user(userId),
-      nextSecond,
-      this.config.AUTH_ACCESS_TOKEN_TTL_SECONDS + 1,
+  async revokeUserTokens(userId: string, now = Date.now()): Promise<number> {
+    return Number(
+      await this.redis.eval(
+        MARK_CHANGE,
+        1,
+        RevocationKeys.user(userId),
+        Math.floor(now / 1000),
+        this.config.AUTH_ACCESS_TOKEN_TTL_SECONDS,
+      ),
     );
   }
 
