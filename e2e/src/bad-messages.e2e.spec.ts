@@ -63,7 +63,7 @@ describe('bad messages on every consumed topic (six built apps, real servers)', 
     producer = kafka.producer();
     kafkaAdmin = kafka.admin();
     await Promise.all([producer.connect(), kafkaAdmin.connect()]);
-    admin = await system.register({ admin: true });
+    admin = await system.register({ roles: ['customer', 'admin'] });
   }, 120_000);
 
   afterAll(async () => {

@@ -53,8 +53,8 @@ describe('identity through the gateway (built apps, real servers)', () => {
 
     const registered = await call('/auth/register', { method: 'POST', body: { email, password } });
     expect({ status: registered.status, body: await registered.json() }).toMatchObject({
-      status: 201,
-      body: { email },
+      status: 202,
+      body: { status: 'accepted' },
     });
 
     const login = await call('/auth/login', { method: 'POST', body: { email, password } });

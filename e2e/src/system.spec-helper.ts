@@ -98,3 +98,34 @@ export async function startApp(name: string, port: number, env: Record<string, s
   const metricsUrl = `http://127.0.0.1:${metricsPort}`;
   return { name, url, metricsUrl, log: () => output, stop: () => kill('SIGTERM'), kill };
 }
+
+/**
+ * Runs a one-off command of a built app (`node dist/apps/<name>/main.js ...args`, e.g.
+ * `bootstrap-admin <email>`) with the environment startApp gives it, and resolves with its exit
+ * code and output once it has exited.
+ */
+export async function runAppCommand(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [join(root, 'dist/apps', name, 'main.js'), ...args], {
+    cwd: root,
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      KAFKA_BROKERS: infraEnv.kafkaBrokers.join(','),
+      REDIS_URL: infraEnv.redisUrl,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (exitCode) => resolve(exitCode));
+  });
+  return { code, output };
+}

@@ -1,13 +1,14 @@
 // The six built apps as one running system on the real servers, each with stores of its own
 // (databases, consumer groups and prefixes unique to the run), dropped again on stop.
 import { allTopics, Topics } from '@platform/contracts';
+import type { Role } from '@platform/identity';
 import { infraEnv, startGroupAtEnd, uniqueName } from '@platform/testing';
 import mongoose from 'mongoose';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, METRICS_PORT_VARIABLES, startApp, type RunningApp } from './system.spec-helper';
+import { freePort, METRICS_PORT_VARIABLES, runAppCommand, startApp, type RunningApp } from './system.spec-helper';
 
 export const APPS = [
   'auth-service',
@@ -44,7 +45,14 @@ export interface RunningSystem {
    */
   restart: (app: AppName, signal?: NodeJS.Signals) => Promise<RunningApp>;
   call: (path: string, init?: CallInit) => Promise<Response>;
-  register: (options?: { admin?: boolean }) => Promise<User>;
+  /**
+   * A new account, signed in. With `roles`, the run's admin (made at start by the bootstrap
+   * command) grants them through PUT /users/:id/roles, and the user signs in again so that the
+   * token carries them.
+   */
+  register: (options?: { roles?: Role[] }) => Promise<User>;
+  /** The run's first admin, from `bootstrap-admin`, signed in now. */
+  signInAdmin: () => Promise<User>;
   stop: () => Promise<(number | null)[]>;
 }
 
@@ -117,7 +125,6 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
         AUTH_HTTP_PORT: String(ports['auth-service']),
         AUTH_DATABASE_URL: pgUrl(stores.auth),
         AUTH_THROTTLE_KEY_PREFIX: `${run}_throttle`,
-        AUTH_ADMIN_EMAILS: adminEmail,
       }),
       start('order-service', {
         ORDER_HTTP_PORT: String(ports['order-service']),
@@ -177,16 +184,46 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
         signal: init.signal,
       });
 
-    const register = async (options: { admin?: boolean } = {}): Promise<User> => {
-      const email = options.admin ? adminEmail : `${uniqueName('buyer')}@example.com`;
-      const password = 'correct horse battery staple';
+    const password = 'correct horse battery staple';
+    const signUp = async (email: string) => {
       const registered = await call('/auth/register', { method: 'POST', body: { email, password } });
-      if (registered.status !== 201)
+      if (registered.status !== 202)
         throw new Error(`register: ${registered.status} ${await registered.text()}`);
+    };
+    const signIn = async (email: string): Promise<User> => {
       const login = await call('/auth/login', { method: 'POST', body: { email, password } });
+      if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
       const { accessToken } = (await login.json()) as { accessToken: string };
       const me = (await (await call('/auth/me', { token: accessToken })).json()) as { id: string };
       return { email, password, token: accessToken, userId: me.id };
+    };
+
+    // The first admin, as an operator makes one: an ordinary registration, then the one-time
+    // command against this run's auth database, with the environment the app got.
+    await signUp(adminEmail);
+    const bootstrap = await runAppCommand(
+      'auth-service',
+      ['bootstrap-admin', adminEmail],
+      envs['auth-service'] ?? {},
+    );
+    if (bootstrap.code !== 0)
+      throw new Error(`bootstrap-admin exited with ${bootstrap.code}: ${bootstrap.output}`);
+    const signInAdmin = () => signIn(adminEmail);
+
+    const register = async (options: { roles?: Role[] } = {}): Promise<User> => {
+      const email = `${uniqueName('buyer')}@example.com`;
+      await signUp(email);
+      const user = await signIn(email);
+      const roles = options.roles;
+      if (!roles || (roles.length === 1 && roles[0] === 'customer')) return user;
+      const admin = await signInAdmin();
+      const granted = await call(`/users/${user.userId}/roles`, {
+        method: 'PUT',
+        token: admin.token,
+        body: { roles },
+      });
+      if (granted.status !== 200) throw new Error(`grant ${roles}: ${granted.status} ${await granted.text()}`);
+      return signIn(email);
     };
 
     const restart = async (app: AppName, signal: NodeJS.Signals = 'SIGTERM') => {
@@ -212,6 +249,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
       restart,
       call,
       register,
+      signInAdmin,
       stop: async () => {
         // The gateway first, as an orchestrator would drain the edge; then the rest together.
         const gatewayCode = await gateway.stop();
