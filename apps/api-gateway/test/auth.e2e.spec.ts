@@ -174,6 +174,18 @@ describe('api-gateway authentication', () => {
     await expectInvalidToken(await get(`${gateway.url}/orders`, await signToken(active, { jti })), /revoked/);
   });
 
+  it("refuses a user's tokens dated before the last change of their roles, and serves later ones", async () => {
+    const sub = `user-${randomUUID()}`;
+    const token = await signToken(active, { sub });
+    const now = Math.floor(Date.now() / 1000);
+    revocationKeys.push(RevocationKeys.user(sub));
+    await redis.set(RevocationKeys.user(sub), String(now - 5), 'EX', 60);
+    expect((await get(`${gateway.url}/orders`, token)).status).toBe(200);
+    await redis.set(RevocationKeys.user(sub), String(now + 1), 'EX', 60);
+    await expectInvalidToken(await get(`${gateway.url}/orders`, token), /revoked/);
+    expect((await get(`${gateway.url}/orders`, await signToken(active))).status).toBe(200);
+  });
+
   it('forbids admin routes to a customer and serves them to an admin', async () => {
     const customer = await get(
       `${gateway.url}/admin/dlq/messages`,
