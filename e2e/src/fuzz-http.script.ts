@@ -45,6 +45,8 @@ const outDir = join(root, args.out);
 /** Who calls which operations: roles are the gateway's (its document says `with role admin`). */
 const ADMIN_PATHS = '^/(admin|analytics)(/|$)';
 const LOGOUT_PATH = '^/auth/logout$';
+/** Staff's order commands: a customer only ever gets 403 there, so staff fuzz them too. */
+const STAFF_PATHS = '^/orders/[^/]+/(confirm|pay|ship)$';
 
 interface Pass {
   name: string;
@@ -253,10 +255,11 @@ async function main(): Promise<number> {
         .filter((method) => ['get', 'head', 'post', 'put', 'patch', 'delete', 'options'].includes(method))
         .map((method) => `${method.toUpperCase()} ${path}`),
     );
-    const [customer, admin, leaving] = await Promise.all([
+    const [customer, admin, leaving, staff] = await Promise.all([
       system.register(),
-      system.register({ admin: true }),
+      system.register({ roles: ['customer', 'admin'] }),
       system.register(),
+      system.register({ roles: ['staff'] }),
     ]);
     const listed = await seedQuarantine(system, admin);
     console.log(`seeded the quarantine: ${listed}+ entries listed before the admin pass`);
@@ -268,6 +271,7 @@ async function main(): Promise<number> {
         filters: ['--exclude-path-regex', `${ADMIN_PATHS}|${LOGOUT_PATH}`],
       },
       { name: 'admin', token: admin.token, filters: ['--include-path-regex', ADMIN_PATHS] },
+      { name: 'staff', token: staff.token, filters: ['--include-path-regex', STAFF_PATHS] },
       { name: 'logout', token: leaving.token, filters: ['--include-path-regex', LOGOUT_PATH] },
     ];
     const codes: Record<string, number> = {};

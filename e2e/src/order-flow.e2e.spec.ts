@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, startApp, type RunningApp } from './system.spec-helper';
+import { freePort, runAppCommand, startApp, type RunningApp } from './system.spec-helper';
 
 // The order story across the real processes: client -> api-gateway (JWT) -> order-service
 // (identity headers) -> Postgres -> outbox relay -> Kafka, with auth-service issuing the tokens,
@@ -24,6 +24,7 @@ describe('orders through the gateway (built apps, real servers)', () => {
   let notifications: RunningApp;
   let gateway: RunningApp;
   let consumer: Consumer | undefined;
+  let authEnv: Record<string, string>;
 
   beforeAll(async () => {
     const [authPort, orderPort, notificationPort, gatewayPort] = [
@@ -35,13 +36,14 @@ describe('orders through the gateway (built apps, real servers)', () => {
     const identitySecret = `e2e-identity-secret-${uniqueName('s')}-0123456789`;
     const workersGroup = uniqueName('e2e_notification_workers');
     await startGroupAtEnd(workersGroup, [Topics.notificationJobs.name]);
+    authEnv = {
+      AUTH_HTTP_PORT: String(authPort),
+      AUTH_DATABASE_URL: urlOf(databases.auth),
+      AUTH_THROTTLE_KEY_PREFIX: uniqueName('e2e_throttle'),
+      GATEWAY_IDENTITY_SECRET: identitySecret,
+    };
     [auth, orders, notifications] = await Promise.all([
-      startApp('auth-service', authPort, {
-        AUTH_HTTP_PORT: String(authPort),
-        AUTH_DATABASE_URL: urlOf(databases.auth),
-        AUTH_THROTTLE_KEY_PREFIX: uniqueName('e2e_throttle'),
-        GATEWAY_IDENTITY_SECRET: identitySecret,
-      }),
+      startApp('auth-service', authPort, authEnv),
       startApp('order-service', orderPort, {
         ORDER_HTTP_PORT: String(orderPort),
         ORDER_DATABASE_URL: urlOf(databases.orders),
@@ -98,16 +100,44 @@ describe('orders through the gateway (built apps, real servers)', () => {
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
 
-  async function customer(): Promise<{ token: string; userId: string }> {
-    const email = `${uniqueName('buyer')}@example.com`;
-    const password = 'correct horse battery staple';
-    const registered = await call('/auth/register', { method: 'POST', body: { email, password } });
-    expect(registered.status).toBe(201);
+  const password = 'correct horse battery staple';
+  async function signIn(email: string): Promise<{ token: string; userId: string }> {
     const login = await call('/auth/login', { method: 'POST', body: { email, password } });
     const { accessToken } = (await login.json()) as { accessToken: string };
     const me = (await (await call('/auth/me', { token: accessToken })).json()) as { id: string };
     return { token: accessToken, userId: me.id };
   }
+
+  async function customer(
+    email = `${uniqueName('buyer')}@example.com`,
+  ): Promise<{ token: string; userId: string }> {
+    const registered = await call('/auth/register', { method: 'POST', body: { email, password } });
+    expect(registered.status).toBe(202);
+    return signIn(email);
+  }
+
+  /**
+   * A staff member, who confirms orders: the run's first admin (the one-time bootstrap command)
+   * grants the role to a new account, which signs in again to carry it.
+   */
+  let staffMember: Promise<{ token: string; userId: string }> | undefined;
+  const staff = () =>
+    (staffMember ??= (async () => {
+      const adminEmail = `${uniqueName('admin')}@example.com`;
+      await customer(adminEmail);
+      const bootstrap = await runAppCommand('auth-service', ['bootstrap-admin', adminEmail], authEnv);
+      if (bootstrap.code !== 0) throw new Error(`bootstrap-admin: ${bootstrap.output}`);
+      const admin = await signIn(adminEmail);
+      const staffEmail = `${uniqueName('staff')}@example.com`;
+      const member = await customer(staffEmail);
+      const granted = await call(`/users/${member.userId}/roles`, {
+        method: 'PUT',
+        token: admin.token,
+        body: { roles: ['staff'] },
+      });
+      expect(granted.status).toBe(200);
+      return signIn(staffEmail);
+    })());
 
   it('places an order once per Idempotency-Key, confirms it with If-Match, lists it, and publishes its events', async () => {
     const ada = await customer();
@@ -120,13 +150,13 @@ describe('orders through the gateway (built apps, real servers)', () => {
     consumer = await tailTopic(kafka, Topics.orderEvents.name, ({ message }) => {
       all.push({ key: message.key?.toString(), event: decodeEnvelope(message.value) });
     });
-    const lines = [{ sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 }];
+    const lines = [{ sku: 'BOOK-1', quantity: 2 }]; // 12.50 EUR each in the catalog
     const place = () =>
       call('/orders', {
         method: 'POST',
         token: ada.token,
         headers: { 'idempotency-key': 'checkout-1' },
-        body: { lines, currency: 'EUR' },
+        body: { lines },
       });
     const placed = await place();
     expect(placed.status).toBe(201);
@@ -136,9 +166,10 @@ describe('orders through the gateway (built apps, real servers)', () => {
     expect(retried.headers.get('idempotent-replayed')).toBe('true');
     expect(((await retried.json()) as { id: string }).id).toBe(id);
 
+    const { token: staffToken } = await staff();
     const stale = await call(`/orders/${id}/confirm`, {
       method: 'POST',
-      token: ada.token,
+      token: staffToken,
       headers: { 'if-match': '"7"' },
       body: {},
     });
@@ -146,7 +177,7 @@ describe('orders through the gateway (built apps, real servers)', () => {
     expect(await stale.json()).toMatchObject({ code: 'ORDER.VERSION_CONFLICT' });
     const confirmed = await call(`/orders/${id}/confirm`, {
       method: 'POST',
-      token: ada.token,
+      token: staffToken,
       headers: { 'if-match': '"1"' },
       body: {},
     });
@@ -178,7 +209,7 @@ describe('orders through the gateway (built apps, real servers)', () => {
     const placed = await call('/orders', {
       method: 'POST',
       token: ada.token,
-      body: { lines: [{ sku: 'PEN-1', quantity: 1, unitPriceMinor: 199 }], currency: 'EUR' },
+      body: { lines: [{ sku: 'PEN-1', quantity: 1 }] },
     });
     const { id } = (await placed.json()) as { id: string };
     expect((await call(`/orders/${id}`, { token: bob.token })).status).toBe(404);
@@ -213,10 +244,10 @@ describe('orders through the gateway (built apps, real servers)', () => {
         const placed = await call('/orders', {
           method: 'POST',
           token: ada.token,
-          body: { lines: [{ sku: 'MUG-1', quantity: 1, unitPriceMinor: 900 }], currency: 'EUR' },
+          body: { lines: [{ sku: 'MUG-1', quantity: 1 }] },
         });
         const { id } = (await placed.json()) as { id: string };
-        await call(`/orders/${id}/confirm`, { method: 'POST', token: ada.token, body: {} });
+        await call(`/orders/${id}/confirm`, { method: 'POST', token: (await staff()).token, body: {} });
         await eventually(
           async () => expect((await inbox()).items.some((i) => i.template === 'order-confirmed')).toBe(true),
           { timeoutMs: 5_000 },

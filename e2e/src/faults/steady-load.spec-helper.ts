@@ -120,8 +120,7 @@ export class SteadyLoad {
   private async play(story: StoryOutcome, customer: User): Promise<void> {
     const quantity = 1 + (this.stories.length % 3);
     const placed = await this.send(story, '/orders', customer, story.key, {
-      lines: [{ sku: 'FAULT-1', quantity, unitPriceMinor: 1_250 }],
-      currency: 'EUR',
+      lines: [{ sku: 'FAULT-1', quantity }],
     });
     if (placed.status !== 201) return;
     story.orderId = (placed.body as { id: string }).id;
