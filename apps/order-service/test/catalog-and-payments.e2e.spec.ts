@@ -1,9 +1,16 @@
 import { DEVELOPMENT_PAYMENT_WEBHOOK_SECRET, paymentCallbackRequest } from '@platform/contracts';
 import { uniqueName } from '@platform/testing';
 import { DataSource } from 'typeorm';
+import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS, GatewayIdentitySigner, identityPlugin } from '@platform/identity';
 import { startOrderApp, type OrderApp } from './order-app.spec-helper';
 
 let orders: OrderApp;
+/** The payment provider has no account: the gateway forwards its callback with an anonymous identity. */
+const anonymousViaGateway = identityPlugin(
+  new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey),
+  'orders',
+  undefined,
+);
 
 beforeAll(async () => {
   orders = await startOrderApp();
@@ -32,7 +39,12 @@ function callback(
   secret = DEVELOPMENT_PAYMENT_WEBHOOK_SECRET,
 ) {
   const signed = paymentCallbackRequest(payment, secret);
-  return orders.http().post('/payments/callbacks').set(signed.headers).send(signed.body);
+  return orders
+    .http()
+    .post('/payments/callbacks')
+    .use(anonymousViaGateway)
+    .set(signed.headers)
+    .send(signed.body);
 }
 
 describe('the catalog prices every order', () => {
@@ -162,7 +174,13 @@ describe('payments reported by the provider', () => {
       { orderId: id, amountMinor: 2500, currency: 'EUR' },
       DEVELOPMENT_PAYMENT_WEBHOOK_SECRET,
     );
-    const send = () => orders.http().post('/payments/callbacks').set(signed.headers).send(signed.body);
+    const send = () =>
+      orders
+        .http()
+        .post('/payments/callbacks')
+        .use(anonymousViaGateway)
+        .set(signed.headers)
+        .send(signed.body);
     expect((await send().expect(200)).body).toEqual({ received: true, duplicate: false });
     expect((await send().expect(200)).body).toEqual({ received: true, duplicate: true });
     const order = await orders.http().get(`/orders/${id}`).use(orders.as(staff)).expect(200);
@@ -176,6 +194,7 @@ describe('payments reported by the provider', () => {
     await orders
       .http()
       .post('/payments/callbacks')
+      .use(anonymousViaGateway)
       .set('content-type', 'application/json')
       .send(unsigned.body)
       .expect(401);
@@ -184,6 +203,15 @@ describe('payments reported by the provider', () => {
     expect(stale.body).toMatchObject({ code: 'PAYMENT.INVALID_SIGNATURE' });
     const order = await orders.http().get(`/orders/${id}`).use(orders.as(staff)).expect(200);
     expect(order.body).toMatchObject({ status: 'confirmed' });
+  });
+
+  it('refuses a signed callback that did not come through the gateway with 401', async () => {
+    const id = await confirmed(customer());
+    const signed = paymentCallbackRequest(
+      { orderId: id, amountMinor: 2500, currency: 'EUR' },
+      DEVELOPMENT_PAYMENT_WEBHOOK_SECRET,
+    );
+    await orders.http().post('/payments/callbacks').set(signed.headers).send(signed.body).expect(401);
   });
 
   it('refuses a payment that is not the order total with 422', async () => {

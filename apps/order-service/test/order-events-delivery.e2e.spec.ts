@@ -12,9 +12,16 @@ import { eventually, infraEnv, tailTopic, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Pool } from 'pg';
 import { ORDER_OUTBOX } from '../src/outbox/order-outbox.table';
+import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS, GatewayIdentitySigner, identityPlugin } from '@platform/identity';
 import { startOrderApp, type OrderApp } from './order-app.spec-helper';
 
 let orders: OrderApp;
+/** The payment provider has no account: the gateway forwards its callback with an anonymous identity. */
+const anonymousViaGateway = identityPlugin(
+  new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey),
+  'orders',
+  undefined,
+);
 let db: Pool;
 const consumers: Consumer[] = [];
 const kafka = new Kafka({
@@ -73,7 +80,13 @@ async function lifecycle(userId: string): Promise<string> {
     { orderId: id, amountMinor: 1250, currency: 'EUR' },
     DEVELOPMENT_PAYMENT_WEBHOOK_SECRET,
   );
-  await orders.http().post('/payments/callbacks').set(paid.headers).send(paid.body).expect(200);
+  await orders
+    .http()
+    .post('/payments/callbacks')
+    .use(anonymousViaGateway)
+    .set(paid.headers)
+    .send(paid.body)
+    .expect(200);
   await orders.http().post(`/orders/${id}/ship`).use(staff).send({}).expect(200);
   return id;
 }

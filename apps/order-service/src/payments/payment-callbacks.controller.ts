@@ -1,5 +1,6 @@
-import { Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { PAYMENT_SIGNATURE_HEADER, paymentCallbackSchema, verifyPaymentSignature } from '@platform/contracts';
+import { GatewayGuard } from '@platform/identity';
 import { ORDER_SERVICE_CONFIG, type OrderServiceConfig } from '../config/order-service.config';
 import { InvalidPaymentCallback, InvalidPaymentSignature } from './payment.errors';
 import { Payments } from './payments.service';
@@ -8,9 +9,11 @@ import { Payments } from './payments.service';
  * The payment provider's callbacks, behind the gateway's public `/payments/callbacks` (no access
  * token: the HMAC signature with PAYMENT_WEBHOOK_SECRET is the authentication). The signature is
  * checked over the raw bytes before the body is trusted as anything; a redelivery answers 200
- * and records nothing, so the provider stops retrying.
+ * and records nothing, so the provider stops retrying. Like every route here it is reached only
+ * through the gateway (GatewayGuard: its identity, anonymous for this route; 401 otherwise).
  */
 @Controller('payments/callbacks')
+@UseGuards(GatewayGuard)
 export class PaymentCallbacksController {
   constructor(
     private readonly payments: Payments,
