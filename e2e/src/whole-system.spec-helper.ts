@@ -8,7 +8,13 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, METRICS_PORT_VARIABLES, runAppCommand, startApp, type RunningApp } from './system.spec-helper';
+import {
+  freePort,
+  METRICS_PORT_VARIABLES,
+  runAppCommand,
+  startApp,
+  type RunningApp,
+} from './system.spec-helper';
 
 export const APPS = [
   'auth-service',
@@ -222,7 +228,8 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
         token: admin.token,
         body: { roles },
       });
-      if (granted.status !== 200) throw new Error(`grant ${roles}: ${granted.status} ${await granted.text()}`);
+      if (granted.status !== 200)
+        throw new Error(`grant ${roles}: ${granted.status} ${await granted.text()}`);
       return signIn(email);
     };
 

@@ -15,7 +15,9 @@ if (command === 'migrate') {
   void tracing.shutdown().then(() => bootstrapAdmin(config, process.argv[3]));
 } else if (command !== undefined) {
   // A mistyped command in a Job must fail, not start a server that never exits.
-  process.stderr.write(`unknown command "${command}": expected migrate, bootstrap-admin <email> or none (serve)\n`);
+  process.stderr.write(
+    `unknown command "${command}": expected migrate, bootstrap-admin <email> or none (serve)\n`,
+  );
   process.exitCode = 2;
 } else {
   void bootstrapHttpApp(AppModule.with(config), {

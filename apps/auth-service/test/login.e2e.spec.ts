@@ -9,7 +9,10 @@ let auth: AuthApp;
 let verifications: jest.SpyInstance;
 
 beforeAll(async () => {
-  auth = await startAuthApp({ AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '5', AUTH_LOGIN_MAX_FAILURES_PER_IP: '1000' });
+  auth = await startAuthApp({
+    AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: '5',
+    AUTH_LOGIN_MAX_FAILURES_PER_IP: '1000',
+  });
   // Counts the real verifications (the hasher still runs): the throttle must act before them.
   verifications = jest.spyOn(auth.app.get(PasswordHasher), 'verify');
 });
@@ -47,7 +50,9 @@ describe('login throttle (real Redis)', () => {
 
   it('counts attempts on unknown emails too, so they cannot be used to probe without limit', async () => {
     const email = newEmail();
-    const statuses = (await Promise.all(Array.from({ length: 8 }, () => login(email)))).map((res) => res.status);
+    const statuses = (await Promise.all(Array.from({ length: 8 }, () => login(email)))).map(
+      (res) => res.status,
+    );
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(3);
   });
 });
@@ -72,7 +77,9 @@ describe('password hashes', () => {
   it('logs in with a scrypt hash from before argon2id and replaces it with argon2id at that login', async () => {
     const email = await registered();
     const legacy = await scryptHash(password, { N: 2 ** 15, r: 8, p: 1 });
-    await auth.app.get(DataSource).query('UPDATE users SET password_hash = $2 WHERE email = $1', [email, legacy]);
+    await auth.app
+      .get(DataSource)
+      .query('UPDATE users SET password_hash = $2 WHERE email = $1', [email, legacy]);
 
     await login(email, 'wrong password!!').expect(401);
     expect(await storedHashOf(email)).toBe(legacy);

@@ -67,25 +67,34 @@ describe('roles', () => {
         userId,
       ])) as { envelope: { payload: unknown } }[];
     expect(events.map((e) => e.envelope.payload)).toEqual([
-      expect.objectContaining({ userId, roles: ['customer', 'staff'], previousRoles: ['customer'], changedBy: admin.userId }),
+      expect.objectContaining({
+        userId,
+        roles: ['customer', 'staff'],
+        previousRoles: ['customer'],
+        changedBy: admin.userId,
+      }),
     ]);
 
     const marker = Number(await auth.redis.get(RevocationKeys.user(userId)));
     expect(marker).toBeGreaterThan(Date.now() / 1000);
-    expect(await auth.redis.ttl(RevocationKeys.user(userId))).toBeGreaterThan(auth.config.AUTH_ACCESS_TOKEN_TTL_SECONDS - 5);
+    expect(await auth.redis.ttl(RevocationKeys.user(userId))).toBeGreaterThan(
+      auth.config.AUTH_ACCESS_TOKEN_TTL_SECONDS - 5,
+    );
     await auth.http().get('/auth/me').set('authorization', `Bearer ${before.accessToken}`).expect(401);
 
     // A refresh reads the roles again, and its token is not taken for one from before the change.
-    const refreshed = (await auth.http().post('/auth/refresh').send({ refreshToken: before.refreshToken }).expect(200))
-      .body;
+    const refreshed = (
+      await auth.http().post('/auth/refresh').send({ refreshToken: before.refreshToken }).expect(200)
+    ).body;
     expect(new JwtService().decode(refreshed.accessToken)).toMatchObject({ roles: ['customer', 'staff'] });
     await auth.http().get('/auth/me').set('authorization', `Bearer ${refreshed.accessToken}`).expect(200);
 
     // A second change within the same second still refuses the token issued after the first.
     await setRoles(userId, ['customer']).expect(200);
     await auth.http().get('/auth/me').set('authorization', `Bearer ${refreshed.accessToken}`).expect(401);
-    const again = (await auth.http().post('/auth/refresh').send({ refreshToken: refreshed.refreshToken }).expect(200))
-      .body;
+    const again = (
+      await auth.http().post('/auth/refresh').send({ refreshToken: refreshed.refreshToken }).expect(200)
+    ).body;
     expect(new JwtService().decode(again.accessToken)).toMatchObject({ roles: ['customer'] });
     await auth.http().get('/auth/me').set('authorization', `Bearer ${again.accessToken}`).expect(200);
   });
@@ -103,11 +112,21 @@ describe('roles', () => {
 
   it('refuses a customer or staff member who tries to grant roles (403), and a caller the gateway did not send (401)', async () => {
     const userId = await idOf(await registered());
-    const customer = await setRoles(userId, ['customer', 'admin'], as({ userId, roles: ['customer'] })).expect(403);
+    const customer = await setRoles(
+      userId,
+      ['customer', 'admin'],
+      as({ userId, roles: ['customer'] }),
+    ).expect(403);
     expect(customer.body.code).toBe('AUTH.ADMIN_ONLY');
     await setRoles(userId, ['admin'], as({ userId, roles: ['customer', 'staff'] })).expect(403);
-    await auth.http().put(`/users/${userId}/roles`).send({ roles: ['admin'] }).expect(401);
-    expect((await auth.http().get(`/users/${userId}`).use(asAdmin()).expect(200)).body.roles).toEqual(['customer']);
+    await auth
+      .http()
+      .put(`/users/${userId}/roles`)
+      .send({ roles: ['admin'] })
+      .expect(401);
+    expect((await auth.http().get(`/users/${userId}`).use(asAdmin()).expect(200)).body.roles).toEqual([
+      'customer',
+    ]);
   });
 
   it('refuses an admin removing its own admin role, so the last admin cannot lock everyone out', async () => {

@@ -25,7 +25,9 @@ describe('security: identity (built apps through the gateway, real servers)', ()
       AUTH_ADMIN_EMAILS: selfMadeAdmin,
     });
     admin = await system.signInAdmin();
-    authDb = new Client({ connectionString: infraEnv.postgresUrl.replace(/\/[^/]*$/, `/${system.stores.auth}`) });
+    authDb = new Client({
+      connectionString: infraEnv.postgresUrl.replace(/\/[^/]*$/, `/${system.stores.auth}`),
+    });
     await authDb.connect();
   }, 180_000);
 
@@ -56,9 +58,9 @@ describe('security: identity (built apps through the gateway, real servers)', ()
   it('throttles parallel wrong passwords at the limit: of 8 against a limit of 5, at least 3 are refused unchecked', async () => {
     const email = newEmail();
     expect((await register({ email })).status).toBe(202);
-    const statuses = (await Promise.all(Array.from({ length: 8 }, () => login(email, 'wrong password!!')))).map(
-      (res) => res.status,
-    );
+    const statuses = (
+      await Promise.all(Array.from({ length: 8 }, () => login(email, 'wrong password!!')))
+    ).map((res) => res.status);
     // Each 401 is one password checked; a 429 is refused before any check.
     expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(3);
@@ -70,10 +72,18 @@ describe('security: identity (built apps through the gateway, real servers)', ()
     expect((await register({ email })).status).toBe(202);
     const owner = await signIn(email);
 
-    const known = await register({ email: email.toUpperCase(), password: 'an attacker password', displayName: 'Eve' });
+    const known = await register({
+      email: email.toUpperCase(),
+      password: 'an attacker password',
+      displayName: 'Eve',
+    });
     const fresh = await register({ email: newEmail() });
     expect(known.status).toBe(202);
-    expect({ status: known.status, type: known.headers.get('content-type'), body: await known.json() }).toEqual({
+    expect({
+      status: known.status,
+      type: known.headers.get('content-type'),
+      body: await known.json(),
+    }).toEqual({
       status: fresh.status,
       type: fresh.headers.get('content-type'),
       body: await fresh.json(),
@@ -82,7 +92,9 @@ describe('security: identity (built apps through the gateway, real servers)', ()
     // Nothing changed in the account: the owner's password still works, the attacker's does not.
     expect((await login(email, 'an attacker password')).status).toBe(401);
     expect((await login(email)).status).toBe(200);
-    const me = (await (await system.call('/auth/me', { token: owner.token })).json()) as { displayName: string | null };
+    const me = (await (await system.call('/auth/me', { token: owner.token })).json()) as {
+      displayName: string | null;
+    };
     expect(me.displayName).toBeNull();
     await eventually(
       async () => {
@@ -144,7 +156,9 @@ describe('security: identity (built apps through the gateway, real servers)', ()
     const self = await setRoles(customer.userId, ['customer', 'admin'], customer.token);
     expect(self.status).toBe(403);
     expect((await setRoles(admin.userId, ['customer'], customer.token)).status).toBe(403);
-    const me = (await (await system.call('/auth/me', { token: customer.token })).json()) as { roles: string[] };
+    const me = (await (await system.call('/auth/me', { token: customer.token })).json()) as {
+      roles: string[];
+    };
     expect(me.roles).toEqual(['customer']);
   });
 
@@ -166,7 +180,11 @@ describe('security: identity (built apps through the gateway, real servers)', ()
     };
 
     async function answer(route: 'register' | 'login', field: string, value: string) {
-      const body = { email: newEmail(), password, [field]: field === 'email' ? `${value}@example.com` : value };
+      const body = {
+        email: newEmail(),
+        password,
+        [field]: field === 'email' ? `${value}@example.com` : value,
+      };
       const res = await post(`/auth/${route}`, body);
       const json = (await res.json().catch(() => ({}))) as { errors?: { path: string }[] };
       return { status: res.status, fields: (json.errors ?? []).map((error) => error.path) };

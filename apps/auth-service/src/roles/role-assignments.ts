@@ -39,7 +39,10 @@ export class RoleAssignments {
       throw new OwnAdminRole('an admin cannot remove its own admin role; ask another admin');
     if (!userIdSchema.safeParse(userId).success) throw new UserNotFound(`no user ${userId}`);
     return this.change(roles, adminId, async (manager) => {
-      const user = await manager.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+      const user = await manager.findOne(UserEntity, {
+        where: { id: userId },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!user) throw new UserNotFound(`no user ${userId}`);
       return user;
     });
@@ -56,8 +59,12 @@ export class RoleAssignments {
       const [admins] = (await manager.query(
         `SELECT count(*)::int AS n FROM users WHERE 'admin' = ANY (roles)`,
       )) as [{ n: number }];
-      if (admins.n > 0) throw new AdminAlreadyExists('an admin exists already; grant admin through PUT /users/:id/roles');
-      const user = await manager.findOne(UserEntity, { where: { email }, lock: { mode: 'pessimistic_write' } });
+      if (admins.n > 0)
+        throw new AdminAlreadyExists('an admin exists already; grant admin through PUT /users/:id/roles');
+      const user = await manager.findOne(UserEntity, {
+        where: { email },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!user) throw new UserNotFound(`no account with the email ${email}; register it first`);
       return user;
     });

@@ -23,7 +23,9 @@ describe('LoginThrottle on a real Redis', () => {
   });
 
   async function attempts(n: number, email: string, ip: string) {
-    const outcomes = await Promise.allSettled(Array.from({ length: n }, () => throttle.takeAttempt(email, ip)));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: n }, () => throttle.takeAttempt(email, ip)),
+    );
     return {
       allowed: outcomes.filter((o) => o.status === 'fulfilled').length,
       refused: outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof TooManyAttempts).length,

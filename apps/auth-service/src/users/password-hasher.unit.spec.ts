@@ -20,7 +20,9 @@ describe('PasswordHasher', () => {
   });
 
   it('uses the OWASP argon2id parameters by default: 19 MiB, 2 iterations, 1 lane', async () => {
-    expect(await new PasswordHasher().hash('a long enough password')).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await new PasswordHasher().hash('a long enough password')).toMatch(
+      /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/,
+    );
     expect(OWASP_ARGON2ID).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
   });
 

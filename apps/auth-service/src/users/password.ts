@@ -10,7 +10,10 @@ export function passwordField(min: number) {
   const max = 128;
   return z.string().superRefine((value, ctx) => {
     if (!isWellFormedText(value)) {
-      ctx.addIssue({ code: 'custom', message: 'must be well-formed Unicode (a lone UTF-16 surrogate was found)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be well-formed Unicode (a lone UTF-16 surrogate was found)',
+      });
       return;
     }
     const length = codePointLength(value);

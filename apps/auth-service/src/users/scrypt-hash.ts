@@ -35,7 +35,9 @@ export function isScryptHash(stored: string): boolean {
 export async function scryptHash(password: string, params: ScryptParams): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const key = await derive(password, salt, params);
-  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join(
+    '$',
+  );
 }
 
 /** True when `password` matches a scrypt `stored`; constant-time compare; false when malformed. */

@@ -23,7 +23,9 @@ export class UsersController {
    */
   @Post('register')
   @HttpCode(202)
-  async register(@Body(new ZodBodyPipe(registerBodySchema)) body: RegisterBody): Promise<RegistrationAccepted> {
+  async register(
+    @Body(new ZodBodyPipe(registerBodySchema)) body: RegisterBody,
+  ): Promise<RegistrationAccepted> {
     await this.users.register(body);
     return REGISTRATION_ACCEPTED;
   }

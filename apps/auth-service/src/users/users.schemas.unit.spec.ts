@@ -40,10 +40,12 @@ describe('registerBodySchema', () => {
   });
 
   it('refuses a password with a lone surrogate or out of 12..128 code points, naming the field', () => {
-    expect(refusedFields(registerBodySchema, { ...body, password: `a long password${LONE_SURROGATE}` })).toEqual([
+    expect(
+      refusedFields(registerBodySchema, { ...body, password: `a long password${LONE_SURROGATE}` }),
+    ).toEqual(['password']);
+    expect(refusedFields(registerBodySchema, { ...body, password: 'x'.repeat(100_000) })).toEqual([
       'password',
     ]);
-    expect(refusedFields(registerBodySchema, { ...body, password: 'x'.repeat(100_000) })).toEqual(['password']);
     expect(refusedFields(registerBodySchema, { ...body, password: 'short' })).toEqual(['password']);
   });
 
