@@ -6,6 +6,7 @@ import { z } from 'zod';
  * bidirectional overrides and isolates, which make a name or SKU display as something else
  * ("Trojan Source"). Tab and newline are allowed only in multi-line text.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
 const LINE_BREAKS = /[\t\n\r]/u;
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/u;
