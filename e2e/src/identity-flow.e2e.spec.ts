@@ -12,17 +12,14 @@ describe('identity through the gateway (built apps, real servers)', () => {
 
   beforeAll(async () => {
     const [authPort, gatewayPort] = [await freePort(), await freePort()];
-    const identitySecret = `e2e-identity-secret-${uniqueName('s')}-0123456789`;
     auth = await startApp('auth-service', authPort, {
       AUTH_HTTP_PORT: String(authPort),
       AUTH_DATABASE_URL: databaseUrl,
       AUTH_THROTTLE_KEY_PREFIX: uniqueName('e2e_throttle'),
-      GATEWAY_IDENTITY_SECRET: identitySecret,
     });
     gateway = await startApp('api-gateway', gatewayPort, {
       GATEWAY_HTTP_PORT: String(gatewayPort),
       AUTH_SERVICE_URL: auth.url,
-      GATEWAY_IDENTITY_SECRET: identitySecret,
       GATEWAY_RATE_LIMIT_PREFIX: `${uniqueName('e2e_rl')}:`,
     });
   });

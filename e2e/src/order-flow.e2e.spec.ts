@@ -33,21 +33,18 @@ describe('orders through the gateway (built apps, real servers)', () => {
       await freePort(),
       await freePort(),
     ];
-    const identitySecret = `e2e-identity-secret-${uniqueName('s')}-0123456789`;
     const workersGroup = uniqueName('e2e_notification_workers');
     await startGroupAtEnd(workersGroup, [Topics.notificationJobs.name]);
     authEnv = {
       AUTH_HTTP_PORT: String(authPort),
       AUTH_DATABASE_URL: urlOf(databases.auth),
       AUTH_THROTTLE_KEY_PREFIX: uniqueName('e2e_throttle'),
-      GATEWAY_IDENTITY_SECRET: identitySecret,
     };
     [auth, orders, notifications] = await Promise.all([
       startApp('auth-service', authPort, authEnv),
       startApp('order-service', orderPort, {
         ORDER_HTTP_PORT: String(orderPort),
         ORDER_DATABASE_URL: urlOf(databases.orders),
-        GATEWAY_IDENTITY_SECRET: identitySecret,
       }),
       startApp('notification-service', notificationPort, {
         NOTIFICATION_HTTP_PORT: String(notificationPort),
@@ -56,7 +53,6 @@ describe('orders through the gateway (built apps, real servers)', () => {
         NOTIFICATION_EVENTS_GROUP: uniqueName('e2e_notification_events'),
         NOTIFICATION_WORKER_GROUP: workersGroup,
         EMAIL_FILE_DIR: mailDir,
-        GATEWAY_IDENTITY_SECRET: identitySecret,
       }),
     ]);
     gateway = await startApp('api-gateway', gatewayPort, {
@@ -64,7 +60,6 @@ describe('orders through the gateway (built apps, real servers)', () => {
       AUTH_SERVICE_URL: auth.url,
       ORDER_SERVICE_URL: orders.url,
       NOTIFICATION_SERVICE_URL: notifications.url,
-      GATEWAY_IDENTITY_SECRET: identitySecret,
       GATEWAY_RATE_LIMIT_PREFIX: `${uniqueName('e2e_rl')}:`,
     });
   });

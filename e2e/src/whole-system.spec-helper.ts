@@ -108,7 +108,6 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
   ]);
   const mailDir = join(tmpdir(), `${run}_mail`);
   const adminEmail = `${run}-admin@example.com`;
-  const identitySecret = `e2e-identity-secret-${run}-0123456789`;
   const pgUrl = (database: string) => infraEnv.postgresUrl.replace(/\/[^/]*$/, `/${database}`);
   const ports = Object.fromEntries(
     await Promise.all(APPS.map(async (app) => [app, await freePort()])),
@@ -116,7 +115,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
   const metricsPorts = Object.fromEntries(
     await Promise.all(APPS.map(async (app) => [app, await freePort()])),
   ) as Record<AppName, number>;
-  const common = { GATEWAY_IDENTITY_SECRET: identitySecret, ...env };
+  const common = { ...env };
   const started: RunningApp[] = [];
   const envs: Partial<Record<AppName, Record<string, string>>> = {};
   const start = async (app: AppName, appEnv: Record<string, string>) => {
