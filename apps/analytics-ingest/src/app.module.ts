@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { topicConfigsOwnedBy, Topics } from '@platform/contracts';
+import { Topics } from '@platform/contracts';
 import { gatewayIdentityProvider } from '@platform/identity';
 import { MessagingModule } from '@platform/messaging';
 import { ClickHouseModule } from './clickhouse/clickhouse.module';
@@ -9,7 +9,10 @@ import { AnalyticsStore } from './ingest/analytics.store';
 import { decodeAnyEvent, EventIngestHandler } from './ingest/event.handler';
 import { IngestMetrics } from './ingest/ingest.metrics';
 
-/** The domain topics analytics reads: every business event. */
+/**
+ * The domain topics analytics reads: every business event. Their owners create them; until they
+ * exist, the group waits and /health/ready says for which (docs/messaging.md, "Starting").
+ */
 export const ANALYTICS_TOPICS = [Topics.identityEvents.name, Topics.orderEvents.name];
 
 /** analytics-ingest: the analytics write path (Kafka -> ClickHouse in micro-batches) and its queries. */
@@ -26,8 +29,6 @@ export class AppModule {
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           groupId: config.ANALYTICS_CONSUMER_GROUP,
           topics: ANALYTICS_TOPICS,
-          // They may not exist yet (their owners not started): subscribing needs them.
-          alsoCreates: [...topicConfigsOwnedBy('auth-service'), ...topicConfigsOwnedBy('order-service')],
           decode: decodeAnyEvent,
           consumer: {
             fromBeginning: config.ANALYTICS_FROM_BEGINNING,

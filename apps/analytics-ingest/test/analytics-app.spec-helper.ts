@@ -7,7 +7,8 @@ import {
   type CallerIdentity,
   type SignableRequest,
 } from '@platform/identity';
-import { bootTestApp, infraEnv, uniqueName } from '@platform/testing';
+import { ensureTopicsOf } from '@platform/messaging';
+import { bootTestApp, infraEnv, uniqueName, withKafkaAdmin } from '@platform/testing';
 import { createServer, Socket, type Server } from 'node:net';
 import request from 'supertest';
 import { ObservabilityModule } from '@platform/observability';
@@ -43,6 +44,9 @@ export async function startAnalyticsApp(clickhouseUrl = infraEnv.clickhouseUrl):
     KAFKA_BROKERS: infraEnv.kafkaBrokers.join(','),
     LOG_LEVEL: 'error',
   });
+  // Consumers never create the topics they read (docs/messaging.md, "Starting"): the test plays
+  // the part of their owners, which it does not run.
+  await withKafkaAdmin((admin) => ensureTopicsOf(admin, ['auth-service', 'order-service']));
   const app = await bootTestApp(
     [
       AppModule.with(config),

@@ -36,8 +36,7 @@ export class AppModule {
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           groupId: config.DLQ_CONSUMER_GROUP,
           topics: DEAD_LETTER_TOPICS.map((topic) => topic.name),
-          // They may not exist yet (their owner not started): subscribing needs them.
-          alsoCreates: DEAD_LETTER_TOPICS,
+          // Each owner creates its topic's .dlq with the topic; the group waits until all exist.
           decode: decodeDeadLetter,
           consumer: {
             consumeRetryTopics: false,

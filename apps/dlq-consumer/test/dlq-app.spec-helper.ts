@@ -8,8 +8,8 @@ import {
   type CallerIdentity,
   type SignableRequest,
 } from '@platform/identity';
-import { HandleEvent, MessagingModule, PermanentError } from '@platform/messaging';
-import { bootTestApp, infraEnv, startGroupAtEnd, uniqueName } from '@platform/testing';
+import { ensureTopicsOf, HandleEvent, MessagingModule, PermanentError } from '@platform/messaging';
+import { bootTestApp, infraEnv, startGroupAtEnd, uniqueName, withKafkaAdmin } from '@platform/testing';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { ObservabilityModule } from '@platform/observability';
@@ -53,6 +53,11 @@ export async function startDlqApp(): Promise<DlqApp> {
     DLQ_REPLAY_RATE_PER_SECOND: '200',
     LOG_LEVEL: 'error',
   });
+  // Consumers never create the topics they read (docs/messaging.md, "Starting"): the test plays
+  // the part of their owners, which it does not run.
+  await withKafkaAdmin((admin) =>
+    ensureTopicsOf(admin, ['auth-service', 'order-service', 'notification-service']),
+  );
   // This run's dead letters only, not every earlier run's (see startGroupAtEnd).
   await startGroupAtEnd(
     config.DLQ_CONSUMER_GROUP,

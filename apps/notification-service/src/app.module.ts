@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { topicConfigsOwnedBy, Topics } from '@platform/contracts';
+import { Topics } from '@platform/contracts';
 import { CallerGuard, gatewayIdentityProvider } from '@platform/identity';
 import { MessagingModule, type ConsumerGroupOptions } from '@platform/messaging';
 import { MongoModule } from '@platform/mongo';
@@ -11,9 +11,6 @@ import { EventReactions } from './notifications/event-reactions';
 import { NotificationMetrics } from './notifications/notification.metrics';
 import { NotificationStore } from './notifications/notification.store';
 import { isStoreOutage } from './notifications/store-outage';
-
-/** The domain topics the events role reads, as their owners create them. */
-const CONSUMED_TOPICS = [...topicConfigsOwnedBy('auth-service'), ...topicConfigsOwnedBy('order-service')];
 
 /** The consumer groups of the roles this instance runs (NOTIFICATION_ROLES). */
 function groupsOf(config: NotificationServiceConfig): ConsumerGroupOptions[] {
@@ -65,8 +62,7 @@ export class AppModule {
           brokers: config.KAFKA_BROKERS,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           ownsTopicsOf: 'notification-service',
-          // The topics it reads may not exist yet (their owners not started): subscribing needs them.
-          alsoCreates: config.NOTIFICATION_ROLES.includes('events') ? CONSUMED_TOPICS : [],
+          // It reads identity.events and order.events once auth- and order-service have created them.
           extraGroups: groupsOf(config),
         }),
         MongoModule.forRoot({ url: config.MONGO_URL, database: config.NOTIFICATION_MONGO_DATABASE }),

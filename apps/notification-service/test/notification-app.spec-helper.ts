@@ -8,7 +8,8 @@ import {
   type SignableRequest,
 } from '@platform/identity';
 import { ObservabilityModule } from '@platform/observability';
-import { bootTestApp, infraEnv, startGroupAtEnd, uniqueName } from '@platform/testing';
+import { ensureTopicsOf } from '@platform/messaging';
+import { bootTestApp, infraEnv, startGroupAtEnd, uniqueName, withKafkaAdmin } from '@platform/testing';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -100,6 +101,9 @@ export async function startNotificationApp(
     LOG_LEVEL: 'error',
     ...env,
   });
+  // Consumers never create the topics they read (docs/messaging.md, "Starting"): the test plays
+  // the part of their owners, which it does not run.
+  await withKafkaAdmin((admin) => ensureTopicsOf(admin, ['auth-service', 'order-service']));
   // This run's jobs only, not every earlier run's bad ones again (see startGroupAtEnd).
   await startGroupAtEnd(config.NOTIFICATION_WORKER_GROUP, [Topics.notificationJobs.name]);
   const app = await bootTestApp(

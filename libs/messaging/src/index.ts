@@ -3,7 +3,9 @@
  * - EventProducer: idempotent, acks=all, keyed by aggregate id, pipelined batches, trace headers.
  * - ConsumerRuntime: per-key order with keys in parallel, retries in place, DLQ with provenance,
  *   commits only what is done, graceful stop and rebalance.
- * - ensureTopics: idempotent topic creation from specs.
+ * - ensureTopics: idempotent topic creation from specs (only a topic's owner creates it).
+ * - Starting in any order: a step that can pass by waiting (broker down, topics not created yet)
+ *   is retried with capped backoff, and /health/ready says what messaging waits for.
  * - MessagingMetrics: Prometheus metrics of both sides.
  * - MessagingModule + @HandleEvent: the NestJS integration (apps never touch kafkajs).
  */
@@ -33,8 +35,12 @@ export type {
 export { MESSAGING_METRICS } from './nest/messaging.tokens';
 export {
   ensureTopics,
+  ensureTopicsOf,
+  requireTopics,
   topicSpecsOf,
   TopicSpecMismatch,
+  TopicsMissing,
   type EnsureTopicsResult,
   type TopicSpec,
 } from './topic-admin';
+export { defaultStartBackoff, type StartBackoff } from './startup/start-policy';

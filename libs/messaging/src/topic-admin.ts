@@ -1,3 +1,4 @@
+import { topicConfigsOwnedBy, type TopicOwner } from '@platform/contracts';
 import type { Admin, ITopicConfig } from 'kafkajs';
 
 /** What a topic must look like. The service that owns a topic declares it; nothing is auto-created. */
@@ -22,6 +23,31 @@ export class TopicSpecMismatch extends Error {
   ) {
     super(`topic ${topic}: ${detail}`);
   }
+}
+
+/**
+ * Topics a consumer needs do not exist (yet): their owner has not created them. Retriable: the
+ * owner may be starting at the same time, and creates them with the registry's spec.
+ */
+export class TopicsMissing extends Error {
+  override readonly name = 'TopicsMissing';
+  readonly code = 'MESSAGING.TOPICS_MISSING';
+  readonly retriable = true;
+
+  constructor(readonly topics: readonly string[]) {
+    super(`topics not found: ${topics.join(', ')}`);
+  }
+}
+
+/**
+ * Resolves when every topic in `names` exists, else throws {@link TopicsMissing} naming the
+ * missing ones. A consumer asks this before it subscribes: kafkajs's subscribe only says "This
+ * server does not host this topic-partition", without the topic's name.
+ */
+export async function requireTopics(admin: Admin, names: readonly string[]): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = names.filter((name) => !existing.has(name));
+  if (missing.length > 0) throw new TopicsMissing(missing);
 }
 
 /** What {@link ensureTopics} did, topic by topic. */
@@ -138,4 +164,17 @@ export function topicSpecsOf(
       'min.insync.replicas': String(Math.min(2, replicationFactor)),
     },
   }));
+}
+
+/**
+ * Makes `owners`' registry topics (each live topic with its retry and DLQ topics) exist as those
+ * services create them at start: the registry's partitions and retention, idempotently. A test
+ * that runs a consumer without the owners of what it reads calls it, as the owners would.
+ */
+export async function ensureTopicsOf(
+  admin: Admin,
+  owners: readonly TopicOwner[],
+  replicationFactor = 1,
+): Promise<EnsureTopicsResult> {
+  return ensureTopics(admin, topicSpecsOf(owners.flatMap(topicConfigsOwnedBy), replicationFactor));
 }

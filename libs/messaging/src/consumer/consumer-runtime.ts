@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { retryTopicOf } from '@platform/contracts';
+import { errorClassOf } from '../errors';
 import type { MessagingMetrics } from '../metrics';
 import type { EventProducer } from '../producer/event-producer';
 import type { EventHandlerFn, MessageDecoder } from './handler';
@@ -62,6 +63,8 @@ export class ConsumerRuntime {
   private readonly paused = new Set<string>();
   private commitTimer: NodeJS.Timeout | undefined;
   private stopping = false;
+  private joined = false;
+  private crash: { error: unknown; restart: boolean } | undefined;
 
   constructor(kafka: Kafka, options: ConsumerRuntimeOptions) {
     this.settings = { ...defaults, ...options };
@@ -84,18 +87,48 @@ export class ConsumerRuntime {
     });
   }
 
+  /** The consumer group this runtime is a member of. */
+  get groupId(): string {
+    return this.settings.groupId;
+  }
+
   /** The topics this group reads: the given ones and, unless disabled, their retry topics. */
   get subscribedTopics(): string[] {
     const { topics, consumeRetryTopics } = this.settings;
     return consumeRetryTopics ? [...topics, ...topics.map(retryTopicOf)] : [...topics];
   }
 
-  /** Joins the group and starts consuming; resolves once the consumer runs. */
+  /**
+   * Whether the group consumes, and if not why: it has not joined yet (kafkajs restarts a join
+   * that failed for a retriable reason by itself), or kafkajs gave it up after a crash it does not
+   * restart from. Undefined once joined and running.
+   */
+  notConsuming(): string | undefined {
+    const { crash } = this;
+    const crashed = crash ? `${errorClassOf(crash.error)}: ${(crash.error as Error).message}` : '';
+    if (crash && !crash.restart) return `stopped after a crash it is not restarted from: ${crashed}`;
+    if (!this.joined) return crash ? `joining the group (restarting after ${crashed})` : 'joining the group';
+    return undefined;
+  }
+
+  /**
+   * Joins the group and starts consuming; resolves once the consumer runs. A join that fails does
+   * not reject: kafkajs restarts it (see notConsuming). Connecting and subscribing do reject, and
+   * leave the runtime to be stopped.
+   */
   async start(): Promise<void> {
     const { consumer } = this;
     // Eager rebalancing revokes every partition: give back all unfinished work before rejoining.
     consumer.on(consumer.events.REBALANCING, () => void this.giveBackAll('rebalance'));
-    consumer.on(consumer.events.GROUP_JOIN, () => void this.giveBackAll('joined'));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+      this.crash = undefined;
+      void this.giveBackAll('joined');
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.crash = { error: payload.error, restart: payload.restart };
+      if (!payload.restart) this.joined = false;
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: this.subscribedTopics, fromBeginning: this.settings.fromBeginning });
     await consumer.run({

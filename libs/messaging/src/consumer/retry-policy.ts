@@ -29,7 +29,11 @@ export const defaultRetryPolicy: RetryPolicy = {
  * "full jitter" in [50%, 100%] of the step so that many keys failing together (a store going
  * down) do not retry in lockstep: the retry storm is spread, and bounded by maxAttempts.
  */
-export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffMs(
+  policy: Pick<RetryPolicy, 'initialBackoffMs' | 'maxBackoffMs' | 'multiplier'>,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const step = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * policy.multiplier ** (attempt - 1));
   return Math.round(step * (0.5 + random() / 2));
 }

@@ -40,9 +40,13 @@ export class RuntimeHarness {
     await this.producer.connect();
   }
 
-  /** Creates `<name>`, its `.retry` and its `.dlq` and returns the main topic's name. */
+  /** Creates `<prefix>_<random>`, its `.retry` and its `.dlq` and returns the main topic's name. */
   async topic(prefix: string, partitions: number): Promise<string> {
-    const name = uniqueName(prefix);
+    return this.createTopic(uniqueName(prefix), partitions);
+  }
+
+  /** Creates `name`, its `.retry` and its `.dlq` (deleted on close) and returns `name`. */
+  async createTopic(name: string, partitions: number): Promise<string> {
     const names = [name, retryTopicOf(name), dlqTopicOf(name)];
     await ensureTopics(
       this.admin,

@@ -1,9 +1,10 @@
 import type { ModuleMetadata } from '@nestjs/common';
-import type { TopicConfig, TopicOwner } from '@platform/contracts';
+import type { TopicOwner } from '@platform/contracts';
 import type { Registry } from 'prom-client';
 import type { ConsumerRuntimeOptions } from '../consumer/consumer-runtime';
 import type { MessageDecoder } from '../consumer/handler';
 import type { EventProducerOptions } from '../producer/event-producer';
+import type { StartBackoff } from '../startup/start-policy';
 
 /** Settings of one consumer group that the runtime may take from the app. */
 type GroupSettings = Partial<
@@ -30,10 +31,13 @@ export interface ConsumerGroupOptions {
 export interface MessagingModuleOptions {
   clientId: string;
   brokers: string[];
-  /** Creates these owners' topics (with retry and DLQ) at start, idempotently. */
+  /**
+   * Creates this owner's topics (with retry and DLQ) at start, idempotently, with the registry's
+   * spec. Only the owner creates a topic: a consumer waits until the topics it reads exist.
+   */
   ownsTopicsOf?: TopicOwner;
-  /** Further topics to create if missing, e.g. the DLQ app's every `*.dlq` before it subscribes. */
-  alsoCreates?: readonly TopicConfig[];
+  /** How start steps that can pass by waiting (broker down, topics not created yet) are retried. */
+  startBackoff?: Partial<StartBackoff>;
   /** 1 for a single development broker, 3 in production. */
   replicationFactor?: number;
   /** The consumer group; without it (or without @HandleEvent methods) the app only produces. */
