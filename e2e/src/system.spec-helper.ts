@@ -45,10 +45,16 @@ export interface RunningApp {
 }
 
 /**
- * Starts `dist/apps/<name>/main.js` with `env` and waits for /health/ready. Its metrics port is
- * the one `env` names (METRICS_PORT_VARIABLES), else a free one.
+ * Starts `dist/apps/<name>/main.js` with `env` and waits (up to `readyTimeoutMs`, default 60 s)
+ * for /health/ready. Its metrics port is the one `env` names (METRICS_PORT_VARIABLES), else a
+ * free one; when `env` names it, the process is spawned before this function first awaits.
  */
-export async function startApp(name: string, port: number, env: Record<string, string>): Promise<RunningApp> {
+export async function startApp(
+  name: string,
+  port: number,
+  env: Record<string, string>,
+  { readyTimeoutMs = 60_000 }: { readyTimeoutMs?: number } = {},
+): Promise<RunningApp> {
   const metricsVariable = METRICS_PORT_VARIABLES[name];
   if (!metricsVariable) throw new Error(`unknown app ${name}`);
   const metricsPort = env[metricsVariable] ?? String(await freePort());
@@ -77,16 +83,19 @@ export async function startApp(name: string, port: number, env: Record<string, s
   child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
+  const hasExited = () => child.exitCode !== null || child.signalCode !== null;
   try {
     await eventually(
       async () => {
-        if (child.exitCode !== null)
-          throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-2_000)}`);
+        // A process that exited will never be ready: stop polling and say so below.
+        if (hasExited()) return;
         const res = await fetch(`${url}/health/ready`);
         if (!res.ok) throw new Error(`${name} not ready: ${res.status} ${await res.text()}`);
       },
-      { timeoutMs: 60_000, intervalMs: 250 },
+      { timeoutMs: readyTimeoutMs, intervalMs: 250 },
     );
+    if (hasExited())
+      throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode}:\n${output.slice(-2_000)}`);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${name} did not start (is it built? nx build ${name}): ${(error as Error).message}`);

@@ -85,19 +85,7 @@ export interface CallInit {
  */
 export async function startSystem(env: Record<string, string> = {}): Promise<RunningSystem> {
   const run = uniqueName('sys');
-  const stores: Stores = {
-    auth: `${run}_auth`,
-    orders: `${run}_orders`,
-    notifications: `${run}_notifications`,
-    dlq: `${run}_dlq`,
-    analytics: `${run}_analytics`,
-  };
-  const groups = {
-    notifications: `${run}_notification_events`,
-    notificationWorkers: `${run}_notification_workers`,
-    analytics: `${run}_analytics`,
-    dlq: `${run}_dlq`,
-  };
+  const { stores, groups, mailDir } = systemRun(run);
   // This run's dead letters and jobs only, not every earlier run's (see startGroupAtEnd).
   await Promise.all([
     startGroupAtEnd(
@@ -106,68 +94,26 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
     ),
     startGroupAtEnd(groups.notificationWorkers, [Topics.notificationJobs.name]),
   ]);
-  const mailDir = join(tmpdir(), `${run}_mail`);
   const adminEmail = `${run}-admin@example.com`;
-  const pgUrl = (database: string) => infraEnv.postgresUrl.replace(/\/[^/]*$/, `/${database}`);
-  const ports = Object.fromEntries(
-    await Promise.all(APPS.map(async (app) => [app, await freePort()])),
-  ) as Record<AppName, number>;
-  const metricsPorts = Object.fromEntries(
-    await Promise.all(APPS.map(async (app) => [app, await freePort()])),
-  ) as Record<AppName, number>;
-  const common = { ...env };
+  const ports = await freePorts();
+  const metricsPorts = await freePorts();
+  const envs = systemEnvironments({ run, ports, metricsPorts, stores, groups, mailDir, common: env });
   const started: RunningApp[] = [];
-  const envs: Partial<Record<AppName, Record<string, string>>> = {};
-  const start = async (app: AppName, appEnv: Record<string, string>) => {
-    envs[app] = { ...common, [METRICS_PORT_VARIABLES[app] as string]: String(metricsPorts[app]), ...appEnv };
+  const start = async (app: AppName) => {
     const running = await startApp(app, ports[app], envs[app]);
     started.push(running);
     return running;
   };
   try {
+    // The gateway last, so that its first callers find its upstreams ready.
     const [auth, orders, notifications, analytics, dlq] = await Promise.all([
-      start('auth-service', {
-        AUTH_HTTP_PORT: String(ports['auth-service']),
-        AUTH_DATABASE_URL: pgUrl(stores.auth),
-        AUTH_THROTTLE_KEY_PREFIX: `${run}_throttle`,
-      }),
-      start('order-service', {
-        ORDER_HTTP_PORT: String(ports['order-service']),
-        ORDER_DATABASE_URL: pgUrl(stores.orders),
-      }),
-      start('notification-service', {
-        NOTIFICATION_HTTP_PORT: String(ports['notification-service']),
-        MONGO_URL: infraEnv.mongoUrl,
-        NOTIFICATION_MONGO_DATABASE: stores.notifications,
-        NOTIFICATION_EVENTS_GROUP: groups.notifications,
-        NOTIFICATION_WORKER_GROUP: groups.notificationWorkers,
-        EMAIL_FILE_DIR: mailDir,
-      }),
-      start('analytics-ingest', {
-        ANALYTICS_HTTP_PORT: String(ports['analytics-ingest']),
-        CLICKHOUSE_URL: infraEnv.clickhouseUrl,
-        ANALYTICS_CLICKHOUSE_DATABASE: stores.analytics,
-        ANALYTICS_CONSUMER_GROUP: groups.analytics,
-        // Only this run's events: the topics hold every earlier run's too.
-        ANALYTICS_FROM_BEGINNING: 'false',
-        ANALYTICS_BATCH_MAX_WAIT_MS: '200',
-      }),
-      start('dlq-consumer', {
-        DLQ_HTTP_PORT: String(ports['dlq-consumer']),
-        MONGO_URL: infraEnv.mongoUrl,
-        DLQ_MONGO_DATABASE: stores.dlq,
-        DLQ_CONSUMER_GROUP: groups.dlq,
-      }),
+      start('auth-service'),
+      start('order-service'),
+      start('notification-service'),
+      start('analytics-ingest'),
+      start('dlq-consumer'),
     ]);
-    let gateway = await start('api-gateway', {
-      GATEWAY_HTTP_PORT: String(ports['api-gateway']),
-      AUTH_SERVICE_URL: auth.url,
-      ORDER_SERVICE_URL: orders.url,
-      NOTIFICATION_SERVICE_URL: notifications.url,
-      ANALYTICS_SERVICE_URL: analytics.url,
-      DLQ_SERVICE_URL: dlq.url,
-      GATEWAY_RATE_LIMIT_PREFIX: `${run}_rl:`,
-    });
+    let gateway = await start('api-gateway');
     const apps: Record<AppName, RunningApp> = {
       'auth-service': auth,
       'order-service': orders,
@@ -209,7 +155,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
     const bootstrap = await runAppCommand(
       'auth-service',
       ['bootstrap-admin', adminEmail],
-      envs['auth-service'] ?? {},
+      envs['auth-service'],
     );
     if (bootstrap.code !== 0)
       throw new Error(`bootstrap-admin exited with ${bootstrap.code}: ${bootstrap.output}`);
@@ -236,7 +182,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
       const before = apps[app];
       await before.kill(signal);
       started.splice(started.indexOf(before), 1);
-      const again = await startApp(app, ports[app], envs[app] ?? {});
+      const again = await startApp(app, ports[app], envs[app]);
       started.push(again);
       apps[app] = again;
       if (app === 'api-gateway') gateway = again;
@@ -271,7 +217,104 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
   }
 }
 
-async function dropStores(stores: Stores, mailDir: string): Promise<void> {
+/** The names one run of the system uses: its databases, consumer groups and mail directory. */
+export function systemRun(run: string): { stores: Stores; groups: RunningSystem['groups']; mailDir: string } {
+  return {
+    stores: {
+      auth: `${run}_auth`,
+      orders: `${run}_orders`,
+      notifications: `${run}_notifications`,
+      dlq: `${run}_dlq`,
+      analytics: `${run}_analytics`,
+    },
+    groups: {
+      notifications: `${run}_notification_events`,
+      notificationWorkers: `${run}_notification_workers`,
+      analytics: `${run}_analytics`,
+      dlq: `${run}_dlq`,
+    },
+    mailDir: join(tmpdir(), `${run}_mail`),
+  };
+}
+
+/** A free port for each app. */
+export async function freePorts(): Promise<Record<AppName, number>> {
+  return Object.fromEntries(await Promise.all(APPS.map(async (app) => [app, await freePort()]))) as Record<
+    AppName,
+    number
+  >;
+}
+
+/**
+ * Each app's environment in one run: its ports, its stores and groups, and, for the gateway, where
+ * the others listen (known before any of them starts, so that all six may start at once). `common`
+ * goes to every app, e.g. KAFKA_BROKERS of another broker.
+ */
+export function systemEnvironments(options: {
+  run: string;
+  ports: Record<AppName, number>;
+  metricsPorts: Record<AppName, number>;
+  stores: Stores;
+  groups: RunningSystem['groups'];
+  mailDir: string;
+  common?: Record<string, string>;
+}): Record<AppName, Record<string, string>> {
+  const { run, ports, metricsPorts, stores, groups, mailDir, common = {} } = options;
+  const pgUrl = (database: string) => infraEnv.postgresUrl.replace(/\/[^/]*$/, `/${database}`);
+  const url = (app: AppName) => `http://127.0.0.1:${ports[app]}`;
+  const own: Record<AppName, Record<string, string>> = {
+    'auth-service': {
+      AUTH_HTTP_PORT: String(ports['auth-service']),
+      AUTH_DATABASE_URL: pgUrl(stores.auth),
+      AUTH_THROTTLE_KEY_PREFIX: `${run}_throttle`,
+    },
+    'order-service': {
+      ORDER_HTTP_PORT: String(ports['order-service']),
+      ORDER_DATABASE_URL: pgUrl(stores.orders),
+    },
+    'notification-service': {
+      NOTIFICATION_HTTP_PORT: String(ports['notification-service']),
+      MONGO_URL: infraEnv.mongoUrl,
+      NOTIFICATION_MONGO_DATABASE: stores.notifications,
+      NOTIFICATION_EVENTS_GROUP: groups.notifications,
+      NOTIFICATION_WORKER_GROUP: groups.notificationWorkers,
+      EMAIL_FILE_DIR: mailDir,
+    },
+    'analytics-ingest': {
+      ANALYTICS_HTTP_PORT: String(ports['analytics-ingest']),
+      CLICKHOUSE_URL: infraEnv.clickhouseUrl,
+      ANALYTICS_CLICKHOUSE_DATABASE: stores.analytics,
+      ANALYTICS_CONSUMER_GROUP: groups.analytics,
+      // Only this run's events: the topics hold every earlier run's too.
+      ANALYTICS_FROM_BEGINNING: 'false',
+      ANALYTICS_BATCH_MAX_WAIT_MS: '200',
+    },
+    'dlq-consumer': {
+      DLQ_HTTP_PORT: String(ports['dlq-consumer']),
+      MONGO_URL: infraEnv.mongoUrl,
+      DLQ_MONGO_DATABASE: stores.dlq,
+      DLQ_CONSUMER_GROUP: groups.dlq,
+    },
+    'api-gateway': {
+      GATEWAY_HTTP_PORT: String(ports['api-gateway']),
+      AUTH_SERVICE_URL: url('auth-service'),
+      ORDER_SERVICE_URL: url('order-service'),
+      NOTIFICATION_SERVICE_URL: url('notification-service'),
+      ANALYTICS_SERVICE_URL: url('analytics-ingest'),
+      DLQ_SERVICE_URL: url('dlq-consumer'),
+      GATEWAY_RATE_LIMIT_PREFIX: `${run}_rl:`,
+    },
+  };
+  return Object.fromEntries(
+    APPS.map((app) => [
+      app,
+      { ...common, [METRICS_PORT_VARIABLES[app] as string]: String(metricsPorts[app]), ...own[app] },
+    ]),
+  ) as Record<AppName, Record<string, string>>;
+}
+
+/** Drops a run's databases (Postgres, MongoDB, ClickHouse) and its mail directory. */
+export async function dropStores(stores: Stores, mailDir: string): Promise<void> {
   const pg = new Client({ connectionString: infraEnv.postgresUrl });
   await pg.connect();
   for (const name of [stores.auth, stores.orders])
