@@ -81,9 +81,13 @@ export interface CallInit {
 
 /**
  * Starts every app (the servers must be up: npm run infra:up). `env` is added to every app's
- * environment, e.g. OTEL_EXPORTER_OTLP_ENDPOINT to trace into a backend.
+ * environment, e.g. OTEL_EXPORTER_OTLP_ENDPOINT to trace into a backend. `rewriteEnv` changes one
+ * app's environment once the run has made it, e.g. order-service's database URL through a proxy.
  */
-export async function startSystem(env: Record<string, string> = {}): Promise<RunningSystem> {
+export async function startSystem(
+  env: Record<string, string> = {},
+  rewriteEnv: Partial<Record<AppName, (env: Record<string, string>) => Record<string, string>>> = {},
+): Promise<RunningSystem> {
   const run = uniqueName('sys');
   const { stores, groups, mailDir } = systemRun(run);
   // This run's dead letters and jobs only, not every earlier run's (see startGroupAtEnd).
@@ -98,6 +102,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Run
   const ports = await freePorts();
   const metricsPorts = await freePorts();
   const envs = systemEnvironments({ run, ports, metricsPorts, stores, groups, mailDir, common: env });
+  for (const app of APPS) Object.assign(envs[app], rewriteEnv[app]?.(envs[app]));
   const started: RunningApp[] = [];
   const start = async (app: AppName) => {
     const running = await startApp(app, ports[app], envs[app]);
