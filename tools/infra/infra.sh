@@ -221,12 +221,25 @@ kafka_up() {
   kafka_install
   kafka_java
   local DIR=$KAFKA_DIR PORT=$KAFKA_PORT CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
-  render "$HERE/kafka/server.properties.tmpl" "$KAFKA_DIR/server.properties" DIR PORT CONTROLLER_PORT
+  # A second listener for clients that must reach the broker through a TCP proxy (the fault suite's
+  # network scenario): the broker listens on KAFKA_PROXIED_PORT and advertises the proxy's port
+  # there, so the metadata a client reads through the proxy sends it back through the proxy, never
+  # around it. The first listener stays as it is for everyone else.
+  local PROXIED_LISTENER="" PROXIED_ADVERTISED="" PROXIED_PROTOCOL=""
+  if [ -n "${KAFKA_PROXIED_PORT:-}" ]; then
+    [ -n "${KAFKA_PROXIED_ADVERTISED_PORT:-}" ] || die "KAFKA_PROXIED_PORT needs KAFKA_PROXIED_ADVERTISED_PORT (the proxy's port)"
+    PROXIED_LISTENER=",PROXIED://127.0.0.1:$KAFKA_PROXIED_PORT"
+    PROXIED_ADVERTISED=",PROXIED://127.0.0.1:$KAFKA_PROXIED_ADVERTISED_PORT"
+    PROXIED_PROTOCOL=",PROXIED:PLAINTEXT"
+  fi
+  render "$HERE/kafka/server.properties.tmpl" "$KAFKA_DIR/server.properties" DIR PORT CONTROLLER_PORT \
+    PROXIED_LISTENER PROXIED_ADVERTISED PROXIED_PROTOCOL
   if pid_alive "$KAFKA_DIR/kafka.pid"; then
     log "kafka already running"
   else
     require_free_port kafka KAFKA_PORT "$KAFKA_PORT"
     require_free_port kafka KAFKA_CONTROLLER_PORT "$KAFKA_CONTROLLER_PORT"
+    [ -z "${KAFKA_PROXIED_PORT:-}" ] || require_free_port kafka KAFKA_PROXIED_PORT "$KAFKA_PROXIED_PORT"
     if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
       log "formatting KRaft storage in $KAFKA_DIR/data"
       local cluster_id; cluster_id=$("${KAFKA_JAVA[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
