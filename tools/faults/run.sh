@@ -18,6 +18,10 @@ export KAFKA_PORT=${FAULTS_KAFKA_PORT:-29092} KAFKA_CONTROLLER_PORT=${FAULTS_KAF
 export POSTGRES_PORT=${FAULTS_POSTGRES_PORT:-25432} REDIS_PORT=${FAULTS_REDIS_PORT:-26379}
 export CLICKHOUSE_HTTP_PORT=${FAULTS_CLICKHOUSE_HTTP_PORT:-28123}
 export CLICKHOUSE_TCP_PORT=${FAULTS_CLICKHOUSE_TCP_PORT:-29000} MONGO_PORT=${FAULTS_MONGO_PORT:-37017}
+# The network scenario reaches the broker through Toxiproxy (tools/faults/toxiproxy.sh): a second
+# listener, whose advertised address is the proxy's port, so that no client goes around the proxy.
+export KAFKA_PROXIED_PORT=${FAULTS_KAFKA_PROXIED_PORT:-29094}
+export KAFKA_PROXIED_ADVERTISED_PORT=${FAULTS_KAFKA_PROXY_PORT:-29095}
 export FAULTS_OWN_SERVERS=1
 SERVERS=(postgres redis kafka clickhouse mongo)
 
