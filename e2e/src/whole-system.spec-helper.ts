@@ -311,14 +311,16 @@ export function systemEnvironments(options: {
     },
   };
   return Object.fromEntries(
-    APPS.map((app) => [
+    APPS.map((app): [AppName, Record<string, string>] => [
       app,
       {
         // The apps refuse the repository's development secrets unless told they run in
         // development or tests: jest sets NODE_ENV=test, a plain `node` script (fuzz:http) sets none.
         NODE_ENV: process.env.NODE_ENV ?? 'development',
         ...common,
-        [METRICS_PORT_VARIABLES[app] as string]: String(metricsPorts[app]), ...own[app] },
+        [METRICS_PORT_VARIABLES[app] as string]: String(metricsPorts[app]),
+        ...own[app],
+      },
     ]),
   ) as Record<AppName, Record<string, string>>;
 }
