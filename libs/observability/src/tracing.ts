@@ -14,7 +14,7 @@ import {
   NoopSpanProcessor,
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { z } from 'zod';
 import { env, parseEnv } from './config';
@@ -90,7 +90,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
     // Without an exporter a no-op processor still makes the SDK register a real tracer, so spans
     // get trace ids that logs and outgoing headers carry even when nothing collects them.
-    spanProcessors: [exporter ? new BatchSpanProcessor(exporter) : new NoopSpanProcessor()],
+    spanProcessors: [exporter ? new BatchSpanProcessor({ exporter }) : new NoopSpanProcessor()],
     // Empty lists on purpose: left unset, the SDK would start OTLP metric and log exporters from
     // OTEL_* defaults. Metrics go to Prometheus (/metrics) and logs to stdout instead.
     metricReaders: [],
