@@ -1,6 +1,8 @@
 // Steady customer traffic through the gateway while a fault is injected: every story places an
-// order and confirms it, each request with its own Idempotency-Key, retried with that same key
-// while the answer says "try again" (no answer, 429, 502, 503, 504), as a well-behaved client does.
+// order and confirms it (and, with `fulfil`, has it paid by a signed provider callback and
+// shipped), each request with its own Idempotency-Key, retried with that same key while the answer
+// says "try again" (no answer, 429, 502, 503, 504), as a well-behaved client does.
+import { paymentCallbackRequest } from '@platform/contracts';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CallInit, User } from '../whole-system.spec-helper';
@@ -18,7 +20,15 @@ export interface SteadyLoadOptions {
   retryBudgetMs?: number;
   /** One attempt's bound: an answer slower than this counts as no answer. */
   attemptTimeoutMs?: number;
+  /**
+   * Go on after the confirmation: the payment provider's callback, signed with this secret (the
+   * order-service's PAYMENT_WEBHOOK_SECRET), then staff ship. Without it a story ends confirmed.
+   */
+  fulfil?: { paymentSecret: string };
 }
+
+/** FAULT-1's price in order-service's seeded catalog; the provider reports what it charged. */
+const FAULT_PRICE_MINOR = 1_250;
 
 /** What one request went through: its first answer, its last, and how often it was sent. */
 interface RequestOutcome {
@@ -34,6 +44,8 @@ export interface StoryOutcome {
   customer: string;
   orderId: string | null;
   confirmed: boolean;
+  /** With `fulfil`: the order was paid and shipped. */
+  shipped: boolean;
   requests: RequestOutcome[];
 }
 
@@ -42,6 +54,7 @@ export interface LoadSummary {
   stories: number;
   acceptedOrders: number;
   confirmedOrders: number;
+  shippedOrders: number;
   requests: number;
   /** Requests whose first answer was not a success (they were retried). */
   firstTryFailures: number;
@@ -94,6 +107,7 @@ export class SteadyLoad {
       stories: this.stories.length,
       acceptedOrders: this.stories.filter((s) => s.orderId).length,
       confirmedOrders: this.stories.filter((s) => s.confirmed).length,
+      shippedOrders: this.stories.filter((s) => s.shipped).length,
       requests: requests.length,
       firstTryFailures: requests.filter((r) => !ok(r.first)).length,
       failedRequests: requests.filter((r) => !ok(r.last)).length,
@@ -110,6 +124,7 @@ export class SteadyLoad {
       customer: customer.userId,
       orderId: null,
       confirmed: false,
+      shipped: false,
       requests: [],
     };
     this.stories.push(story);
@@ -119,22 +134,44 @@ export class SteadyLoad {
 
   private async play(story: StoryOutcome, customer: User): Promise<void> {
     const quantity = 1 + (this.stories.length % 3);
-    const placed = await this.send(story, '/orders', customer, story.key, {
+    const placed = await this.send(story, '/orders', customer.token, story.key, {
       lines: [{ sku: 'FAULT-1', quantity }],
     });
     if (placed.status !== 201) return;
-    story.orderId = (placed.body as { id: string }).id;
-    const confirmed = await this.send(story, `/orders/${story.orderId}/confirm`, customer, randomUUID(), {});
+    const orderId = (placed.body as { id: string }).id;
+    story.orderId = orderId;
+    const confirmed = await this.send(story, `/orders/${orderId}/confirm`, customer.token, randomUUID(), {});
     story.confirmed = confirmed.status === 200;
+    const { fulfil } = this.options;
+    if (!story.confirmed || !fulfil) return;
+    // The provider has no token and no Idempotency-Key: its callback's id makes a resend harmless.
+    const payment = paymentCallbackRequest(
+      { orderId, amountMinor: quantity * FAULT_PRICE_MINOR, currency: 'EUR' },
+      fulfil.paymentSecret,
+    );
+    const paid = await this.send(
+      story,
+      '/payments/callbacks',
+      undefined,
+      undefined,
+      payment.callback,
+      payment.headers,
+    );
+    if (paid.status !== 200) return;
+    const shipped = await this.send(story, `/orders/${orderId}/ship`, customer.token, randomUUID(), {
+      carrier: 'DHL',
+    });
+    story.shipped = shipped.status === 200;
   }
 
   /** POSTs with one key until a final answer or the retry budget is spent. */
   private async send(
     story: StoryOutcome,
     path: string,
-    customer: User,
-    key: string,
+    token: string | undefined,
+    key: string | undefined,
     body: unknown,
+    headers: Record<string, string> = {},
   ): Promise<{ status: number; body: unknown }> {
     const { retryBudgetMs = 120_000, attemptTimeoutMs = 10_000 } = this.options;
     const started = performance.now();
@@ -142,7 +179,13 @@ export class SteadyLoad {
     const outcome: RequestOutcome = { first: -1, last: -1, attempts: 0, ms: 0 };
     story.requests.push(outcome);
     for (let backoffMs = 100; ; backoffMs = Math.min(backoffMs * 2, 2_000)) {
-      const answer = await this.attempt(path, customer, key, body, attemptTimeoutMs);
+      const answer = await this.attempt(
+        path,
+        token,
+        { ...headers, ...(key ? { 'idempotency-key': key } : {}) },
+        body,
+        attemptTimeoutMs,
+      );
       outcome.attempts += 1;
       if (outcome.first === -1) outcome.first = answer.status;
       outcome.last = answer.status;
@@ -155,13 +198,19 @@ export class SteadyLoad {
     }
   }
 
-  private async attempt(path: string, customer: User, key: string, body: unknown, timeoutMs: number) {
+  private async attempt(
+    path: string,
+    token: string | undefined,
+    headers: Record<string, string>,
+    body: unknown,
+    timeoutMs: number,
+  ) {
     try {
       const res = await this.call(path, {
         method: 'POST',
-        token: customer.token,
+        token,
         body,
-        headers: { 'idempotency-key': key },
+        headers,
         signal: AbortSignal.timeout(timeoutMs),
       });
       const text = await res.text();
