@@ -34,6 +34,8 @@ export const METRICS_PORT_VARIABLES: Record<string, string> = {
 /** One running app: its URL, its log so far, and how to stop it. */
 export interface RunningApp {
   name: string;
+  /** Its process id (for /proc/<pid>: resident memory, open file descriptors). */
+  pid: number;
   url: string;
   /** Its internal metrics server: `${metricsUrl}/metrics` is what Prometheus scrapes. */
   metricsUrl: string;
@@ -105,7 +107,15 @@ export async function startApp(
     return exited;
   };
   const metricsUrl = `http://127.0.0.1:${metricsPort}`;
-  return { name, url, metricsUrl, log: () => output, stop: () => kill('SIGTERM'), kill };
+  return {
+    name,
+    pid: child.pid as number,
+    url,
+    metricsUrl,
+    log: () => output,
+    stop: () => kill('SIGTERM'),
+    kill,
+  };
 }
 
 /**
