@@ -37,7 +37,7 @@ export interface SoakBounds {
   windowS: number;
   /** Largest growth allowed, as a fraction (0.1 = 10%). */
   growthLimit: number;
-  /** How many samples at each end of the window are reduced to their median (a GC cycle is noise). */
+  /** How many samples at each end of the window are reduced to one figure (EDGE_REDUCERS). */
   edgeSamples: number;
   /** Largest lag any group may show in any sample, in records. */
   lagBoundRecords: number;
@@ -97,15 +97,35 @@ export function lastWindow(samples: readonly SoakSample[], windowS: number): Soa
   return samples.filter((s) => s.atS >= end - windowS);
 }
 
+/** How the samples at one end of the window become one figure. */
+export type EdgeReducer = (values: readonly number[]) => number;
+
 /**
- * Growth from the median of the first `edge` values to the median of the last `edge`. With fewer
- * than 2 × `edge` values the two ends take half each (they never overlap); null for fewer than 2.
+ * How each metric's edges are reduced. The heap's lowest reading: each sample is already the
+ * lowest of its interval, and the lowest of a few minutes is the one most likely taken just after
+ * a full collection, i.e. what the app really holds (a median of heap readings moved by 20% between
+ * two flat stretches of a first run). RSS and fds: the median, which one odd sample cannot move.
  */
-export function growthOf(values: readonly number[], edge: number): Growth | null {
+export const EDGE_REDUCERS: Record<Metric, EdgeReducer> = {
+  heapUsedBytes: (values) => Math.min(...values),
+  rssBytes: median,
+  openFds: median,
+};
+
+/**
+ * Growth from the first `edge` values to the last `edge`, each end reduced by `reduce` (the
+ * median unless told). With fewer than 2 × `edge` values the two ends take half each (they never
+ * overlap); null for fewer than 2.
+ */
+export function growthOf(
+  values: readonly number[],
+  edge: number,
+  reduce: EdgeReducer = median,
+): Growth | null {
   if (values.length < 2) return null;
   const k = Math.max(1, Math.min(edge, Math.floor(values.length / 2)));
-  const first = median(values.slice(0, k));
-  const last = median(values.slice(-k));
+  const first = reduce(values.slice(0, k));
+  const last = reduce(values.slice(-k));
   const growth = first === 0 ? (last === 0 ? 0 : Number.POSITIVE_INFINITY) : (last - first) / first;
   return { first, last, growth };
 }
@@ -135,7 +155,7 @@ export function judge(samples: readonly SoakSample[], bounds: SoakBounds, books:
       const values = window.map((s) => s.apps[app]?.[metric]);
       // A sample the app did not answer is a finding, not a gap to skip.
       const missing = values.some((v) => v === null || v === undefined);
-      const g = missing ? null : growthOf(values as number[], bounds.edgeSamples);
+      const g = missing ? null : growthOf(values as number[], bounds.edgeSamples, EDGE_REDUCERS[metric]);
       growth[app][metric] = g;
       checks.push({
         name: `${app} ${metric}`,

@@ -13,7 +13,7 @@
  * SOAK_SAMPLE_EVERY_S (60), SOAK_WINDOW_MINUTES (the judged end of the run, 20),
  * SOAK_GROWTH_LIMIT_PERCENT (10), SOAK_LAG_BOUND_S (lag allowed, in seconds of the producers'
  * output, 30), SOAK_SIGNUP_EVERY_S (a new customer replaces the oldest, 30), SOAK_HEAP_PROBE_EVERY_S (heap read
- * between samples, the lowest kept, 5), SOAK_OUT_DIR (tmp/soak).
+ * between samples, the lowest kept, 2), SOAK_OUT_DIR (tmp/soak).
  */
 import { DEVELOPMENT_PAYMENT_WEBHOOK_SECRET } from '@platform/contracts';
 import { infraEnv } from '@platform/testing';
@@ -53,7 +53,7 @@ const windowMinutes = option('SOAK_WINDOW_MINUTES', 20, 24 * 60);
 const growthLimitPercent = option('SOAK_GROWTH_LIMIT_PERCENT', 10, 1_000);
 const lagBoundS = option('SOAK_LAG_BOUND_S', 30, 3_600);
 const signupEveryS = option('SOAK_SIGNUP_EVERY_S', 30, 3_600);
-const heapProbeEveryS = option('SOAK_HEAP_PROBE_EVERY_S', 5, 3_600);
+const heapProbeEveryS = option('SOAK_HEAP_PROBE_EVERY_S', 2, 3_600);
 const outDir = join(root, process.env['SOAK_OUT_DIR'] ?? 'tmp/soak');
 const paymentSecret = process.env['PAYMENT_WEBHOOK_SECRET'] || DEVELOPMENT_PAYMENT_WEBHOOK_SECRET;
 
@@ -313,8 +313,8 @@ function markdown(
     `# Soak run ${context.date}`,
     '',
     `Node ${context.node}, ${context.cpus} cores; ${minutes} min at ${ratePerS} stories/s (place, confirm, pay, ship), ` +
-      `a sample every ${sampleEveryS} s (heap: the lowest of readings every ${heapProbeEveryS} s); growth judged over the last ${bounds.windowS / 60} min (median of the ` +
-      `first ${bounds.edgeSamples} samples of the window against the median of its last ${bounds.edgeSamples}).`,
+      `a sample every ${sampleEveryS} s (heap: the lowest of readings every ${heapProbeEveryS} s); growth judged over the last ${bounds.windowS / 60} min (the first ${bounds.edgeSamples} samples of the ` +
+      `window against its last ${bounds.edgeSamples}: their lowest heap, their median RSS and fds).`,
     '',
     `Load: ${summary.stories} stories, ${summary.acceptedOrders} orders acknowledged, ${summary.shippedOrders} shipped, ` +
       `${summary.requests} requests (${summary.firstTryFailures} retried, ${summary.failedRequests} failed), ` +
