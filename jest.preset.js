@@ -2,8 +2,16 @@
 const { join } = require('node:path');
 const { nxPreset } = require('@nx/jest/preset');
 
+// Packages that ship ES modules only, compiled to CommonJS for Jest (tools/jest/esm-to-cjs.transform.js).
+const esmOnly = '@platformatic/(kafka|dynamic-buffer|wasm-utils)';
+
 module.exports = {
   ...nxPreset,
+  transform: {
+    [`node_modules/${esmOnly}/.+\\.js$`]: join(__dirname, 'tools/jest/esm-to-cjs.transform.js'),
+    ...nxPreset.transform,
+  },
+  transformIgnorePatterns: [`/node_modules/(?!${esmOnly}/)`],
   testEnvironment: 'node',
   testEnvironmentOptions: {},
   coverageReporters: ['text-summary', 'html'],

@@ -1,7 +1,6 @@
 /** The ConsumerRuntime as the benchmarks run it: the contracts' decoder, one handler, fresh metrics. */
 import { decodeEvent, type DomainEvent } from '@platform/contracts';
-import { ConsumerRuntime, EventProducer, MessagingMetrics } from '@platform/messaging';
-import type { Kafka } from 'kafkajs';
+import { ConsumerRuntime, EventProducer, MessagingMetrics, type KafkaClient } from '@platform/messaging';
 import { Registry } from 'prom-client';
 
 /**
@@ -9,18 +8,18 @@ import { Registry } from 'prom-client';
  * `handler` for OrderPlaced. The DLQ producer is never connected: a dead letter would fail loudly.
  */
 export function benchRuntime(
-  kafka: Kafka,
+  client: KafkaClient,
   groupId: string,
   topic: string,
   handler: (event: DomainEvent) => Promise<void>,
 ): ConsumerRuntime {
   const metrics = MessagingMetrics.for(new Registry());
-  return new ConsumerRuntime(kafka, {
+  return new ConsumerRuntime(client, {
     groupId,
     topics: [topic],
     handlers: new Map([['OrderPlaced', (event: unknown) => handler(event as DomainEvent)]]),
     decode: decodeEvent,
-    dlqProducer: new EventProducer(kafka, { metrics }),
+    dlqProducer: new EventProducer(client, { metrics }),
     metrics,
     logger: {
       warn: (fields, msg) => console.warn(msg, fields),

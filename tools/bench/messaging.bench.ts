@@ -14,7 +14,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { decodeEvent, type EventOf } from '@platform/contracts';
-import { EventProducer, MessagingMetrics, ensureTopics } from '@platform/messaging';
+import { createKafkaClient, EventProducer, MessagingMetrics, ensureTopics } from '@platform/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { grouped, median, percentile } from './stats';
@@ -32,6 +32,7 @@ const PARTITIONS = 12;
 const CHUNK = 1_000;
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 const kafka = new Kafka({ clientId: 'bench-messaging', brokers, logLevel: logLevel.NOTHING });
+const client = createKafkaClient('kafkajs', { clientId: 'bench-messaging', brokers, quiet: true });
 const runId = `${Date.now().toString(36)}`;
 
 async function main(): Promise<void> {
@@ -84,7 +85,7 @@ async function benchProduce(topics: { raw: string; runtime: string }, events: Ev
   const rawSeconds = (performance.now() - started) / 1000;
   await raw.disconnect();
 
-  const producer = new EventProducer(kafka, { metrics: MessagingMetrics.for(new Registry()) });
+  const producer = new EventProducer(client, { metrics: MessagingMetrics.for(new Registry()) });
   await producer.connect();
   started = performance.now();
   for (let i = 0; i < events.length; i += CHUNK)
@@ -133,7 +134,7 @@ async function consumeRaw(topic: string, name: string, decode: boolean): Promise
 /** The runtime: decode + validate + upcast + dispatch + per-key order + commit. */
 async function consumeRuntime(topic: string, round: number): Promise<number> {
   const clock = new RateClock(N);
-  const runtime = benchRuntime(kafka, `bench-runtime-${runId}-${round}`, topic, async () => clock.tick(1));
+  const runtime = benchRuntime(client, `bench-runtime-${runId}-${round}`, topic, async () => clock.tick(1));
   await runtime.start();
   await clock.reached();
   await runtime.stop();
@@ -156,13 +157,13 @@ async function benchLatency(topic: string) {
       }
     },
   });
-  const runtime = benchRuntime(kafka, `bench-live-runtime-${runId}`, topic, async (event) => {
+  const runtime = benchRuntime(client, `bench-live-runtime-${runId}`, topic, async (event) => {
     runtimeLatencies.push(Date.now() - Date.parse(event.occurredAt));
   });
   await runtime.start();
   await delay(3_000); // both groups joined and idle before the clock starts
 
-  const producer = new EventProducer(kafka);
+  const producer = new EventProducer(client);
   await producer.connect();
   const total = RATE * LATENCY_SECONDS;
   const perTick = Math.max(1, Math.round(RATE / 50));

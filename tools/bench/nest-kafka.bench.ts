@@ -28,7 +28,7 @@ import {
   type MicroserviceOptions,
 } from '@nestjs/microservices';
 import { Headers, validateEvent, type EventEnvelope, type EventOf } from '@platform/contracts';
-import { EventProducer, ensureTopics } from '@platform/messaging';
+import { createKafkaClient, EventProducer, ensureTopics } from '@platform/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { benchRuntime } from './bench-runtime';
@@ -46,6 +46,7 @@ const CHUNK = 1_000;
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 const runId = Date.now().toString(36);
 const kafka = new Kafka({ clientId: `bench-nest-${runId}`, brokers, logLevel: logLevel.NOTHING });
+const client = createKafkaClient('kafkajs', { clientId: `bench-nest-${runId}`, brokers, quiet: true });
 const groups: string[] = [];
 
 type ConsumeVariant = 'raw' | 'runtime' | 'nest' | 'nest12';
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
 }
 
 async function publishBacklog(topic: string, events: EventOf<'OrderPlaced'>[]): Promise<void> {
-  const producer = new EventProducer(kafka);
+  const producer = new EventProducer(client);
   await producer.connect();
   for (let i = 0; i < events.length; i += CHUNK) await producer.publish(topic, events.slice(i, i + CHUNK));
   await producer.disconnect();
@@ -128,7 +129,7 @@ async function consumeRaw(topic: string, round: number): Promise<number> {
 
 async function consumeRuntime(topic: string, round: number): Promise<number> {
   const clock = new RateClock(N);
-  const runtime = benchRuntime(kafka, groupId(`runtime-${round}`), topic, async () => clock.tick(1));
+  const runtime = benchRuntime(client, groupId(`runtime-${round}`), topic, async () => clock.tick(1));
   await runtime.start();
   await clock.reached();
   await runtime.stop();
@@ -197,7 +198,7 @@ async function benchProduce(
 }
 
 async function produceRuntime(topic: string, events: EventOf<'OrderPlaced'>[]): Promise<number> {
-  const producer = new EventProducer(kafka);
+  const producer = new EventProducer(client);
   await producer.connect();
   const started = performance.now();
   for (let i = 0; i < events.length; i += CHUNK) await producer.publish(topic, events.slice(i, i + CHUNK));

@@ -3,8 +3,7 @@
  * on `start` it runs a ConsumerRuntime in the group and on the topic it is given, and reports how
  * many records it handled and when (epoch ms, comparable between processes on one machine).
  */
-import type { ConsumerRuntime } from '@platform/messaging';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient, type ConsumerRuntime } from '@platform/messaging';
 import { benchRuntime } from './bench-runtime';
 
 /** Parent to instance. */
@@ -23,7 +22,11 @@ export type InstanceReport =
 
 const progressEveryMs = 100;
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-const kafka = new Kafka({ clientId: `bench-scaling-${process.pid}`, brokers, logLevel: logLevel.NOTHING });
+const client = createKafkaClient('kafkajs', {
+  clientId: `bench-scaling-${process.pid}`,
+  brokers,
+  quiet: true,
+});
 const now = () => performance.timeOrigin + performance.now();
 
 let runtime: ConsumerRuntime | undefined;
@@ -38,7 +41,7 @@ async function onCommand(command: InstanceCommand): Promise<void> {
   switch (command.type) {
     case 'start': {
       tally = { count: 0, first: 0, last: 0 };
-      runtime = benchRuntime(kafka, command.groupId, command.topic, async () => {
+      runtime = benchRuntime(client, command.groupId, command.topic, async () => {
         const at = now();
         if (tally.count === 0) tally.first = at;
         tally.count += 1;

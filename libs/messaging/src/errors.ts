@@ -1,4 +1,5 @@
 import { KafkaJSError } from 'kafkajs';
+import { KafkaClientError } from './client/kafka-client';
 
 /**
  * Errors a handler throws tell the runtime what to do through `retriable`, never through their
@@ -64,14 +65,14 @@ export class DependencyUnavailableError extends RetriableError {
 
 /**
  * Whether `error` means a dependency is down rather than that the record is bad: an error marked
- * `unavailable: true` (DependencyUnavailableError), or kafkajs's connection-level failures
- * (retriable kafkajs errors, also as the cause of its retries-exceeded error) met when a handler
- * produces. The default of RetryPolicy.isOutage.
+ * `unavailable: true` (DependencyUnavailableError), or the Kafka client's retriable failures
+ * (kafkajs's, also as the cause of its retries-exceeded error, and the port's KafkaClientError)
+ * met when a handler produces. The default of RetryPolicy.isOutage.
  */
 export function isUnavailable(error: unknown): boolean {
   for (const e of causeChain(error)) {
     if (flag(e, 'unavailable') === true) return true;
-    if (e instanceof KafkaJSError && e.retriable) return true;
+    if ((e instanceof KafkaJSError || e instanceof KafkaClientError) && e.retriable) return true;
   }
   return false;
 }

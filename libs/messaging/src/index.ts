@@ -1,5 +1,6 @@
 /**
- * @platform/messaging: the Kafka runtime every service uses (kafkajs).
+ * @platform/messaging: the Kafka runtime every service uses, on kafkajs or @platformatic/kafka.
+ * - KafkaClient: the port to the client library, chosen by KAFKA_CLIENT (docs/messaging.md).
  * - EventProducer: idempotent, acks=all, keyed by aggregate id, pipelined batches, trace headers.
  * - ConsumerRuntime: per-key order with keys in parallel, retries in place, DLQ with provenance,
  *   commits only what is done, graceful stop and rebalance.
@@ -7,8 +8,22 @@
  * - Starting in any order: a step that can pass by waiting (broker down, topics not created yet)
  *   is retried with capped backoff, and /health/ready says what messaging waits for.
  * - MessagingMetrics: Prometheus metrics of both sides.
- * - MessagingModule + @HandleEvent: the NestJS integration (apps never touch kafkajs).
+ * - MessagingModule + @HandleEvent: the NestJS integration (apps never touch a client library).
  */
+export { createKafkaClient, kafkaClientFromEnv, kafkaClientSetting } from './client/create-kafka-client';
+export {
+  KafkaClientError,
+  kafkaClientNames,
+  type AdminClient,
+  type ConsumedRecord,
+  type KafkaClient,
+  type KafkaClientConfig,
+  type KafkaClientName,
+  type OutgoingRecord,
+  type RecordAck,
+  type RecordHeaders,
+  type TopicAdmin,
+} from './client/kafka-client';
 export { ConsumerRuntime, type ConsumerRuntimeOptions } from './consumer/consumer-runtime';
 export { baseTopicOf, deadLetterRecord, DlqHeaders, type DeadLetterReason } from './consumer/dead-letter';
 export type { EventHandlerFn, MessageContext, MessageDecoder, RawRecordParts } from './consumer/handler';
@@ -33,6 +48,7 @@ export type {
   MessagingModuleOptions,
 } from './nest/messaging.options';
 export { MESSAGING_METRICS } from './nest/messaging.tokens';
+export { KAFKA_CLIENT } from './nest/messaging.options';
 export {
   ensureTopics,
   ensureTopicsOf,

@@ -1,5 +1,7 @@
 import { topicConfigsOwnedBy, type TopicOwner } from '@platform/contracts';
-import type { Admin, ITopicConfig } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import type { NewTopic, TopicAdmin } from './client/kafka-client';
+import { kafkajsTopicAdmin } from './client/kafkajs.client';
 
 /** What a topic must look like. The service that owns a topic declares it; nothing is auto-created. */
 export interface TopicSpec {
@@ -44,7 +46,7 @@ export class TopicsMissing extends Error {
  * missing ones. A consumer asks this before it subscribes: kafkajs's subscribe only says "This
  * server does not host this topic-partition", without the topic's name.
  */
-export async function requireTopics(admin: Admin, names: readonly string[]): Promise<void> {
+export async function requireTopics(admin: TopicAdmin, names: readonly string[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = names.filter((name) => !existing.has(name));
   if (missing.length > 0) throw new TopicsMissing(missing);
@@ -71,19 +73,25 @@ const ENSURE_RETRY = { attempts: 8, initialDelayMs: 100, maxDelayMs: 2_000 };
  * a topic created by the attempt that failed is then reported as unchanged.
  */
 export async function ensureTopics(
-  admin: Admin,
+  admin: TopicAdmin | Admin,
   specs: readonly TopicSpec[],
   options: { allowPartitionGrowth?: boolean } = {},
 ): Promise<EnsureTopicsResult> {
+  const topics = asTopicAdmin(admin);
   for (let attempt = 1, delayMs = ENSURE_RETRY.initialDelayMs; ; attempt++) {
     try {
-      return await ensureTopicsOnce(admin, specs, options);
+      return await ensureTopicsOnce(topics, specs, options);
     } catch (error) {
       if (!worthRetrying(error) || attempt >= ENSURE_RETRY.attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       delayMs = Math.min(delayMs * 2, ENSURE_RETRY.maxDelayMs);
     }
   }
+}
+
+/** Tests and tools hold a kafkajs Admin where the runtime holds the port. */
+function asTopicAdmin(admin: TopicAdmin | Admin): TopicAdmin {
+  return 'partitionCounts' in admin ? admin : kafkajsTopicAdmin(admin);
 }
 
 /**
@@ -101,7 +109,7 @@ function worthRetrying(error: unknown): boolean {
 }
 
 async function ensureTopicsOnce(
-  admin: Admin,
+  admin: TopicAdmin,
   specs: readonly TopicSpec[],
   { allowPartitionGrowth = false }: { allowPartitionGrowth?: boolean },
 ): Promise<EnsureTopicsResult> {
@@ -111,17 +119,13 @@ async function ensureTopicsOnce(
   const missing = specs.filter((spec) => !existing.has(spec.name));
   if (missing.length > 0) {
     // false: every one of them was created by another caller in the meantime.
-    const createdHere = await admin.createTopics({
-      topics: missing.map(toTopicConfig),
-      waitForLeaders: true,
-    });
+    const createdHere = await admin.createTopics(missing.map(toNewTopic));
     (createdHere ? result.created : result.unchanged).push(...missing.map((spec) => spec.name));
   }
 
   const present = specs.filter((spec) => existing.has(spec.name));
   if (present.length === 0) return result;
-  const { topics } = await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.name) });
-  const partitionsByTopic = new Map(topics.map((t) => [t.name, t.partitions.length]));
+  const partitionsByTopic = await admin.partitionCounts(present.map((spec) => spec.name));
   for (const spec of present) {
     const actual = partitionsByTopic.get(spec.name) ?? 0;
     if (actual >= spec.partitions) {
@@ -134,18 +138,18 @@ async function ensureTopicsOnce(
         `has ${actual} partitions, spec asks for ${spec.partitions}; growing remaps keys, pass allowPartitionGrowth to do it`,
       );
     }
-    await admin.createPartitions({ topicPartitions: [{ topic: spec.name, count: spec.partitions }] });
+    await admin.createPartitions(spec.name, spec.partitions);
     result.grown.push(spec.name);
   }
   return result;
 }
 
-function toTopicConfig(spec: TopicSpec): ITopicConfig {
+function toNewTopic(spec: TopicSpec): NewTopic {
   return {
-    topic: spec.name,
-    numPartitions: spec.partitions,
+    name: spec.name,
+    partitions: spec.partitions,
     replicationFactor: spec.replicationFactor ?? 1,
-    configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+    configs: spec.configs ?? {},
   };
 }
 
@@ -172,7 +176,7 @@ export function topicSpecsOf(
  * that runs a consumer without the owners of what it reads calls it, as the owners would.
  */
 export async function ensureTopicsOf(
-  admin: Admin,
+  admin: TopicAdmin | Admin,
   owners: readonly TopicOwner[],
   replicationFactor = 1,
 ): Promise<EnsureTopicsResult> {

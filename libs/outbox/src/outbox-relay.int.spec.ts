@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { createEvent, decodeEnvelope, type EventEnvelope } from '@platform/contracts';
-import { EventProducer } from '@platform/messaging';
+import { createKafkaClient, EventProducer } from '@platform/messaging';
 import { eventually, infraEnv, reach, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Client } from 'pg';
@@ -96,7 +96,13 @@ beforeAll(async () => {
     ...outboxTraceSql({ table }).up,
   ])
     await db.query(sql);
-  producer = new EventProducer(kafka);
+  producer = new EventProducer(
+    createKafkaClient('kafkajs', {
+      clientId: 'outbox-relay-int',
+      brokers: infraEnv.kafkaBrokers,
+      quiet: true,
+    }),
+  );
   await producer.connect();
 });
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { EventEnvelope } from '@platform/contracts';
 import { eventually, infraEnv, uniqueName } from '@platform/testing';
-import { RuntimeHarness, testEvent } from './runtime-harness.spec-helper';
+import { clientUnderTest, RuntimeHarness, testEvent } from './runtime-harness.spec-helper';
 
 const root = join(__dirname, '../../../..');
 
@@ -37,7 +37,7 @@ function startConsumer(topic: string, groupId: string): { child: ChildProcess; h
   return { child, handled };
 }
 
-describe('a consumer killed mid-batch (real Kafka)', () => {
+describe(`a consumer killed mid-batch (real Kafka, ${clientUnderTest})`, () => {
   const harness = new RuntimeHarness();
   const children: ChildProcess[] = [];
 

@@ -2,11 +2,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Headers, retryTopicOf, type EventEnvelope } from '@platform/contracts';
 import { eventually, uniqueName } from '@platform/testing';
 import { DependencyUnavailableError, PermanentError, RetriableError } from '../errors';
+import type { ConsumerClient } from '../client/kafka-client';
 import { DlqHeaders } from './dead-letter';
 import type { MessageContext } from './handler';
-import { RuntimeHarness, testEvent } from './runtime-harness.spec-helper';
+import { clientUnderTest, RuntimeHarness, testEvent } from './runtime-harness.spec-helper';
 
-describe('ConsumerRuntime (real Kafka)', () => {
+describe(`ConsumerRuntime (real Kafka, ${clientUnderTest})`, () => {
   let harness: RuntimeHarness;
 
   beforeEach(async () => {
@@ -310,8 +311,16 @@ describe('ConsumerRuntime (real Kafka)', () => {
       { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500 },
     );
     let joins = 0;
-    const consumer = (runtime as unknown as { consumer: import('kafkajs').Consumer }).consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => void (joins += 1));
+    const consumer = (runtime as unknown as { consumer: ConsumerClient }).consumer;
+    const start = consumer.start.bind(consumer);
+    consumer.start = (topics, fromBeginning, listener) =>
+      start(topics, fromBeginning, {
+        ...listener,
+        onJoined: () => {
+          joins += 1;
+          listener.onJoined();
+        },
+      });
     await runtime.start();
 
     await eventually(() => calls.length === 2, { timeoutMs: 20_000 });

@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { ConsumerClient, FetchedBatch, KafkaClient } from '../client/kafka-client';
 import { retryTopicOf } from '@platform/contracts';
 import { errorClassOf } from '../errors';
 import type { MessagingMetrics } from '../metrics';
@@ -48,13 +48,13 @@ const defaults = {
 };
 
 /**
- * The consumer runtime: fetches batches with kafkajs and hands each partition to a
+ * The consumer runtime: fetches batches through the client port and hands each partition to a
  * PartitionWorker (per-key order, keys in parallel, retries in place, DLQ), committing only
  * offsets below which every record is done. The fetch loop never waits for handlers, so
  * heartbeats keep flowing however long a handler takes, and a slow key never stalls the group.
  */
 export class ConsumerRuntime {
-  private readonly consumer: Consumer;
+  private readonly consumer: ConsumerClient;
   private readonly settings: typeof defaults & ConsumerRuntimeOptions;
   private readonly processor: MessageProcessor;
   private readonly workers = new Map<string, PartitionWorker>();
@@ -66,15 +66,10 @@ export class ConsumerRuntime {
   private joined = false;
   private crash: { error: unknown; restart: boolean } | undefined;
 
-  constructor(kafka: Kafka, options: ConsumerRuntimeOptions) {
+  constructor(client: KafkaClient, options: ConsumerRuntimeOptions) {
     this.settings = { ...defaults, ...options };
     const { groupId, sessionTimeoutMs, heartbeatIntervalMs } = this.settings;
-    this.consumer = kafka.consumer({
-      groupId,
-      sessionTimeout: sessionTimeoutMs,
-      heartbeatInterval: heartbeatIntervalMs,
-      allowAutoTopicCreation: false,
-    });
+    this.consumer = client.consumer({ groupId, sessionTimeoutMs, heartbeatIntervalMs });
     this.processor = new MessageProcessor({
       groupId,
       decode: options.decode,
@@ -99,8 +94,8 @@ export class ConsumerRuntime {
   }
 
   /**
-   * Whether the group consumes, and if not why: it has not joined yet (kafkajs restarts a join
-   * that failed for a retriable reason by itself), or kafkajs gave it up after a crash it does not
+   * Whether the group consumes, and if not why: it has not joined yet (the client restarts a join
+   * that failed for a retriable reason by itself), or the client gave it up after a crash it does not
    * restart from. Undefined once joined and running.
    */
   notConsuming(): string | undefined {
@@ -113,29 +108,23 @@ export class ConsumerRuntime {
 
   /**
    * Joins the group and starts consuming; resolves once the consumer runs. A join that fails does
-   * not reject: kafkajs restarts it (see notConsuming). Connecting and subscribing do reject, and
+   * not reject: the client restarts it (see notConsuming). Connecting and subscribing do reject, and
    * leave the runtime to be stopped.
    */
   async start(): Promise<void> {
-    const { consumer } = this;
-    // Eager rebalancing revokes every partition: give back all unfinished work before rejoining.
-    consumer.on(consumer.events.REBALANCING, () => void this.giveBackAll('rebalance'));
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      this.joined = true;
-      this.crash = undefined;
-      void this.giveBackAll('joined');
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.crash = { error: payload.error, restart: payload.restart };
-      if (!payload.restart) this.joined = false;
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: this.subscribedTopics, fromBeginning: this.settings.fromBeginning });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.onBatch(payload),
+    await this.consumer.start(this.subscribedTopics, this.settings.fromBeginning, {
+      onBatch: (batch) => this.onBatch(batch),
+      // Eager rebalancing revokes every partition: give back all unfinished work before rejoining.
+      onRevoked: () => this.giveBackAll('rebalance'),
+      onJoined: () => {
+        this.joined = true;
+        this.crash = undefined;
+        void this.giveBackAll('joined');
+      },
+      onCrash: (error, restart) => {
+        this.crash = { error, restart };
+        if (!restart) this.joined = false;
+      },
     });
     this.commitTimer = setInterval(() => void this.flushCommits(), this.settings.commitIntervalMs);
   }
@@ -161,17 +150,11 @@ export class ConsumerRuntime {
     }
     clearInterval(this.commitTimer);
     await this.flushCommits();
-    await this.consumer.disconnect();
+    await this.consumer.stop();
   }
 
-  private async onBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
-    if (this.stopping || !isRunning() || isStale() || batch.messages.length === 0) return;
+  private onBatch(batch: FetchedBatch): void {
+    if (this.stopping || batch.records.length === 0) return;
     const { topic, partition } = batch;
     const id = `${topic}|${partition}`;
     let worker = this.workers.get(id);
@@ -181,17 +164,15 @@ export class ConsumerRuntime {
       );
       this.workers.set(id, worker);
     }
-    this.settings.metrics.consumed.inc({ topic, group: this.settings.groupId }, batch.messages.length);
-    worker.enqueue(batch.messages);
+    this.settings.metrics.consumed.inc({ topic, group: this.settings.groupId }, batch.records.length);
+    worker.enqueue(batch.records);
     // The fetch position moves on at once; the commit position follows the work (onCommittable).
-    resolveOffset(batch.lastOffset());
-    this.highWatermarks.set(id, Number(batch.highWatermark));
+    if (batch.highWatermark !== undefined) this.highWatermarks.set(id, Number(batch.highWatermark));
     this.observe(id, worker);
     if (worker.inFlight >= this.settings.maxInFlightPerPartition && !this.paused.has(id)) {
       this.paused.add(id);
       this.consumer.pause([{ topic, partitions: [partition] }]);
     }
-    await heartbeat();
   }
 
   private onCommittable(id: string, topic: string, partition: number, offset: number): void {
@@ -227,7 +208,7 @@ export class ConsumerRuntime {
     }));
     this.positions.clear();
     try {
-      await this.consumer.commitOffsets(offsets);
+      await this.consumer.commit(offsets);
     } catch (error) {
       // Lost to a rebalance: the next owner starts from the last commit and redelivers the rest.
       this.settings.logger.warn(

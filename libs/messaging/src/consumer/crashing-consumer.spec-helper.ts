@@ -2,18 +2,18 @@
 // `handled <event id>` per record and never stops by itself. The test kills it with SIGKILL.
 import { setTimeout as delay } from 'node:timers/promises';
 import { decodeEnvelope, type EventEnvelope } from '@platform/contracts';
-import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
+import { createKafkaClient, kafkaClientFromEnv } from '../client/create-kafka-client';
 import { MessagingMetrics } from '../metrics';
 import { EventProducer } from '../producer/event-producer';
 import { ConsumerRuntime } from './consumer-runtime';
 
 async function main(): Promise<void> {
   const [brokers, topic, groupId] = process.argv.slice(2) as [string, string, string];
-  const kafka = new Kafka({
+  const kafka = createKafkaClient(kafkaClientFromEnv(), {
     clientId: 'crashing-consumer',
     brokers: brokers.split(','),
-    logLevel: logLevel.NOTHING,
+    quiet: true,
   });
   const metrics = MessagingMetrics.for(new Registry());
   const producer = new EventProducer(kafka, { metrics });

@@ -1,4 +1,4 @@
-import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord, RecordHeaders } from '../client/kafka-client';
 import { dlqTopicOf, Headers } from '@platform/contracts';
 import { errorClassOf } from '../errors';
 
@@ -27,7 +27,7 @@ export type DeadLetterReason = 'decode' | 'permanent' | 'exhausted';
 export interface Failure {
   topic: string;
   partition: number;
-  message: KafkaMessage;
+  message: ConsumedRecord;
   groupId: string;
   error: unknown;
   reason: DeadLetterReason;
@@ -48,7 +48,7 @@ const MAX_ERROR_MESSAGE_CHARS = 2_000;
 export function deadLetterRecord(failure: Failure): DeadLetterRecord {
   const { message } = failure;
   const errorMessage = failure.error instanceof Error ? failure.error.message : String(failure.error);
-  const headers: IHeaders = {
+  const headers: RecordHeaders = {
     ...message.headers,
     [DlqHeaders.originalTopic]: failure.topic,
     [DlqHeaders.originalPartition]: String(failure.partition),
@@ -76,8 +76,7 @@ export function deadLetterRecord(failure: Failure): DeadLetterRecord {
  */
 export function reducedDeadLetterRecord(failure: Failure): DeadLetterRecord {
   const { message } = failure;
-  // KafkaMessage is a union on `size`; the copy keeps whichever member the original was.
-  const bare = { ...message, value: null, headers: {} } as KafkaMessage;
+  const bare: ConsumedRecord = { ...message, value: null, headers: {} };
   const record = deadLetterRecord({ ...failure, message: bare });
   record.headers[DlqHeaders.valueOmittedBytes] = String(message.value?.length ?? 0);
   return record;
@@ -88,7 +87,7 @@ export interface DeadLetterRecord {
   topic: string;
   key: Buffer | null;
   value: Buffer | null;
-  headers: IHeaders;
+  headers: RecordHeaders;
 }
 
 /** `orders.events.retry` -> `orders.events`: a message failing again after a replay goes to the same DLQ. */

@@ -1,14 +1,12 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord } from '../client/kafka-client';
 import { PermanentError } from '../errors';
 import { deadLetterRecord, DlqHeaders, reducedDeadLetterRecord } from './dead-letter';
 
-const message: KafkaMessage = {
+const message: ConsumedRecord = {
   key: Buffer.from('order-7'),
   value: Buffer.from([0xff, 0x00, 0x7b]), // not even UTF-8: bytes must survive as they are
   headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
   offset: '42',
-  timestamp: '0',
-  attributes: 0,
 };
 
 describe('deadLetterRecord', () => {

@@ -7,7 +7,7 @@ import {
   type Context,
   type TextMapGetter,
 } from '@opentelemetry/api';
-import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord, RecordHeaders } from '../client/kafka-client';
 import { Headers } from '@platform/contracts';
 import { errorClassOf, isRetriable } from '../errors';
 import type { MessagingMetrics } from '../metrics';
@@ -42,7 +42,7 @@ export interface RuntimeLogger {
 const tracer = trace.getTracer('@platform/messaging');
 
 /** Reads trace context straight from the record's headers, without copying them all. */
-const kafkaHeaders: TextMapGetter<IHeaders> = {
+const kafkaHeaders: TextMapGetter<RecordHeaders> = {
   get: (carrier, key) => headerValue(carrier, key),
   keys: (carrier) => Object.keys(carrier),
 };
@@ -66,7 +66,7 @@ export class MessageProcessor {
   async process(
     topic: string,
     partition: number,
-    message: KafkaMessage,
+    message: ConsumedRecord,
     signal: AbortSignal,
   ): Promise<Outcome> {
     const { deps } = this;
@@ -173,7 +173,7 @@ export class MessageProcessor {
   private async deadLetter(
     topic: string,
     partition: number,
-    message: KafkaMessage,
+    message: ConsumedRecord,
     error: unknown,
     reason: DeadLetterReason,
     attempts: number,
@@ -249,7 +249,7 @@ class RecordContext implements MessageContext {
   constructor(
     readonly topic: string,
     readonly partition: number,
-    private readonly message: KafkaMessage,
+    private readonly message: ConsumedRecord,
     readonly groupId: string,
     readonly attempt: number,
     readonly signal: AbortSignal,
@@ -276,14 +276,14 @@ class RecordContext implements MessageContext {
   }
 }
 
-/** The broker refused a record or batch for its size (kafkajs keeps the protocol error's type). */
+/** The broker refused a record or batch for its size (both clients keep the protocol error's type). */
 function isTooLarge(error: unknown): boolean {
   const type = (error as { type?: unknown } | null)?.type;
   return type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE';
 }
 
 /** A header as a string (the first one, if repeated). */
-function headerValue(headers: IHeaders, name: string): string | undefined {
+function headerValue(headers: RecordHeaders, name: string): string | undefined {
   const value = headers[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString();

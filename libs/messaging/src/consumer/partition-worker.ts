@@ -1,4 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord } from '../client/kafka-client';
 import type { MessageProcessor } from './message-processor';
 import { OffsetTracker } from './offset-tracker';
 
@@ -12,7 +12,7 @@ export type CommitListener = (position: number) => void;
  */
 export class PartitionWorker {
   private readonly tracker = new OffsetTracker();
-  private readonly queues = new Map<string, KafkaMessage[]>();
+  private readonly queues = new Map<string, ConsumedRecord[]>();
   private readonly running = new Set<Promise<void>>();
   private readonly abort = new AbortController();
 
@@ -33,7 +33,7 @@ export class PartitionWorker {
   }
 
   /** Queues a fetched batch, in offset order. */
-  enqueue(messages: readonly KafkaMessage[]): void {
+  enqueue(messages: readonly ConsumedRecord[]): void {
     if (this.abort.signal.aborted) return;
     for (const message of messages) {
       this.tracker.track(Number(message.offset));
@@ -74,10 +74,10 @@ export class PartitionWorker {
   }
 
   private async drain(key: string): Promise<void> {
-    const queue = this.queues.get(key) as KafkaMessage[];
+    const queue = this.queues.get(key) as ConsumedRecord[];
     const { signal } = this.abort;
     while (queue.length > 0 && !signal.aborted) {
-      const message = queue[0] as KafkaMessage;
+      const message = queue[0] as ConsumedRecord;
       const outcome = await this.processor.process(this.topic, this.partition, message, signal);
       if (outcome === 'given-back') break;
       queue.shift();

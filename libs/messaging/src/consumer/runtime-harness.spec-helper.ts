@@ -3,6 +3,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { decodeEnvelope, dlqTopicOf, retryTopicOf, type EventEnvelope } from '@platform/contracts';
 import { infraEnv, reach, uniqueName } from '@platform/testing';
+import { createKafkaClient, kafkaClientFromEnv } from '../client/create-kafka-client';
 import { ConsumerRuntime, type ConsumerRuntimeOptions } from './consumer-runtime';
 import type { EventHandlerFn } from './handler';
 import type { RuntimeLogger } from './message-processor';
@@ -20,8 +21,19 @@ export const quietLogger: RuntimeLogger & { warnings: string[] } = {
   },
 };
 
-/** A broker connection, topics that belong to one test, and runtimes that are stopped after it. */
+/** The client the runtime runs on in these tests: `KAFKA_CLIENT` (kafkajs when unset). */
+export const clientUnderTest = kafkaClientFromEnv();
+
+/**
+ * A broker connection, topics that belong to one test, and runtimes that are stopped after it. The
+ * runtime runs on {@link clientUnderTest}; topics are set up and inspected with kafkajs.
+ */
 export class RuntimeHarness {
+  readonly client = createKafkaClient(clientUnderTest, {
+    clientId: 'messaging-int',
+    brokers: infraEnv.kafkaBrokers,
+    quiet: true,
+  });
   readonly kafka = new Kafka({
     clientId: 'messaging-int',
     brokers: [...infraEnv.kafkaBrokers],
@@ -29,7 +41,7 @@ export class RuntimeHarness {
   });
   readonly registry = new Registry();
   readonly metrics = MessagingMetrics.for(this.registry);
-  readonly producer = new EventProducer(this.kafka, { metrics: this.metrics });
+  readonly producer = new EventProducer(this.client, { metrics: this.metrics });
   admin!: Admin;
   private readonly topics: string[] = [];
   private readonly runtimes: ConsumerRuntime[] = [];
@@ -61,7 +73,7 @@ export class RuntimeHarness {
     handlers: Record<string, EventHandlerFn>,
     options: Partial<ConsumerRuntimeOptions> = {},
   ): ConsumerRuntime {
-    const runtime = new ConsumerRuntime(this.kafka, {
+    const runtime = new ConsumerRuntime(this.client, {
       groupId: uniqueName('group'),
       topics: [topic],
       handlers: new Map(Object.entries(handlers)),

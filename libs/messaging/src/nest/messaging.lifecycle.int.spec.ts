@@ -6,7 +6,7 @@ import { eventually, infraEnv, uniqueName } from '@platform/testing';
 import { Registry } from 'prom-client';
 import { createServer, type AddressInfo } from 'node:net';
 import request from 'supertest';
-import { RuntimeHarness } from '../consumer/runtime-harness.spec-helper';
+import { clientUnderTest, RuntimeHarness } from '../consumer/runtime-harness.spec-helper';
 import { HandleEvent } from './handle-event.decorator';
 import { MessagingModule } from './messaging.module';
 import type { MessagingModuleOptions } from './messaging.options';
@@ -37,6 +37,7 @@ async function boot(options: Partial<MessagingModuleOptions>): Promise<INestAppl
       MessagingModule.forRoot({
         clientId: 'messaging-start-int',
         brokers: [...infraEnv.kafkaBrokers],
+        client: clientUnderTest,
         registry: new Registry(),
         // Quick retries: the test waits for the topic, not for the backoff.
         startBackoff: { initialBackoffMs: 100, maxBackoffMs: 500 },
@@ -66,7 +67,7 @@ const registered = (userId: string) =>
     payload: { userId, email: `${userId}@example.com`, registeredAt: new Date().toISOString() },
   });
 
-describe('MessagingModule starting before the topics it reads exist (real Kafka)', () => {
+describe(`MessagingModule starting before the topics it reads exist (real Kafka, ${clientUnderTest})`, () => {
   const harness = new RuntimeHarness();
 
   beforeAll(() => harness.connect());

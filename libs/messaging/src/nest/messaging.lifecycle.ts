@@ -9,8 +9,8 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { allTopics, decodeEvent, type TopicOwner } from '@platform/contracts';
-import { Kafka, logLevel, type Admin, type RetryOptions } from 'kafkajs';
 import { ReadinessRegistry } from '@platform/observability';
+import type { AdminClient, KafkaClient } from '../client/kafka-client';
 import { ConsumerRuntime } from '../consumer/consumer-runtime';
 import type { EventHandlerFn } from '../consumer/handler';
 import type { RuntimeLogger } from '../consumer/message-processor';
@@ -23,6 +23,7 @@ import { ensureTopicsOf, requireTopics } from '../topic-admin';
 import { HANDLE_EVENT } from './handle-event.decorator';
 import { MESSAGING_METRICS } from './messaging.tokens';
 import {
+  KAFKA_CLIENT,
   MESSAGING_OPTIONS,
   type ConsumerGroupOptions,
   type MessagingModuleOptions,
@@ -54,21 +55,21 @@ export class MessagingLifecycle
   // The admin's callers retry by themselves (the start loop, the next probe), so it runs on a
   // client with few retries: kafkajs's default connection retries (about 10 s against a broker
   // that is down) outlive a probe's timeout and even the app's shutdown.
-  private readonly admin: Admin;
+  private readonly admin: AdminClient;
   private adminConnecting: Promise<void> | undefined;
   private starting: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     @Inject(MESSAGING_METRICS) private readonly metrics: MessagingMetrics,
-    private readonly kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
     private readonly producer: EventProducer,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     @Optional() private readonly readiness?: ReadinessRegistry,
   ) {
-    this.admin = createKafka(options, { retries: 1 }).admin();
+    this.admin = client.withRetries(1).admin();
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -138,7 +139,7 @@ export class MessagingLifecycle
 
   /** One attempt to start a group: its topics must exist; a runtime that fails to start is stopped. */
   private async startGroup(group: ConsumerGroupOptions, handlers: Map<string, EventHandlerFn>) {
-    const runtime = new ConsumerRuntime(this.kafka, {
+    const runtime = new ConsumerRuntime(this.client, {
       ...group.consumer,
       groupId: group.groupId,
       topics: group.topics,
@@ -192,7 +193,7 @@ export class MessagingLifecycle
   }
 
   // Every app that messages is ready only while the cluster answers and messaging has started:
-  // kafkajs does not expose a producer's connection state, so a metadata round trip over a
+  // the clients do not expose a producer's connection state, so a metadata round trip over a
   // long-lived admin client is the nearest check that the producer can publish; each consumer
   // group must have joined.
   private registerReadiness(): void {
@@ -220,7 +221,7 @@ export class MessagingLifecycle
    * The admin client of the app's life (readiness checks, the start's topic checks), connected:
    * one connection attempt at a time, shared by whoever asks meanwhile.
    */
-  private async connectedAdmin(): Promise<Admin> {
+  private async connectedAdmin(): Promise<AdminClient> {
     this.adminConnecting ??= this.admin.connect().finally(() => (this.adminConnecting = undefined));
     await this.adminConnecting;
     return this.admin;
@@ -254,17 +255,4 @@ export class MessagingLifecycle
       error: (fields, message) => this.logger.error({ msg: message, ...fields }),
     };
   }
-}
-
-/**
- * The kafkajs client of the app, quiet: the runtime logs what matters itself. `retry` overrides
- * kafkajs's retry of connections and requests.
- */
-export function createKafka(options: MessagingModuleOptions, retry?: RetryOptions): Kafka {
-  return new Kafka({
-    clientId: options.clientId,
-    brokers: options.brokers,
-    logLevel: logLevel.WARN,
-    ...(retry ? { retry } : {}),
-  });
 }

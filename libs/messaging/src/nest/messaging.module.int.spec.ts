@@ -5,7 +5,7 @@ import { eventually, infraEnv, uniqueName } from '@platform/testing';
 import { Registry } from 'prom-client';
 import type { MessageContext } from '../consumer/handler';
 import { EventProducer } from '../producer/event-producer';
-import { RuntimeHarness } from '../consumer/runtime-harness.spec-helper';
+import { clientUnderTest, RuntimeHarness } from '../consumer/runtime-harness.spec-helper';
 import { HandleEvent } from './handle-event.decorator';
 import { MessagingModule } from './messaging.module';
 
@@ -33,7 +33,7 @@ class SlowJobs {
   }
 }
 
-describe('MessagingModule (real Kafka)', () => {
+describe(`MessagingModule (real Kafka, ${clientUnderTest})`, () => {
   const harness = new RuntimeHarness();
 
   beforeAll(() => harness.connect());
@@ -47,6 +47,7 @@ describe('MessagingModule (real Kafka)', () => {
         MessagingModule.forRoot({
           clientId: 'messaging-module-int',
           brokers: [...infraEnv.kafkaBrokers],
+          client: clientUnderTest,
           groupId: uniqueName('welcome'),
           topics: [topic],
           registry,
@@ -89,6 +90,7 @@ describe('MessagingModule (real Kafka)', () => {
         MessagingModule.forRoot({
           clientId: 'messaging-module-groups',
           brokers: [...infraEnv.kafkaBrokers],
+          client: clientUnderTest,
           groupId: uniqueName('events'),
           topics: [identity],
           extraGroups: [

@@ -1,12 +1,14 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { METRICS_REGISTRY } from '@platform/observability';
-import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { MessagingMetrics } from '../metrics';
 import { EventProducer } from '../producer/event-producer';
-import { createKafka, MessagingLifecycle } from './messaging.lifecycle';
+import { createKafkaClient } from '../client/create-kafka-client';
+import type { KafkaClient } from '../client/kafka-client';
+import { MessagingLifecycle } from './messaging.lifecycle';
 import {
+  KAFKA_CLIENT,
   MESSAGING_OPTIONS,
   type MessagingModuleAsyncOptions,
   type MessagingModuleOptions,
@@ -21,12 +23,20 @@ const sharedProviders: Provider[] = [
       MessagingMetrics.for(options.registry ?? appRegistry ?? new Registry()),
     inject: [MESSAGING_OPTIONS, { token: METRICS_REGISTRY, optional: true }],
   },
-  { provide: Kafka, useFactory: createKafka, inject: [MESSAGING_OPTIONS] },
+  {
+    provide: KAFKA_CLIENT,
+    useFactory: (options: MessagingModuleOptions) =>
+      createKafkaClient(options.client ?? 'kafkajs', {
+        clientId: options.clientId,
+        brokers: options.brokers,
+      }),
+    inject: [MESSAGING_OPTIONS],
+  },
   {
     provide: EventProducer,
-    useFactory: (kafka: Kafka, options: MessagingModuleOptions, metrics: MessagingMetrics) =>
-      new EventProducer(kafka, { ...options.producer, metrics }),
-    inject: [Kafka, MESSAGING_OPTIONS, MESSAGING_METRICS],
+    useFactory: (client: KafkaClient, options: MessagingModuleOptions, metrics: MessagingMetrics) =>
+      new EventProducer(client, { ...options.producer, metrics }),
+    inject: [KAFKA_CLIENT, MESSAGING_OPTIONS, MESSAGING_METRICS],
   },
   MessagingLifecycle,
 ];
@@ -56,7 +66,7 @@ export class MessagingModule {
       module: MessagingModule,
       imports: [DiscoveryModule],
       providers: [...optionProviders, ...sharedProviders],
-      exports: [EventProducer, MESSAGING_METRICS, Kafka],
+      exports: [EventProducer, MESSAGING_METRICS, KAFKA_CLIENT],
     };
   }
 }

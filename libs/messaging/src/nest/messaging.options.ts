@@ -1,5 +1,6 @@
 import type { ModuleMetadata } from '@nestjs/common';
 import type { TopicOwner } from '@platform/contracts';
+import type { KafkaClientName } from '../client/kafka-client';
 import type { Registry } from 'prom-client';
 import type { ConsumerRuntimeOptions } from '../consumer/consumer-runtime';
 import type { MessageDecoder } from '../consumer/handler';
@@ -31,6 +32,8 @@ export interface ConsumerGroupOptions {
 export interface MessagingModuleOptions {
   clientId: string;
   brokers: string[];
+  /** The client library (the app's `KAFKA_CLIENT`); kafkajs when unset. */
+  client?: KafkaClientName;
   /**
    * Creates this owner's topics (with retry and DLQ) at start, idempotently, with the registry's
    * spec. Only the owner creates a topic: a consumer waits until the topics it reads exist.
@@ -65,3 +68,6 @@ export interface MessagingModuleAsyncOptions extends Pick<ModuleMetadata, 'impor
 }
 
 export const MESSAGING_OPTIONS = Symbol('platform.messaging.options');
+
+/** The app's KafkaClient (the port), for whoever needs a producer or admin of its own. */
+export const KAFKA_CLIENT = Symbol('platform.messaging.kafka-client');

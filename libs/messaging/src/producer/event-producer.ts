@@ -1,6 +1,4 @@
 import { context, propagation } from '@opentelemetry/api';
-import type { IHeaders, Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
-import { CompressionTypes } from 'kafkajs';
 import {
   encodeEnvelope,
   Headers,
@@ -8,10 +6,17 @@ import {
   type DomainEvent,
   type EventEnvelope,
 } from '@platform/contracts';
+import type {
+  Compression,
+  KafkaClient,
+  OutgoingRecord,
+  ProducerClient,
+  RecordAck,
+  RecordHeaders,
+} from '../client/kafka-client';
 import type { MessagingMetrics } from '../metrics';
 import { RetriableError } from '../errors';
 import { takeRequest, type RequestLimits } from './request-batch';
-import { hasUnwritten, RoutingRecorder, writtenPartitions } from './write-check';
 
 /** Producer tunables; times in ms. */
 export interface EventProducerOptions {
@@ -23,13 +28,13 @@ export interface EventProducerOptions {
    * under the broker's default `max.message.bytes` (1 MiB), which bounds each partition's batch.
    */
   maxBatchBytes?: number;
-  compression?: CompressionTypes;
+  compression?: Compression;
 }
 
 interface Pending {
   topic: string;
-  messages: Message[];
-  resolve: (metadata: RecordMetadata[]) => void;
+  messages: OutgoingRecord[];
+  resolve: (acks: RecordAck[]) => void;
   reject: (error: unknown) => void;
 }
 
@@ -43,34 +48,26 @@ interface Pending {
  * idempotent producer needs), so many small concurrent publishes cost few round trips.
  */
 export class EventProducer {
-  private readonly producer: Producer;
+  private readonly producer: ProducerClient;
   private readonly queue: Pending[] = [];
   // `sending` flips synchronously inside flush(), so a send() racing with the end of a flush
   // either lands in its loop or starts the next one; never neither.
   private sending = false;
   private flushing: Promise<void> = Promise.resolve();
   private readonly limits: RequestLimits;
-  private readonly routing = new RoutingRecorder();
-  private readonly compression: CompressionTypes;
+  private readonly compression: Compression;
 
   constructor(
-    kafka: Kafka,
+    client: KafkaClient,
     private readonly options: EventProducerOptions = {},
   ) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // murmur2 on the key, as the Java client does: a key lands in the same partition whichever
-      // client produced it (and kafkajs stops warning about its changed default). The recorder
-      // keeps each record's partition to check the broker's answer against (write-check.ts).
-      createPartitioner: this.routing.createPartitioner,
-    });
+    // Idempotent, acks=all, one request in flight, routed by murmur2 of the key (the port's promise).
+    this.producer = client.producer();
     this.limits = {
       maxMessages: options.maxBatchMessages ?? 10_000,
       maxBytes: options.maxBatchBytes ?? 512 * 1024,
     };
-    this.compression = options.compression ?? CompressionTypes.None;
+    this.compression = options.compression ?? 'none';
   }
 
   /** Connects to the cluster; call once before publishing. */
@@ -91,9 +88,9 @@ export class EventProducer {
   publish(
     topic: string,
     events: readonly EventEnvelope[],
-    extraHeaders: IHeaders = {},
+    extraHeaders: RecordHeaders = {},
     traceParents?: readonly (string | null)[],
-  ): Promise<RecordMetadata[]> {
+  ): Promise<RecordAck[]> {
     const trace: Record<string, string> = {};
     propagation.inject(context.active(), trace);
     const messages = events.map((event, i) => ({
@@ -117,7 +114,7 @@ export class EventProducer {
   async publishEvents(
     events: readonly DomainEvent[],
     traceParents?: readonly (string | null)[],
-  ): Promise<RecordMetadata[]> {
+  ): Promise<RecordAck[]> {
     const byTopic = new Map<string, { events: DomainEvent[]; traceParents: (string | null)[] }>();
     events.forEach((event, i) => {
       const topic = topicOfEvent(event.type).name;
@@ -135,7 +132,7 @@ export class EventProducer {
   }
 
   /** Sends raw records (a DLQ write, a replay) through the same pipeline and guarantees. */
-  send(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
+  send(topic: string, messages: OutgoingRecord[]): Promise<RecordAck[]> {
     if (messages.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.queue.push({ topic, messages, resolve, reject });
@@ -153,19 +150,22 @@ export class EventProducer {
         const started = process.hrtime.bigint();
         const topicMessages = mergeByTopic(batch);
         try {
-          const metadata = await this.producer.sendBatch({
-            topicMessages,
-            acks: -1,
-            compression: this.compression,
-          });
-          const written = writtenPartitions(metadata);
-          const partitionOf = (message: Message) => this.routing.partitionOf(message);
+          const acks = await this.producer.send(
+            topicMessages.map(({ topic, messages }) => ({ topic, records: messages })),
+            this.compression,
+          );
           let complete = true;
+          // Each publish takes its records' acks, in order, from its topic's answer.
+          const taken = new Map<string, number>();
           for (const pending of batch) {
-            if (hasUnwritten(pending.topic, pending.messages, written, partitionOf)) {
+            const index = topicMessages.findIndex((t) => t.topic === pending.topic);
+            const from = taken.get(pending.topic) ?? 0;
+            taken.set(pending.topic, from + pending.messages.length);
+            const mine = (acks[index] ?? []).slice(from, from + pending.messages.length);
+            if (mine.length < pending.messages.length || mine.includes(undefined)) {
               complete = false;
               pending.reject(new ProduceIncompleteError(pending.topic));
-            } else pending.resolve(metadata.filter((m) => m.topicName === pending.topic));
+            } else pending.resolve(mine as RecordAck[]);
           }
           this.observe(topicMessages, started, complete);
         } catch (error) {
@@ -179,7 +179,7 @@ export class EventProducer {
   }
 
   private observe(
-    topicMessages: { topic: string; messages: Message[] }[],
+    topicMessages: { topic: string; messages: OutgoingRecord[] }[],
     started: bigint,
     ok: boolean,
   ): void {
@@ -195,8 +195,8 @@ export class EventProducer {
 }
 
 /** One entry per topic, keeping the order in which records were published. */
-function mergeByTopic(batch: Pending[]): { topic: string; messages: Message[] }[] {
-  const byTopic = new Map<string, Message[]>();
+function mergeByTopic(batch: Pending[]): { topic: string; messages: OutgoingRecord[] }[] {
+  const byTopic = new Map<string, OutgoingRecord[]>();
   for (const { topic, messages } of batch) {
     const list = byTopic.get(topic);
     if (list) list.push(...messages);
@@ -207,7 +207,7 @@ function mergeByTopic(batch: Pending[]): { topic: string; messages: Message[] }[
 
 /**
  * The broker's answer to a send left out a partition some of its records were routed to: they
- * were not written although kafkajs resolved (see write-check.ts). Retriable, and an outage to a
+ * were not written although the client resolved (see write-check.ts). Retriable, and an outage to a
  * consumer's retry policy: the partition's leader is moving.
  */
 export class ProduceIncompleteError extends RetriableError {

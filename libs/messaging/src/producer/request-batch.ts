@@ -1,4 +1,4 @@
-import type { Message } from 'kafkajs';
+import type { OutgoingRecord } from '../client/kafka-client';
 
 /** Bounds of one produce request. */
 export interface RequestLimits {
@@ -15,7 +15,7 @@ const sizeOf = (data: Buffer | string | null | undefined): number =>
   data == null ? 0 : typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 
 /** Estimated bytes of one record on the wire: key, value, headers and framing. */
-export function recordBytes(message: Message): number {
+export function recordBytes(message: OutgoingRecord): number {
   let bytes = RECORD_OVERHEAD_BYTES + sizeOf(message.key) + sizeOf(message.value);
   const headers = message.headers;
   // for...in, not Object.entries: this runs once per published record.
@@ -33,7 +33,10 @@ export function recordBytes(message: Message): number {
  * so a request bounded only by count would fail every publish that happened to share it with a
  * large one; bounded by bytes, a publish too large for the broker fails on its own.
  */
-export function takeRequest<P extends { messages: Message[] }>(queue: P[], limits: RequestLimits): P[] {
+export function takeRequest<P extends { messages: OutgoingRecord[] }>(
+  queue: P[],
+  limits: RequestLimits,
+): P[] {
   const batch: P[] = [];
   let count = 0;
   let bytes = 0;

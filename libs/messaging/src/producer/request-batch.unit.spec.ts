@@ -1,9 +1,12 @@
-import type { Message } from 'kafkajs';
+import type { OutgoingRecord } from '../client/kafka-client';
 import { recordBytes, takeRequest } from './request-batch';
 
 const publish = (name: string, valueBytes: number, count = 1) => ({
   name,
-  messages: Array.from({ length: count }, (): Message => ({ key: 'k', value: Buffer.alloc(valueBytes) })),
+  messages: Array.from({ length: count }, (): OutgoingRecord => ({
+    key: 'k',
+    value: Buffer.alloc(valueBytes),
+  })),
 });
 
 describe('takeRequest', () => {
