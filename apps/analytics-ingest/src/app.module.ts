@@ -26,6 +26,7 @@ export class AppModule {
         MessagingModule.forRoot({
           clientId: 'analytics-ingest',
           brokers: config.KAFKA_BROKERS,
+          client: config.KAFKA_CLIENT,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           groupId: config.ANALYTICS_CONSUMER_GROUP,
           topics: ANALYTICS_TOPICS,

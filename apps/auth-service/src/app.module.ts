@@ -22,6 +22,7 @@ export class AppModule {
         MessagingModule.forRoot({
           clientId: 'auth-service',
           brokers: config.KAFKA_BROKERS,
+          client: config.KAFKA_CLIENT,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           ownsTopicsOf: 'auth-service', // creates identity.events (+ .retry, .dlq)
         }),

@@ -33,6 +33,7 @@ export class AppModule {
         MessagingModule.forRoot({
           clientId: 'dlq-consumer',
           brokers: config.KAFKA_BROKERS,
+          client: config.KAFKA_CLIENT,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           groupId: config.DLQ_CONSUMER_GROUP,
           topics: DEAD_LETTER_TOPICS.map((topic) => topic.name),

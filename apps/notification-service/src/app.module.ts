@@ -60,6 +60,7 @@ export class AppModule {
         MessagingModule.forRoot({
           clientId: 'notification-service',
           brokers: config.KAFKA_BROKERS,
+          client: config.KAFKA_CLIENT,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           ownsTopicsOf: 'notification-service',
           // It reads identity.events and order.events once auth- and order-service have created them.

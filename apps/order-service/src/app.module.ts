@@ -17,6 +17,7 @@ export class AppModule {
         MessagingModule.forRoot({
           clientId: 'order-service',
           brokers: config.KAFKA_BROKERS,
+          client: config.KAFKA_CLIENT,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           ownsTopicsOf: 'order-service', // creates order.events (+ .retry, .dlq)
         }),

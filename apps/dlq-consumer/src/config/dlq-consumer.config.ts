@@ -1,4 +1,5 @@
 import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS } from '@platform/identity';
+import { kafkaClientSetting } from '@platform/messaging';
 import { env, parseEnv } from '@platform/observability';
 import { z } from 'zod';
 
@@ -13,6 +14,8 @@ export const dlqConsumerConfigSchema = z.object({
   /** After SIGTERM, keep serving this long with readiness false so load balancers move away. */
   SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   KAFKA_BROKERS: env.list().default(['127.0.0.1:9092']),
+  /** The Kafka client library: kafkajs (default) or platformatic (docs/messaging.md). */
+  KAFKA_CLIENT: kafkaClientSetting(),
   KAFKA_REPLICATION_FACTOR: env.positiveInt().default(1),
   /** mongodb://user:password@host:port/?authSource=...; outside development a password of its own is required. */
   MONGO_URL: env.secretUrl({
