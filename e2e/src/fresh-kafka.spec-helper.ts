@@ -49,7 +49,12 @@ export async function startFreshKafka(): Promise<FreshKafka> {
     await infra('down').catch(() => undefined);
     const log = await readFile(join(home, 'kafka/kafka.log'), 'utf8').catch(() => '');
     await rm(home, { recursive: true, force: true });
-    throw new Error(`an empty Kafka broker did not start: ${(error as Error).message}\n${log.slice(-2_000)}`);
+    throw new Error(
+      `an empty Kafka broker did not start: ${(error as Error).message}\n${log.slice(-2_000)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return {
     brokers: `127.0.0.1:${port}`,

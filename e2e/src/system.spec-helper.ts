@@ -100,7 +100,9 @@ export async function startApp(
       throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode}:\n${output.slice(-2_000)}`);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${name} did not start (is it built? nx build ${name}): ${(error as Error).message}`);
+    throw new Error(`${name} did not start (is it built? nx build ${name}): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const kill = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -64,7 +64,7 @@ export async function startBuiltApp(
     await waitForReady(url, child, name);
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}; its last output:\n${tail}`);
+    throw new Error(`${(error as Error).message}; its last output:\n${tail}`, { cause: error });
   }
   return { name, url, stop };
 }

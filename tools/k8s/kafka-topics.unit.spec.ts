@@ -38,7 +38,7 @@ describe('the KafkaTopics of the prod overlay', () => {
     try {
       expect(committed).toEqual(kafkaTopicResources());
     } catch (difference) {
-      throw new Error(`${outOfDate}\n${(difference as Error).message}`);
+      throw new Error(`${outOfDate}\n${(difference as Error).message}`, { cause: difference });
     }
     for (const topic of allTopics()) {
       const live = committed.find((resource) => resource.spec.topicName === topic.name);

@@ -95,7 +95,7 @@ async function call(
   } = {},
 ) {
   const started = performance.now();
-  let status = 0;
+  let status: number;
   let body: unknown;
   try {
     const res = await fetch(new URL(path, gateway), {

@@ -16,7 +16,7 @@ export async function eventually<T>(
   { timeoutMs = 10_000, intervalMs = 100 }: EventuallyOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = new Error('condition was never met');
+  let lastError: unknown;
   for (;;) {
     try {
       const value = await probe();

@@ -18,8 +18,10 @@ function promtool(...args: string[]): string {
   } catch (error) {
     const e = error as { code?: string; stdout?: string; stderr?: string };
     if (e.code === 'ENOENT')
-      throw new Error('promtool is not installed: npm run infra:up installs Prometheus');
-    throw new Error(`promtool ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+      throw new Error('promtool is not installed: npm run infra:up installs Prometheus', { cause: error });
+    throw new Error(`promtool ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`, {
+      cause: error,
+    });
   }
 }
 

@@ -24,7 +24,7 @@ export function readPublishedCatalog(path = PUBLISHED_CATALOG_PATH): CatalogSnap
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${path} is not JSON (${(err as Error).message}); restore it from git`);
+    throw new Error(`${path} is not JSON (${(err as Error).message}); restore it from git`, { cause: err });
   }
   const parsed = catalogSnapshotSchema.safeParse(json);
   if (!parsed.success) throw new Error(`${path} is not a catalog snapshot: ${describeIssues(parsed.error)}`);
