@@ -138,7 +138,7 @@ function startServer(port: number, databaseUrl: string): ChildProcess {
       '-r',
       'ts-node/register',
       '-r',
-      'tsconfig-paths/register',
+      './tools/dev/register-paths.js',
       'apps/order-service/bench/bench-server.ts',
     ],
     {
@@ -181,7 +181,11 @@ async function load(
   };
 }
 
-async function publishLag(url: string, headers: (path: string) => Record<string, string>, databaseUrl: string) {
+async function publishLag(
+  url: string,
+  headers: (path: string) => Record<string, string>,
+  databaseUrl: string,
+) {
   const lags: number[] = [];
   const consumer = kafka.consumer({ groupId: `bench-orders-lag-${runId}`, maxWaitTimeInMs: 100 });
   await consumer.connect();

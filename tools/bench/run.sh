@@ -6,4 +6,4 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 name=$1; shift
 cd "$ROOT"
 export TS_NODE_PROJECT="$ROOT/tools/bench/tsconfig.json" TS_NODE_TRANSPILE_ONLY=true
-exec node --max-old-space-size=4096 -r ts-node/register -r tsconfig-paths/register "tools/bench/$name.bench.ts" "$@"
+exec node --max-old-space-size=4096 -r ts-node/register -r ./tools/dev/register-paths.js "tools/bench/$name.bench.ts" "$@"

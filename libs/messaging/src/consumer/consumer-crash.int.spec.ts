@@ -15,7 +15,7 @@ function startConsumer(topic: string, groupId: string): { child: ChildProcess; h
       '-r',
       'ts-node/register/transpile-only',
       '-r',
-      'tsconfig-paths/register',
+      './tools/dev/register-paths.js',
       join(__dirname, 'crashing-consumer.spec-helper.ts'),
       infraEnv.kafkaBrokers.join(','),
       topic,
