@@ -3,7 +3,8 @@ const { join } = require('node:path');
 const { nxPreset } = require('@nx/jest/preset');
 
 // Packages that ship ES modules only, compiled to CommonJS for Jest (tools/jest/esm-to-cjs.transform.js).
-const esmOnly = '@platformatic/(kafka|dynamic-buffer|wasm-utils)';
+// Node loads them as they are (`require` of an ES module); Jest's own module system cannot.
+const esmOnly = '(?:@platformatic/(?:kafka|dynamic-buffer|wasm-utils)|jose|uuid)';
 
 module.exports = {
   ...nxPreset,

@@ -1,6 +1,7 @@
-// Jest runs CommonJS; @platformatic/kafka (and its own small packages) ship ES modules only, which
-// Node loads as they are but Jest's module system cannot. This turns such a file into CommonJS for
-// Jest alone, with `import.meta.url` as the file's URL (the packages read files beside them with it).
+// Jest runs CommonJS; @platformatic/kafka (and its own small packages), jose and uuid ship ES
+// modules only, which Node loads as they are but Jest's module system cannot. This turns such a file
+// into CommonJS for Jest alone, with `import.meta.url` as the file's URL (the packages read files
+// beside them with it).
 const { createHash } = require('node:crypto');
 const ts = require('typescript');
 
