@@ -32,6 +32,12 @@ import {
 
 /** Bounds of waits the library leaves to its caller; times in ms. */
 const timing = {
+  /**
+   * Retries of the producer's first round trip when the client's config sets none: the library's
+   * own default for its other clients (1 s apart), so a broker that never answers fails connect()
+   * in about 3 s.
+   */
+  connectRetries: 3,
   /** How long createTopics waits for every new partition to have a leader. */
   leaderWaitMs: 10_000,
   /** Before a consumer whose stream failed fetches again. */
@@ -58,6 +64,7 @@ export class PlatformaticClient implements KafkaClient {
   producer(): ProducerClient {
     return new PlatformaticProducer(
       new Producer({ ...this.base(), idempotent: true, acks: ProduceAcks.ALL, autocreateTopics: false }),
+      this.config.retries ?? timing.connectRetries,
     );
   }
 
@@ -109,10 +116,25 @@ function headersOf(headers: RecordHeaders | undefined): Map<Buffer, Buffer> | un
 class PlatformaticProducer implements ProducerClient {
   private roundRobin = 0;
 
-  constructor(private readonly producer: Producer) {}
+  constructor(
+    private readonly producer: Producer,
+    private readonly connectRetries: number,
+  ) {}
 
+  /**
+   * Fails, retriable, once `connectRetries` are spent without an answer from the cluster (as
+   * kafkajs's connect does), so its caller can say why it waits and stop waiting when told to.
+   */
   async connect(): Promise<void> {
-    // The library connects lazily; a producer id from the cluster proves it can publish.
+    // An idempotent producer retries every request without end (the library raises an unset or
+    // low `retries` to Number.MAX_SAFE_INTEGER), the producer id request too: against a broker that
+    // never answers, connect() would never settle, and the app would neither finish starting nor
+    // stop (it closes the producer only once the start has given up). A metadata round trip takes
+    // a bound on retries of its own, so it proves first that the cluster answers, failing with the
+    // cause (ECONNREFUSED); the producer id then proves the producer can publish.
+    await this.producer
+      .metadata({ topics: [], forceUpdate: true, retries: this.connectRetries })
+      .catch(rethrow());
     await this.producer.initIdempotentProducer({ acks: ProduceAcks.ALL }).catch(rethrow());
   }
 
