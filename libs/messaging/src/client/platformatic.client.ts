@@ -270,6 +270,8 @@ class PlatformaticConsumer implements ConsumerClient {
 
   /** A fresh stream from the committed offsets; the old one is closed after (it holds the topics). */
   private async replaceStream(): Promise<void> {
+    // A retry scheduled before stop() finds the consumer closed: nothing to reopen, nothing to report.
+    if (this.stopping) return;
     const old = this.stream;
     this.stream = undefined;
     try {
@@ -277,6 +279,7 @@ class PlatformaticConsumer implements ConsumerClient {
       this.revoked = false;
       this.listener?.onJoined();
     } catch (error) {
+      if (this.stopping) return;
       this.listener?.onCrash(error, true);
       setTimeout(() => void this.replaceStream(), timing.restartDelayMs).unref();
     } finally {
