@@ -80,8 +80,12 @@ async function main(): Promise<void> {
     const through = await load(`${gatewayUrl}/orders/1`, headers, SECONDS);
     report(direct, through);
   } finally {
-    gateway.kill('SIGTERM');
-    await new Promise((resolve) => gateway.once('exit', resolve));
+    // A gateway that already exited (refused its configuration) sends no second 'exit'.
+    if (gateway.exitCode === null && gateway.signalCode === null) {
+      const exited = new Promise((resolve) => gateway.once('exit', resolve));
+      gateway.kill('SIGTERM');
+      await exited;
+    }
     await new Promise((resolve) => upstream.close(resolve));
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);
@@ -97,6 +101,8 @@ function startGateway(port: number, upstreamUrl: string): ChildProcess {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
+      // The development values of the secrets, as a bench runs on this host's servers.
+      NODE_ENV: 'development',
       ...process.env,
       GATEWAY_HTTP_PORT: String(port),
       LOG_LEVEL: 'warn',
