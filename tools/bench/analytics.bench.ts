@@ -192,6 +192,8 @@ async function withApp<T>(
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
+      // The development values of the secrets, as a bench runs on this host's servers.
+      NODE_ENV: 'development',
       ...process.env,
       ANALYTICS_HTTP_PORT: String(port),
       ANALYTICS_CLICKHOUSE_DATABASE: database,
