@@ -143,7 +143,7 @@ async function register(gatewayUrl: string, run: string): Promise<string> {
       body: JSON.stringify({ email, password }),
     });
   const registered = await call('/auth/register');
-  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${await registered.text()}`);
+  if (registered.status !== 202) throw new Error(`register: ${registered.status} ${await registered.text()}`);
   const login = await call('/auth/login');
   if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
   return ((await login.json()) as { accessToken: string }).accessToken;
