@@ -158,7 +158,8 @@ export async function runAppCommand(
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (exitCode) => resolve(exitCode));
+    // 'close', not 'exit': the exit can be seen before the pipes have handed over the last output.
+    child.once('close', (exitCode) => resolve(exitCode));
   });
   return { code, output };
 }

@@ -57,7 +57,8 @@ function runBuiltApp(
         new Error(`${app} was still running after ${timeoutMs} ms (it started?):\n${output.slice(-2_000)}`),
       );
     }, timeoutMs);
-    child.once('exit', (code) => {
+    // 'close', not 'exit': the exit can be seen before the pipes have handed over the last output.
+    child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
     });
