@@ -150,6 +150,9 @@ pg_up() {
     "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'" | grep -q 1; then
     pg_run "$bin/psql" -h "$PG_DIR/run" -p "$POSTGRES_PORT" -U postgres -qc "CREATE DATABASE ferretdb" >/dev/null
   fi
+  # FerretDB's own indexes cannot serve the filters it sends: pair them with GIN indexes (see the file).
+  pg_run "$bin/psql" -h "$PG_DIR/run" -p "$POSTGRES_PORT" -U postgres -d ferretdb -q -v ON_ERROR_STOP=1 \
+    -f "$HERE/ferretdb/gin-indexes.sql" >/dev/null || die "postgres: tools/infra/ferretdb/gin-indexes.sql failed"
 }
 
 pg_down() {
