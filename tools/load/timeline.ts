@@ -129,3 +129,74 @@ export function plotSvg(samples: readonly SecondSample[], title: string): string
     '',
   ].join('\n');
 }
+
+/**
+ * CPU use of the process groups over one interval of about a minute (the last one of a run may be
+ * shorter): CPU seconds and RSS at its end. `minute` is when it ended, in minutes since the start.
+ */
+export interface MinuteUsage {
+  minute: number;
+  seconds: number;
+  usage: readonly { group: string; cpuSeconds: number; rssBytes: number }[];
+}
+
+const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
+
+/**
+ * An SVG chart of CPU cores used per process group (apps and servers), one point per minute, the
+ * groups that used most first in the legend. Drawn beside the latency plot of the same run.
+ */
+export function usagePlotSvg(minutes: readonly MinuteUsage[], title: string): string {
+  const width = 900;
+  const height = 360;
+  const pad = { left: 60, right: 220, top: 40, bottom: 40 };
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const totals = new Map<string, number>();
+  for (const m of minutes)
+    for (const u of m.usage) totals.set(u.group, (totals.get(u.group) ?? 0) + u.cpuSeconds);
+  const groups = [...totals].sort((a, b) => b[1] - a[1]).map(([group]) => group);
+  const cores = (m: MinuteUsage, group: string) =>
+    (m.usage.find((u) => u.group === group)?.cpuSeconds ?? 0) / Math.max(1, m.seconds);
+  const maxCores = Math.max(0.1, ...minutes.flatMap((m) => groups.map((g) => cores(m, g))));
+  const maxMinute = Math.max(1, ...minutes.map((m) => m.minute));
+  const x = (minute: number) => pad.left + (minute / maxMinute) * plotW;
+  const y = (value: number) => pad.top + plotH - (value / maxCores) * plotH;
+  const escape = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<text x="${pad.left}" y="20" font-size="14">${escape(title)}</text>`,
+    `<rect x="${pad.left}" y="${pad.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#ccc"/>`,
+    ...[0, 0.25, 0.5, 0.75, 1].map(
+      (f) =>
+        `<text x="${pad.left - 6}" y="${(y(f * maxCores) + 4).toFixed(1)}" text-anchor="end">${(f * maxCores).toFixed(2)}</text>` +
+        `<text x="${x(f * maxMinute).toFixed(1)}" y="${height - pad.bottom + 16}" text-anchor="middle">${Math.round(f * maxMinute)} min</text>`,
+    ),
+    `<text x="14" y="${pad.top - 8}">cores</text>`,
+    ...groups.map((group, i) => {
+      const color = PALETTE[i % PALETTE.length] as string;
+      const points = minutes
+        .map((m) => `${x(m.minute).toFixed(1)},${y(cores(m, group)).toFixed(1)}`)
+        .join(' ');
+      const dash = i >= PALETTE.length ? ' stroke-dasharray="4 3"' : '';
+      return (
+        `<polyline fill="none" stroke="${color}" stroke-width="1.5"${dash} points="${points}"/>` +
+        `<text x="${width - pad.right + 10}" y="${pad.top + 12 + i * 14}" fill="${color}">${escape(group)}</text>`
+      );
+    }),
+    '</svg>',
+    '',
+  ].join('\n');
+}

@@ -1,4 +1,4 @@
-import { lagFromExpositions, plotSvg, Timeline } from './timeline';
+import { lagFromExpositions, plotSvg, Timeline, usagePlotSvg } from './timeline';
 
 describe('the load run timeline', () => {
   it('closes one sample per second with its percentiles and errors', () => {
@@ -41,5 +41,33 @@ describe('the load run timeline', () => {
     expect(svg.match(/<polyline /g)).toHaveLength(3);
     expect(svg).toContain('checkout &#60;10/s&#62;');
     expect(svg).not.toMatch(/NaN|undefined/);
+  });
+});
+
+describe('the CPU plot', () => {
+  it('draws one line per process group, the group that used most first in the legend', () => {
+    const svg = usagePlotSvg(
+      [
+        {
+          minute: 1,
+          seconds: 60,
+          usage: [
+            { group: 'kafka', cpuSeconds: 6, rssBytes: 1 },
+            { group: 'a<b', cpuSeconds: 30, rssBytes: 1 },
+          ],
+        },
+        {
+          minute: 2,
+          seconds: 60,
+          usage: [
+            { group: 'kafka', cpuSeconds: 9, rssBytes: 1 },
+            { group: 'a<b', cpuSeconds: 24, rssBytes: 1 },
+          ],
+        },
+      ],
+      'cpu',
+    );
+    expect(svg.match(/<polyline/g)).toHaveLength(2);
+    expect(svg.indexOf('a&#60;b')).toBeLessThan(svg.indexOf('>kafka<'));
   });
 });

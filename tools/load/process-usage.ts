@@ -1,0 +1,178 @@
+/**
+ * CPU seconds and resident memory of the system's processes, read from /proc: each app started by
+ * `npm start` (`.infra/apps/<app>.pid`) and each native server (`.infra/<server>/*.pid`), with all
+ * of its descendants. PostgreSQL's backends are split by database, so the share FerretDB causes
+ * (database `ferretdb`) is seen apart from the apps' own SQL. Linux only; under Docker the
+ * processes are not ours to see and the sampler reports nothing.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One line of /proc/<pid>/stat, the fields this needs. */
+export interface ProcessStat {
+  pid: number;
+  ppid: number;
+  /** utime + stime, in clock ticks. */
+  ticks: number;
+  /** cutime + cstime: children that exited and were waited for, in clock ticks. */
+  childTicks: number;
+  rssPages: number;
+  /** /proc/<pid>/cmdline with NULs as spaces; a PostgreSQL backend names its database here. */
+  cmdline: string;
+}
+
+/** A group's totals at one instant: CPU since the process started, memory now. */
+export interface GroupUsage {
+  cpuSeconds: number;
+  /** Proportional set size where readable (shared pages split among their users), else RSS. */
+  rssBytes: number;
+}
+
+/**
+ * The proportional set size of a process (/proc/<pid>/smaps_rollup): PostgreSQL's backends all
+ * map its shared buffers, and summing their RSS counted those once per backend.
+ */
+export function proportionalBytes(p: ProcessStat): number {
+  try {
+    const match = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${p.pid}/smaps_rollup`, 'utf8'));
+    if (match) return Number(match[1]) * 1_024;
+  } catch {
+    // gone, or not ours to read
+  }
+  return p.rssPages * PAGE_BYTES;
+}
+
+const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux (getconf CLK_TCK)
+const PAGE_BYTES = 4_096;
+
+/** Parses /proc/<pid>/stat; the command name may hold spaces and parentheses, so fields count from its last ')'. */
+export function parseStat(text: string, cmdline = ''): ProcessStat | undefined {
+  const close = text.lastIndexOf(')');
+  if (close === -1) return undefined;
+  const pid = Number(text.slice(0, text.indexOf(' ')));
+  // After ") ": state(3) ppid(4) ... utime(14) stime(15) cutime(16) cstime(17) ... rss(24)
+  const fields = text
+    .slice(close + 2)
+    .trim()
+    .split(' ');
+  const field = (n: number) => Number(fields[n - 3]);
+  return {
+    pid,
+    ppid: field(4),
+    ticks: field(14) + field(15),
+    childTicks: field(16) + field(17),
+    rssPages: field(24),
+    cmdline,
+  };
+}
+
+/** Every process visible in /proc now. */
+export function readProcessTable(): ProcessStat[] {
+  const table: ProcessStat[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+      const parsed = parseStat(stat, cmdline);
+      if (parsed) table.push(parsed);
+    } catch {
+      // gone between readdir and read
+    }
+  }
+  return table;
+}
+
+/** `postgres: <user> <database> <client> <activity>`: the database of a backend, else undefined. */
+function postgresDatabase(cmdline: string): string | undefined {
+  const match = /^postgres: \S+ (\S+) (?:\S+\(\d+\)|\[local\])/.exec(cmdline);
+  return match?.[1];
+}
+
+/**
+ * Totals per group for the given roots (group name -> root pid): each root with its descendants.
+ * A PostgreSQL root's backends go to `postgres:<database>`; the server's own processes, and
+ * backends that already exited (the root's child ticks), stay under the root's name.
+ */
+export function usageByGroup(
+  table: readonly ProcessStat[],
+  roots: ReadonlyMap<string, number>,
+  memoryOf: (p: ProcessStat) => number = (p) => p.rssPages * PAGE_BYTES,
+): Map<string, GroupUsage> {
+  const byPid = new Map(table.map((p) => [p.pid, p]));
+  const children = new Map<number, ProcessStat[]>();
+  for (const p of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const usage = new Map<string, GroupUsage>();
+  const add = (group: string, p: ProcessStat, ticks: number) => {
+    const total = usage.get(group) ?? { cpuSeconds: 0, rssBytes: 0 };
+    total.cpuSeconds += ticks / CLOCK_TICKS_PER_S;
+    total.rssBytes += memoryOf(p);
+    usage.set(group, total);
+  };
+  for (const [name, rootPid] of roots) {
+    const root = byPid.get(rootPid);
+    if (!root) continue;
+    add(name, root, root.ticks + root.childTicks);
+    const pending = [...(children.get(rootPid) ?? [])];
+    while (pending.length > 0) {
+      const p = pending.pop() as ProcessStat;
+      const database = name === 'postgres' ? postgresDatabase(p.cmdline) : undefined;
+      add(database ? `postgres:${database}` : name, p, p.ticks);
+      pending.push(...(children.get(p.pid) ?? []));
+    }
+  }
+  return usage;
+}
+
+/** The system's root processes under `infraHome`: apps by their pid files, servers by theirs. */
+export function systemRoots(infraHome: string): Map<string, number> {
+  const roots = new Map<string, number>();
+  const pidIn = (file: string): number | undefined => {
+    try {
+      // postmaster.pid holds more lines; its first is the pid.
+      const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  for (const file of list(join(infraHome, 'apps')).filter((f) => f.endsWith('.pid'))) {
+    const pid = pidIn(join(infraHome, 'apps', file));
+    if (pid) roots.set(file.slice(0, -'.pid'.length), pid);
+  }
+  for (const server of ['kafka', 'redis', 'ferretdb', 'clickhouse', 'prometheus', 'jaeger']) {
+    const pid = pidIn(join(infraHome, server, `${server}.pid`));
+    if (pid) roots.set(server, pid);
+  }
+  const postgres = pidIn(join(infraHome, 'postgres', 'data', 'postmaster.pid'));
+  if (postgres) roots.set('postgres', postgres);
+  return roots;
+}
+
+/** CPU seconds (delta) and RSS (at the end) of one group over one interval. */
+export interface IntervalUsage {
+  group: string;
+  cpuSeconds: number;
+  rssBytes: number;
+}
+
+/** Differences between two readings, groups in a stable order (largest CPU first). */
+export function intervalUsage(
+  before: ReadonlyMap<string, GroupUsage>,
+  after: ReadonlyMap<string, GroupUsage>,
+): IntervalUsage[] {
+  return [...after]
+    .map(([group, now]) => ({
+      group,
+      cpuSeconds: Math.max(0, now.cpuSeconds - (before.get(group)?.cpuSeconds ?? 0)),
+      rssBytes: now.rssBytes,
+    }))
+    .sort((a, b) => b.cpuSeconds - a.cpuSeconds || a.group.localeCompare(b.group));
+}

@@ -1,0 +1,92 @@
+import { intervalUsage, parseStat, type ProcessStat, usageByGroup } from './process-usage';
+
+/** A /proc/<pid>/stat line with the given fields; the rest zero. */
+function statLine(
+  pid: number,
+  comm: string,
+  ppid: number,
+  utime: number,
+  stime: number,
+  cutime = 0,
+  rss = 0,
+) {
+  const fields = Array.from({ length: 50 }, () => '0');
+  const set = (n: number, value: number | string) => (fields[n - 3] = String(value));
+  set(3, 'S');
+  set(4, ppid);
+  set(14, utime);
+  set(15, stime);
+  set(16, cutime);
+  set(24, rss);
+  return `${pid} (${comm}) ${fields.join(' ')}`;
+}
+
+const proc = (pid: number, ppid: number, ticks: number, cmdline = '', rssPages = 0): ProcessStat => ({
+  pid,
+  ppid,
+  ticks,
+  childTicks: 0,
+  rssPages,
+  cmdline,
+});
+
+describe('process usage from /proc', () => {
+  it('reads the fields after the command name, which may hold spaces and parentheses', () => {
+    expect(parseStat(statLine(42, 'node (main) x', 7, 150, 50, 30, 1_000))).toEqual({
+      pid: 42,
+      ppid: 7,
+      ticks: 200,
+      childTicks: 30,
+      rssPages: 1_000,
+      cmdline: '',
+    });
+  });
+
+  it('sums a root with all its descendants, and splits PostgreSQL backends by database', () => {
+    const table = [
+      proc(10, 1, 100, 'node dist/apps/order-service/main.js', 10),
+      proc(11, 10, 50, 'worker', 5),
+      proc(20, 1, 10, '/usr/lib/postgresql/bin/postgres -D data', 1),
+      proc(21, 20, 300, 'postgres: postgres ferretdb 127.0.0.1(5000) idle', 2),
+      proc(22, 20, 200, 'postgres: orders orders 127.0.0.1(5001) SELECT', 2),
+      proc(23, 20, 7, 'postgres: logical replication launcher', 1),
+      proc(30, 1, 999, 'something else'),
+    ];
+    const usage = usageByGroup(
+      table,
+      new Map([
+        ['order-service', 10],
+        ['postgres', 20],
+      ]),
+    );
+    expect(Object.fromEntries(usage)).toEqual({
+      'order-service': { cpuSeconds: 1.5, rssBytes: 15 * 4_096 },
+      postgres: { cpuSeconds: 0.17, rssBytes: 2 * 4_096 },
+      'postgres:ferretdb': { cpuSeconds: 3, rssBytes: 2 * 4_096 },
+      'postgres:orders': { cpuSeconds: 2, rssBytes: 2 * 4_096 },
+    });
+  });
+
+  it('skips a root that is gone', () => {
+    expect(usageByGroup([proc(1, 0, 5)], new Map([['auth-service', 99]])).size).toBe(0);
+  });
+
+  it('gives the CPU of an interval per group, largest first, never negative', () => {
+    const before = new Map([
+      ['a', { cpuSeconds: 10, rssBytes: 1 }],
+      ['b', { cpuSeconds: 5, rssBytes: 1 }],
+    ]);
+    const after = new Map([
+      ['a', { cpuSeconds: 11, rssBytes: 2 }],
+      ['b', { cpuSeconds: 8, rssBytes: 3 }],
+      ['c', { cpuSeconds: 0.5, rssBytes: 4 }],
+    ]);
+    expect(intervalUsage(before, after)).toEqual([
+      { group: 'b', cpuSeconds: 3, rssBytes: 3 },
+      { group: 'a', cpuSeconds: 1, rssBytes: 2 },
+      { group: 'c', cpuSeconds: 0.5, rssBytes: 4 },
+    ]);
+    // A backend that exited takes its ticks out of its group: that reads as 0, not a negative share.
+    expect(intervalUsage(after, before).every((u) => u.cpuSeconds >= 0)).toBe(true);
+  });
+});
