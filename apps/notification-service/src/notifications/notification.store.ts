@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { MONGO_CONNECTION, type ListPosition } from '@platform/mongo';
-import type { Connection, QueryFilter } from 'mongoose';
+import type { Connection, mongo, QueryFilter } from 'mongoose';
 import {
   notificationModels,
   type Channel,
@@ -46,34 +46,33 @@ export class NotificationStore implements OnModuleInit {
 
   /**
    * Creates the notifications that do not exist yet; an existing one (same source event and
-   * channel: a redelivery) is left as it is. Returns how many were new.
+   * channel, so the same derived id: a redelivery) is left as it is. Returns how many were new.
+   * Plain inserts whose duplicates are refused by the unique `_id`, not upserts: an upsert is a
+   * lookup and then a write, and on FerretDB each is a round trip to PostgreSQL.
    */
   async createPending(notifications: readonly NewNotification[]): Promise<number> {
     if (notifications.length === 0) return 0;
+    return this.insertNew(
+      this.models.notifications.collection,
+      notifications.map((n) => ({
+        ...n,
+        status: 'pending' as const,
+        attempts: 0,
+        lastError: null,
+        deliveredAt: null,
+        readAt: null,
+      })),
+    );
+  }
+
+  /** Inserts `docs`, skipping those whose `_id` (or other unique key) exists; how many were new. */
+  private async insertNew(collection: mongo.Collection, docs: mongo.Document[]): Promise<number> {
     try {
-      const result = await this.models.notifications.bulkWrite(
-        notifications.map((n) => ({
-          updateOne: {
-            filter: { sourceEventId: n.sourceEventId, channel: n.channel },
-            update: {
-              $setOnInsert: {
-                ...n,
-                status: 'pending',
-                attempts: 0,
-                lastError: null,
-                deliveredAt: null,
-                readAt: null,
-              },
-            },
-            upsert: true,
-          },
-        })),
-        { ordered: false },
-      );
-      return result.upsertedCount;
+      const result = await collection.insertMany(docs, { ordered: false });
+      return result.insertedCount;
     } catch (error) {
-      // Two deliveries of one event racing: the unique index let one of them in, which is the point.
-      if (isDuplicateKeyOnly(error)) return 0;
+      // A redelivery, or two deliveries racing: the unique index kept the first, which is the point.
+      if (isDuplicateKeyOnly(error)) return (error as { insertedCount?: number }).insertedCount ?? 0;
       throw error;
     }
   }
@@ -153,8 +152,9 @@ export class NotificationStore implements OnModuleInit {
     return this.models.recipients.findById(userId).lean<RecipientDoc>();
   }
 
+  /** An order's owner never changes: the first OrderPlaced seen wins, a redelivery is a no-op. */
   async saveOrderOwner(orderId: string, userId: string): Promise<void> {
-    await this.models.orderOwners.updateOne({ _id: orderId }, { $set: { userId } }, { upsert: true });
+    await this.insertNew(this.models.orderOwners.collection, [{ _id: orderId, userId }]);
   }
 
   async orderOwner(orderId: string): Promise<string | null> {
