@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BenchNames, devNames, isBenchName, assertBenchName, NotABenchName } from './bench-names';
 
 // A benchmark shares PostgreSQL, ClickHouse, FerretDB and Redis with a development system (and
@@ -47,5 +49,42 @@ describe('benchmark names', () => {
     const [first, second] = [new BenchNames('orders'), new BenchNames('orders')];
     expect(first.database('orders')).not.toBe(second.database('orders'));
     expect(second.owns(first.topic('relay'))).toBe(false);
+  });
+});
+
+describe('benchmark scripts', () => {
+  const dir = __dirname;
+  const sources = readdirSync(dir)
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
+    .map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
+  const scripts = sources.filter(({ file }) => file.endsWith('.bench.ts'));
+  const reachesServers =
+    /from '(?:kafkajs|pg|ioredis|mongoose|@clickhouse\/client|\.\/bench-kafka|\.\/bench-stores|\.\/built-app|\.\/order-pipeline)'/;
+
+  it("never reach the development broker: a broker's address comes from the run's own broker", () => {
+    const found = sources.flatMap(({ file, text }) => [
+      ...(file !== 'bench-names.ts' && /process\.env\[?.?KAFKA_BROKERS/.test(text)
+        ? [`${file} reads KAFKA_BROKERS`]
+        : []),
+      ...(/:9092\b/.test(text) ? [`${file} names the development broker's port`] : []),
+      ...(file !== 'bench-kafka.ts' && /new Kafka\(/.test(text)
+        ? [`${file} makes a kafkajs client of its own`]
+        : []),
+    ]);
+    const withoutOwnBroker = scripts
+      .filter(({ text }) => /from '(?:kafkajs|@platform\/messaging)'|order-pipeline/.test(text))
+      .filter(({ text }) => !/startBenchKafka\(/.test(text))
+      .map(({ file }) => `${file} uses Kafka without startBenchKafka`);
+    expect([...found, ...withoutOwnBroker]).toEqual([]);
+  });
+
+  it('start apps only through startBuiltApp, which refuses the development stores', () => {
+    const spawning = sources.filter(({ file, text }) => file !== 'built-app.ts' && /\bspawn\(/.test(text));
+    expect(spawning.map(({ file }) => file)).toEqual([]);
+  });
+
+  it('run under runBench whenever they reach a server, so that a failed or interrupted run is torn down', () => {
+    const unguarded = scripts.filter(({ text }) => reachesServers.test(text) && !/\brunBench\('/.test(text));
+    expect(unguarded.map(({ file }) => file)).toEqual([]);
   });
 });
