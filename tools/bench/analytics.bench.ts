@@ -17,7 +17,6 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createEvent, Topics, type EventEnvelope } from '@platform/contracts';
-import { ensureTopicsOf } from '@platform/messaging';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -52,7 +51,7 @@ interface Bench {
 async function main(run: BenchRun): Promise<void> {
   const kafka = await startBenchKafka(run);
   // The topics analytics-ingest reads, as their owners create them on a new cluster.
-  await kafka.withAdmin((admin) => ensureTopicsOf(admin, ['auth-service', 'order-service']));
+  await kafka.createSystemTopics(['auth-service', 'order-service']);
   const producer = kafka.kafka('bench-analytics').producer({ idempotent: true, maxInFlightRequests: 1 });
   run.teardown.add('disconnect the producer', () => producer.disconnect());
   await producer.connect();

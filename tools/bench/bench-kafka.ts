@@ -7,12 +7,15 @@
  * The broker's jars are the development stack's (`.infra/kafka/libs`, linked, not copied) when it
  * has them; otherwise infra.sh resolves them with Maven first.
  */
+import { allTopics, type TopicOwner } from '@platform/contracts';
+import { ensureTopicsOf } from '@platform/messaging';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { freePort, type BenchRun } from './harness';
 
@@ -20,6 +23,8 @@ const run = promisify(execFile);
 const ROOT = join(__dirname, '../..');
 /** Formatting the storage and starting the JVM take 5-15 s on a quiet 2-core machine. */
 const startTimeoutMs = 180_000;
+/** A new topic's partitions elect their leaders within a second or two. */
+const leadersTimeoutMs = 30_000;
 
 /** A running throwaway broker. */
 export interface BenchKafka {
@@ -31,6 +36,11 @@ export interface BenchKafka {
   kafka(clientId: string): Kafka;
   /** Runs `work` with an admin client of it, disconnected afterwards. */
   withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T>;
+  /**
+   * Creates the system's topics of `owners` as those apps do on a new cluster (with their retry
+   * and DLQ topics); resolves once every partition has a leader that answers for its offsets.
+   */
+  createSystemTopics(owners: readonly TopicOwner[]): Promise<void>;
 }
 
 /** Starts the run's broker and registers its stop (and the removal of its data) on the teardown. */
@@ -74,18 +84,41 @@ export async function startBenchKafka({ names, teardown }: BenchRun): Promise<Be
   const startupMs = performance.now() - started;
   console.log(`the run's own Kafka broker: ${brokers[0]}, ready in ${(startupMs / 1000).toFixed(1)} s`);
   const kafka = (clientId: string) => new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
+  const withAdmin = async <T>(work: (admin: Admin) => Promise<T>): Promise<T> => {
+    const admin = kafka(`${names.run}-admin`).admin();
+    await admin.connect();
+    try {
+      return await work(admin);
+    } finally {
+      await admin.disconnect();
+    }
+  };
   return {
     brokers,
     startupMs,
     kafka,
-    withAdmin: async (work) => {
-      const admin = kafka(`${names.run}-admin`).admin();
-      await admin.connect();
-      try {
-        return await work(admin);
-      } finally {
-        await admin.disconnect();
-      }
-    },
+    withAdmin,
+    createSystemTopics: (owners) =>
+      withAdmin(async (admin) => {
+        await ensureTopicsOf(admin, owners);
+        const topics = allTopics()
+          .filter((topic) => owners.includes(topic.owner))
+          .flatMap((topic) => [topic.name, topic.retry, topic.dlq]);
+        await untilLeadersAnswer(admin, topics);
+      }),
   };
+}
+
+/** Bounded poll: a fresh topic answers NOT_LEADER_FOR_PARTITION until its leaders are elected. */
+async function untilLeadersAnswer(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + leadersTimeoutMs;
+  for (;;) {
+    try {
+      for (const topic of topics) await admin.fetchTopicOffsets(topic);
+      return;
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+      await delay(200);
+    }
+  }
 }

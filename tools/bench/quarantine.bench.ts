@@ -24,7 +24,6 @@ import {
   GATEWAY_IDENTITY_HEADER,
   GatewayIdentitySigner,
 } from '@platform/identity';
-import { ensureTopicsOf } from '@platform/messaging';
 import type { Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -109,9 +108,9 @@ async function main({ names, teardown }: BenchRun): Promise<void> {
   );
   const kafka = await startBenchKafka({ names, teardown });
   const group = names.group('dlq');
+  // The DLQ topics dlq-consumer reads, as their owners create them on a new cluster.
+  await kafka.createSystemTopics(['auth-service', 'order-service', 'notification-service']);
   await kafka.withAdmin(async (admin) => {
-    // The DLQ topics dlq-consumer reads, as their owners create them on a new cluster.
-    await ensureTopicsOf(admin, ['auth-service', 'order-service', 'notification-service']);
     // The group's offsets exist before the app joins: a group that starts at the end once it
     // has joined would miss what is written before that.
     for (const topic of allTopics().map((t) => t.dlq)) {
