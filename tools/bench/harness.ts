@@ -127,6 +127,7 @@ export function runBench(bench: string, body: (run: BenchRun) => Promise<void>):
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  console.log(`run ${run.names.run}: what it makes on the servers is named bench*${run.names.id}*`);
   body(run).then(
     () => finish(0),
     (error: unknown) => {
