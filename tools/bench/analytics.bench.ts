@@ -4,24 +4,33 @@
  *
  * 1. Throughput: the built analytics-ingest (`dist/apps/analytics-ingest/main.js`, as production
  *    runs it) on a fresh ClickHouse database and consumer group, drains a backlog of `events`
- *    OrderPlaced records on order.events: the clock runs from the app's readiness until ClickHouse
+ *    OrderPlaced records on order.events of the run's own broker: the clock runs from the app's readiness until ClickHouse
  *    counts them all (Kafka -> runtime -> micro-batches -> ClickHouse ack). Side by
  *    side: @clickhouse/client inserting the same rows straight into a table of the same schema, in
  *    the app's batch size. Medians of `rounds`, alternating. Goal: app >= 0.7x direct.
  * 2. Freshness: `rate` events/s for `seconds` while `now - max(occurred_at_ms)` in ClickHouse is
  *    sampled every 100 ms (the definition of /analytics/freshness); p50/p99 of the samples.
  *
+ * The broker is the run's own (bench-kafka.ts) and every ClickHouse database is the run's
+ * (bench-names.ts); all are removed at the end, also when the run fails or is interrupted.
  * Reports, never asserts; figures go to tmp/bench/analytics.json.
  */
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { createEvent, Topics, type EventEnvelope } from '@platform/contracts';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { spawn } from 'node:child_process';
+import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { freePort, machine as describeMachine, parseArgs, waitForReady, writeReport } from './harness';
+import { startBenchKafka, type BenchKafka } from './bench-kafka';
+import { clickhouseClient, clickhouseDatabase, servers } from './bench-stores';
+import { startBuiltApp } from './built-app';
+import {
+  freePort,
+  machine as describeMachine,
+  parseArgs,
+  runBench,
+  writeReport,
+  type BenchRun,
+} from './harness';
 import { grouped, median, percentile } from './stats';
 
 const args = parseArgs(process.argv.slice(2), '--events N --rounds N --rate N --seconds N');
@@ -30,49 +39,35 @@ const ROUNDS = args['rounds'] ?? 3;
 const RATE = args['rate'] ?? 1_000;
 const SECONDS = args['seconds'] ?? 15;
 const BATCH_ROWS = 5_000;
-const ROOT = join(__dirname, '../..');
-const MAIN = join(ROOT, 'dist/apps/analytics-ingest/main.js');
-const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-const clickhouseUrl = process.env['CLICKHOUSE_URL'] ?? 'http://127.0.0.1:8123';
-const clickhouseUser = process.env['CLICKHOUSE_USER'] ?? 'default';
-const clickhousePassword = process.env['CLICKHOUSE_PASSWORD'] ?? '';
-const runId = Date.now().toString(36);
-const kafka = new Kafka({ clientId: 'bench-analytics', brokers, logLevel: logLevel.NOTHING });
 
-async function main(): Promise<void> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npx nx build analytics-ingest first`);
-  const clickhouse = createClient({
-    url: clickhouseUrl,
-    username: clickhouseUser,
-    password: clickhousePassword,
-  });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+/** What a measurement needs: the run, its broker and a producer on it, ClickHouse. */
+interface Bench {
+  run: BenchRun;
+  kafka: BenchKafka;
+  producer: Producer;
+  clickhouse: ClickHouseClient;
+}
+
+async function main(run: BenchRun): Promise<void> {
+  const kafka = await startBenchKafka(run);
+  // The topics analytics-ingest reads, as their owners create them on a new cluster.
+  await kafka.createSystemTopics(['auth-service', 'order-service']);
+  const producer = kafka.kafka('bench-analytics').producer({ idempotent: true, maxInFlightRequests: 1 });
+  run.teardown.add('disconnect the producer', () => producer.disconnect());
   await producer.connect();
-  const databases: string[] = [];
-  try {
-    const app: number[] = [];
-    const direct: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const events = Array.from({ length: EVENTS }, () => placed());
-      const database = `bench_analytics_${runId}_${round}`;
-      databases.push(database);
-      app.push(await throughApp(database, events, producer, clickhouse));
-      direct.push(await directInsert(`${database}_direct`, events, clickhouse));
-      databases.push(`${database}_direct`);
-      console.log(
-        `round ${round + 1}: app ${grouped(app.at(-1) ?? 0)} events/s, direct ${grouped(direct.at(-1) ?? 0)} rows/s`,
-      );
-    }
-    const database = `bench_analytics_${runId}_fresh`;
-    databases.push(database);
-    const fresh = await freshness(database, producer, clickhouse);
-    report(app, direct, fresh);
-  } finally {
-    for (const database of databases)
-      await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-    await clickhouse.close();
-    await producer.disconnect();
+  const bench: Bench = { run, kafka, producer, clickhouse: clickhouseClient(run.teardown) };
+  const app: number[] = [];
+  const direct: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const events = Array.from({ length: EVENTS }, () => placed(run));
+    app.push(await throughApp(bench, `round_${round}`, events));
+    direct.push(await directInsert(bench, `round_${round}_direct`, events));
+    console.log(
+      `round ${round + 1}: app ${grouped(app.at(-1) ?? 0)} events/s, direct ${grouped(direct.at(-1) ?? 0)} rows/s`,
+    );
   }
+  const fresh = await freshness(bench, 'fresh');
+  report(app, direct, fresh);
 }
 
 /**
@@ -80,31 +75,26 @@ async function main(): Promise<void> {
  * its topics, the events produced, then the app started; the clock runs from its readiness until
  * ClickHouse counts them all.
  */
-async function throughApp(
-  database: string,
-  events: EventEnvelope[],
-  producer: Producer,
-  clickhouse: ClickHouseClient,
-): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+async function throughApp(bench: Bench, part: string, events: EventEnvelope[]): Promise<number> {
+  const { run, kafka, producer, clickhouse } = bench;
+  // Earlier rounds' records stay on the broker: this round's group starts after them.
+  const group = run.names.group(part);
+  await kafka.withAdmin(async (admin) => {
     for (const topic of [Topics.identityEvents.name, Topics.orderEvents.name]) {
       const ends = await admin.fetchTopicOffsets(topic);
       await admin.setOffsets({
-        groupId: groupOf(database),
+        groupId: group,
         topic,
         partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
       });
     }
-  } finally {
-    await admin.disconnect();
-  }
+  });
   for (let i = 0; i < events.length; i += 1_000) await send(producer, events.slice(i, i + 1_000));
+  const database = clickhouseDatabase(run.teardown, run.names.database(part));
   return withApp(
+    bench,
     database,
-    clickhouse,
-    producer,
+    group,
     async () => {
       const started = performance.now();
       while ((await count(clickhouse, database)) < events.length) await delay(50);
@@ -114,14 +104,10 @@ async function throughApp(
   );
 }
 
-const groupOf = (database: string) => `bench-${database}`;
-
 /** The same rows straight into a table of the same schema, in the app's batch size. */
-async function directInsert(
-  database: string,
-  events: EventEnvelope[],
-  clickhouse: ClickHouseClient,
-): Promise<number> {
+async function directInsert(bench: Bench, part: string, events: EventEnvelope[]): Promise<number> {
+  const { run, clickhouse } = bench;
+  const database = clickhouseDatabase(run.teardown, run.names.database(part));
   for (const query of schema(database)) await clickhouse.command({ query });
   const rows = events.map(rowOf);
   const started = performance.now();
@@ -135,8 +121,10 @@ async function directInsert(
   return rows.length / ((performance.now() - started) / 1000);
 }
 
-async function freshness(database: string, producer: Producer, clickhouse: ClickHouseClient) {
-  return withApp(database, clickhouse, producer, async () => {
+async function freshness(bench: Bench, part: string) {
+  const { run, producer, clickhouse } = bench;
+  const database = clickhouseDatabase(run.teardown, run.names.database(part));
+  return withApp(bench, database, run.names.group(part), async () => {
     const samples: number[] = [];
     let sending = true;
     const sampler = (async () => {
@@ -157,7 +145,7 @@ async function freshness(database: string, producer: Producer, clickhouse: Click
     for (let tick = 0; tick < ticks; tick++) {
       await send(
         producer,
-        Array.from({ length: perTick }, () => placed()),
+        Array.from({ length: perTick }, () => placed(run)),
       );
       const next = started + (tick + 1) * 100;
       await delay(Math.max(0, next - performance.now()));
@@ -176,43 +164,37 @@ async function freshness(database: string, producer: Producer, clickhouse: Click
   });
 }
 
-/** Runs `work` while the built app runs on `database` with a fresh group, once it is consuming. */
+/**
+ * Runs `work` while the built app runs on `database` with the group `group` (positioned or new,
+ * which starts at the end of the topics), once it is consuming.
+ */
 async function withApp<T>(
+  bench: Bench,
   database: string,
-  clickhouse: ClickHouseClient,
-  producer: Producer,
+  group: string,
   work: (warmUpEvents: number) => Promise<T>,
   { warmUp: warm = true }: { warmUp?: boolean } = {},
 ): Promise<T> {
   const port = await freePort();
-  // BENCH_CPU_PROFILE_DIR=<dir> writes the app's CPU profile there when it exits.
-  const profileDir = process.env['BENCH_CPU_PROFILE_DIR'];
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, MAIN], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      // The development values of the secrets, as a bench runs on this host's servers.
-      NODE_ENV: 'development',
-      ...process.env,
+  const app = await startBuiltApp(
+    'analytics-ingest',
+    port,
+    {
       ANALYTICS_HTTP_PORT: String(port),
       ANALYTICS_CLICKHOUSE_DATABASE: database,
-      ANALYTICS_CONSUMER_GROUP: groupOf(database),
+      ANALYTICS_CONSUMER_GROUP: group,
       ANALYTICS_FROM_BEGINNING: 'false',
       ANALYTICS_BATCH_MAX_ROWS: String(BATCH_ROWS),
-      KAFKA_BROKERS: brokers.join(','),
-      CLICKHOUSE_URL: clickhouseUrl,
-      CLICKHOUSE_USER: clickhouseUser,
-      CLICKHOUSE_PASSWORD: clickhousePassword,
-      LOG_LEVEL: 'warn',
+      CLICKHOUSE_URL: servers.clickhouseUrl,
+      CLICKHOUSE_USER: servers.clickhouseUser,
+      CLICKHOUSE_PASSWORD: servers.clickhousePassword,
     },
-  });
+    { teardown: bench.run.teardown, kafka: bench.kafka, inheritStderr: true },
+  );
   try {
-    await waitForReady(`http://127.0.0.1:${port}`, child, 'analytics-ingest');
-    return await work(warm ? await warmUp(database, clickhouse, producer) : 0);
+    return await work(warm ? await warmUp(bench, database) : 0);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
+    await app.stop();
   }
 }
 
@@ -220,10 +202,10 @@ async function withApp<T>(
  * A fresh group starts at the end of the topic: sends one event a second until one reaches
  * ClickHouse, waits for any stragglers, and answers how many landed.
  */
-async function warmUp(database: string, clickhouse: ClickHouseClient, producer: Producer): Promise<number> {
+async function warmUp({ run, producer, clickhouse }: Bench, database: string): Promise<number> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    await send(producer, [placed()]);
+    await send(producer, [placed(run)]);
     await delay(1_000);
     if ((await count(clickhouse, database).catch(() => 0)) > 0) {
       await delay(1_000);
@@ -249,7 +231,7 @@ async function send(producer: Producer, events: EventEnvelope[]): Promise<void> 
   });
 }
 
-function placed(): EventEnvelope {
+function placed({ names }: BenchRun): EventEnvelope {
   const orderId = randomUUID();
   return createEvent({
     type: 'OrderPlaced',
@@ -259,7 +241,7 @@ function placed(): EventEnvelope {
     causationId: null,
     payload: {
       orderId,
-      customerId: `bench-${runId}`,
+      customerId: names.run,
       lines: [{ sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 }],
       currency: 'EUR',
       totalMinor: 2500,
@@ -315,7 +297,4 @@ freshness at ${grouped(fresh.rate)} events/s for ${fresh.seconds} s (now - newes
   writeReport('analytics', { machine, events: EVENTS, app, direct, ratio, freshness: fresh });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench('analytics', main);

@@ -22,12 +22,13 @@
  *
  * Reports, never asserts; figures go to tmp/bench/freshness.json.
  */
-import { createClient } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from 'pg';
-import { machine as describeMachine, parseArgs, writeReport } from './harness';
+import { startBenchKafka } from './bench-kafka';
+import { clickhouseClient, postgresUrlOf } from './bench-stores';
+import { machine as describeMachine, parseArgs, runBench, writeReport, type BenchRun } from './harness';
 import { PLACE_ORDER_BODY } from './order-placed';
 import { startOrderPipeline, type OrderPipeline } from './order-pipeline';
 import { grouped, percentile } from './stats';
@@ -67,45 +68,39 @@ interface Phase {
   maxScheduleLagMs: number;
 }
 
-async function main(): Promise<void> {
+async function main(run: BenchRun): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0;
+  const kafka = await startBenchKafka(run);
   const pipeline = await startOrderPipeline(
+    run,
+    kafka,
     BATCH_WAIT_MS === undefined
       ? {}
       : { 'analytics-ingest': { ANALYTICS_BATCH_MAX_WAIT_MS: String(BATCH_WAIT_MS) } },
   );
-  const { servers } = pipeline;
-  const clickhouse = createClient({
-    url: servers.clickhouseUrl,
-    username: servers.clickhouseUser,
-    password: servers.clickhousePassword,
-  });
+  const clickhouse = clickhouseClient(run.teardown);
   const tracker = new VisibilityTracker(clickhouse, pipeline.stores.analytics, POLL_MS);
-  try {
-    const token = await pipeline.register();
-    tracker.start();
-    console.log(`warming up: ${WARM_UP.rate} orders/s for ${WARM_UP.seconds} s, until all are in ClickHouse`);
-    await steadyLoad(pipeline.gatewayUrl, token, WARM_UP.rate, WARM_UP.seconds, tracker);
-    if (!(await tracker.drained(DRAIN_TIMEOUT_MS)))
-      throw new Error(`the warm-up's orders did not reach ClickHouse within ${DRAIN_TIMEOUT_MS / 1000} s`);
-    const phases: Phase[] = [];
-    for (const rate of RATES) {
-      console.log(`${rate} orders/s for ${SECONDS} s`);
-      phases.push(await steadyLoad(pipeline.gatewayUrl, token, rate, SECONDS, tracker));
-      await tracker.drained(DRAIN_TIMEOUT_MS);
-    }
-    await tracker.stop();
-    const sentAt = await outboxSentAt(pipeline);
-    report(
-      phases.map((phase) => summarise(phase, tracker, sentAt)),
-      tracker,
-      loadBefore,
-    );
-  } finally {
-    await tracker.stop().catch(() => undefined);
-    await clickhouse.close();
-    await pipeline.stop();
+  // A poll that failed has already failed the run; here the loop only has to end.
+  run.teardown.add('stop polling ClickHouse', () => tracker.stop().catch(() => undefined));
+  const token = await pipeline.register();
+  tracker.start();
+  console.log(`warming up: ${WARM_UP.rate} orders/s for ${WARM_UP.seconds} s, until all are in ClickHouse`);
+  await steadyLoad(pipeline.gatewayUrl, token, WARM_UP.rate, WARM_UP.seconds, tracker);
+  if (!(await tracker.drained(DRAIN_TIMEOUT_MS)))
+    throw new Error(`the warm-up's orders did not reach ClickHouse within ${DRAIN_TIMEOUT_MS / 1000} s`);
+  const phases: Phase[] = [];
+  for (const rate of RATES) {
+    console.log(`${rate} orders/s for ${SECONDS} s`);
+    phases.push(await steadyLoad(pipeline.gatewayUrl, token, rate, SECONDS, tracker));
+    await tracker.drained(DRAIN_TIMEOUT_MS);
   }
+  await tracker.stop();
+  const sentAt = await outboxSentAt(pipeline);
+  report(
+    phases.map((phase) => summarise(phase, tracker, sentAt)),
+    tracker,
+    loadBefore,
+  );
 }
 
 /** POST /orders at `rate` for `seconds`, open model; resolves when every request was answered. */
@@ -164,7 +159,7 @@ async function steadyLoad(
 /** When the relay had the broker's ack for each event (outbox `sent_at`, epoch ms), by event id. */
 async function outboxSentAt(pipeline: OrderPipeline): Promise<Map<string, number>> {
   const db = new Client({
-    connectionString: pipeline.servers.postgresUrl.replace(/\/[^/]*$/, `/${pipeline.stores.orders}`),
+    connectionString: postgresUrlOf(pipeline.stores.orders),
   });
   await db.connect();
   try {
@@ -283,7 +278,4 @@ function report(summaries: Summary[], tracker: VisibilityTracker, loadBefore: nu
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench('freshness', main);

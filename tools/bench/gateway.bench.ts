@@ -7,37 +7,41 @@
  * with a JWKS and a signed token, real Redis (revocation check + rate limit, limit set high).
  * autocannon drives both at the same fixed rate, direct first, then through the gateway, and
  * the p50/p99 latency and achieved rate are printed side by side (goal: gateway adds <= 2 ms at
- * p99) and written to tmp/bench/gateway.json. Reports, never asserts.
+ * p99) and written to tmp/bench/gateway.json. Reports, never asserts. The gateway's Redis keys
+ * (rate limits) are under a prefix of the run (bench-names.ts), deleted at the end, also when the
+ * run fails or is interrupted.
  */
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@platform/identity';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { freePort, machine as describeMachine, parseArgs, waitForReady, writeReport } from './harness';
+import { redisPrefix, servers } from './bench-stores';
+import { startBuiltApp } from './built-app';
+import {
+  freePort,
+  machine as describeMachine,
+  parseArgs,
+  runBench,
+  writeReport,
+  type BenchRun,
+} from './harness';
 
 const args = parseArgs(process.argv.slice(2), '--rate N --seconds N --connections N');
 const RATE = args['rate'] ?? 1_000;
 const SECONDS = args['seconds'] ?? 15;
 const CONNECTIONS = args['connections'] ?? 50;
-const ROOT = join(__dirname, '../..');
-const MAIN = join(ROOT, 'dist/apps/api-gateway/main.js');
-const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const runId = Date.now().toString(36);
-const prefix = `bench:gateway:${runId}:`;
-
-async function main(): Promise<void> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npx nx build api-gateway first`);
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+async function main({ names, teardown }: BenchRun): Promise<void> {
+  const redis = new Redis(servers.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect().catch((err: Error) => {
-    throw new Error(`Redis is not reachable at ${redisUrl} (${err.message}): run npm run infra:up first`);
+    throw new Error(
+      `Redis is not reachable at ${servers.redisUrl} (${err.message}): run npm run infra:up first`,
+    );
   });
+  redis.disconnect();
   const { privateKey, publicKey } = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: `bench-${runId}`, alg: 'RS256', use: 'sig' };
+  const jwk = { ...(await exportJWK(publicKey)), kid: names.run, alg: 'RS256', use: 'sig' };
   const jwks = JSON.stringify({ keys: [jwk] });
   const body = JSON.stringify({ id: 'order-1', status: 'placed', totalMinor: 4_990 });
   const upstream = await listen(
@@ -54,11 +58,12 @@ async function main(): Promise<void> {
       });
     }),
   );
+  teardown.add('close the upstream', () => new Promise((resolve) => upstream.close(resolve)));
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-  const token = await new SignJWT({ roles: ['customer'], sid: `sid-${runId}` })
+  const token = await new SignJWT({ roles: ['customer'], sid: `sid-${names.run}` })
     .setProtectedHeader({ alg: 'RS256', kid: jwk.kid })
-    .setSubject(`bench-user-${runId}`)
-    .setJti(`jti-${runId}`)
+    .setSubject(`user-${names.run}`)
+    .setJti(`jti-${names.run}`)
     .setIssuer(ACCESS_TOKEN_ISSUER)
     .setAudience(ACCESS_TOKEN_AUDIENCE)
     .setIssuedAt()
@@ -66,53 +71,28 @@ async function main(): Promise<void> {
     .sign(privateKey);
 
   const port = await freePort();
-  const gateway = startGateway(port, upstreamUrl);
-  try {
-    const gatewayUrl = `http://127.0.0.1:${port}`;
-    await waitForReady(gatewayUrl, gateway, 'the gateway');
-    const headers = { authorization: `Bearer ${token}` };
-    console.log(
-      `warming up (3 s each), then ${SECONDS} s per target at ${RATE} req/s, ${CONNECTIONS} connections`,
-    );
-    await load(`${upstreamUrl}/orders/1`, headers, 3);
-    await load(`${gatewayUrl}/orders/1`, headers, 3);
-    const direct = await load(`${upstreamUrl}/orders/1`, headers, SECONDS);
-    const through = await load(`${gatewayUrl}/orders/1`, headers, SECONDS);
-    report(direct, through);
-  } finally {
-    // A gateway that already exited (refused its configuration) sends no second 'exit'.
-    if (gateway.exitCode === null && gateway.signalCode === null) {
-      const exited = new Promise((resolve) => gateway.once('exit', resolve));
-      gateway.kill('SIGTERM');
-      await exited;
-    }
-    await new Promise((resolve) => upstream.close(resolve));
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-  }
-}
-
-function startGateway(port: number, upstreamUrl: string): ChildProcess {
-  // BENCH_CPU_PROFILE_DIR=<dir> writes the gateway's CPU profile there when it exits.
-  const profileDir = process.env['BENCH_CPU_PROFILE_DIR'];
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  return spawn(process.execPath, [...profile, MAIN], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      // The development values of the secrets, as a bench runs on this host's servers.
-      NODE_ENV: 'development',
-      ...process.env,
+  const gateway = await startBuiltApp(
+    'api-gateway',
+    port,
+    {
       GATEWAY_HTTP_PORT: String(port),
-      LOG_LEVEL: 'warn',
-      REDIS_URL: redisUrl,
+      REDIS_URL: servers.redisUrl,
       AUTH_SERVICE_URL: upstreamUrl,
       ORDER_SERVICE_URL: upstreamUrl,
       GATEWAY_RATE_LIMITS: 'standard=100000000/60,auth=1000/60',
-      GATEWAY_RATE_LIMIT_PREFIX: prefix,
+      GATEWAY_RATE_LIMIT_PREFIX: redisPrefix(teardown, names.redisPrefix('rl')),
     },
-  });
+    { teardown, inheritStderr: true },
+  );
+  const headers = { authorization: `Bearer ${token}` };
+  console.log(
+    `warming up (3 s each), then ${SECONDS} s per target at ${RATE} req/s, ${CONNECTIONS} connections`,
+  );
+  await load(`${upstreamUrl}/orders/1`, headers, 3);
+  await load(`${gateway.url}/orders/1`, headers, 3);
+  const direct = await load(`${upstreamUrl}/orders/1`, headers, SECONDS);
+  const through = await load(`${gateway.url}/orders/1`, headers, SECONDS);
+  report(direct, through);
 }
 
 async function load(url: string, headers: Record<string, string>, duration: number) {
@@ -161,7 +141,4 @@ function listen(server: Server): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runBench('gateway', main);

@@ -8,8 +8,8 @@
  *    dispatch + per-key order + commit) in a fresh group; rate from first to last record.
  * 3. latency: EventProducer -> ConsumerRuntime handler on a live topic at a steady rate, both on
  *    the client; end-to-end p50/p99 (the event's occurredAt, set right before publishing).
- * Medians of the rounds and ratios against kafkajs. Writes tmp/bench/kafka-clients.json. Needs
- * `npm run infra:up`. The acknowledged writes lost on a broker kill are the fault suite's
+ * Medians of the rounds and ratios against kafkajs. Writes tmp/bench/kafka-clients.json. Runs on
+ * a broker of its own (bench-kafka.ts), removed at the end. The acknowledged writes lost on a broker kill are the fault suite's
  * (e2e/src/faults/broker-loss.faults.spec.ts), not this script's.
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -23,10 +23,11 @@ import {
   type KafkaClient,
   type KafkaClientName,
 } from '@platform/messaging';
-import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
+import { startBenchKafka } from './bench-kafka';
+import type { BenchNames } from './bench-names';
 import { benchRuntime } from './bench-runtime';
-import { machine as describeMachine, parseArgs, writeReport } from './harness';
+import { machine as describeMachine, parseArgs, runBench, writeReport, type BenchRun } from './harness';
 import { orderPlaced } from './order-placed';
 import { RateClock } from './rate-clock';
 import { grouped, median, percentile } from './stats';
@@ -38,8 +39,6 @@ const RATE = args['rate'] ?? 2_000;
 const LATENCY_SECONDS = args['seconds'] ?? 10;
 const PARTITIONS = 12;
 const CHUNK = 1_000;
-const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-const runId = Date.now().toString(36);
 const BASELINE: KafkaClientName = 'kafkajs';
 
 interface Round {
@@ -50,44 +49,39 @@ interface Round {
   latencySamples: number;
 }
 
-async function main(): Promise<void> {
-  // Topics are set up (and removed) with kafkajs; only the runtime runs on the client measured.
-  const admin = new Kafka({ clientId: 'bench-kafka-clients', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect().catch((err: Error) => {
-    throw new Error(
-      `Kafka is not reachable at ${brokers.join(',')} (${err.message}): run npm run infra:up first`,
-    );
-  });
+async function main(run: BenchRun): Promise<void> {
+  const { names } = run;
+  const kafka = await startBenchKafka(run);
   const rounds = new Map<KafkaClientName, Round[]>(kafkaClientNames.map((name) => [name, []]));
-  try {
-    console.log(`building ${grouped(N)} events`);
-    for (let round = 1; round <= ROUNDS; round += 1) {
-      for (const name of kafkaClientNames) {
-        const client = createKafkaClient(name, { clientId: `bench-${name}`, brokers, quiet: true });
-        const topic = `bench.clients.${name}.${runId}.${round}`;
-        const live = `${topic}.live`;
-        await ensureTopics(
+  console.log(`building ${grouped(N)} events`);
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    for (const name of kafkaClientNames) {
+      const client = createKafkaClient(name, {
+        clientId: `bench-${name}`,
+        brokers: kafka.brokers,
+        quiet: true,
+      });
+      const topic = names.topic(`${name}-${round}`);
+      const live = `${topic}.live`;
+      // Topics are set up with kafkajs; only the runtime runs on the client measured.
+      await kafka.withAdmin((admin) =>
+        ensureTopics(
           admin,
           [topic, `${topic}.retry`, live, `${live}.retry`].map((n) => ({ name: n, partitions: PARTITIONS })),
-        );
-        const events = Array.from({ length: N }, (_, i) => orderPlaced(i, `${runId}-${round}`));
-        const producePerSecond = await produce(client, topic, events);
-        const consumePerSecond = await consume(client, topic, round);
-        const latency = await endToEnd(client, live, round);
-        rounds.get(name)?.push({ producePerSecond, consumePerSecond, ...latency });
-        console.log(
-          `round ${round} ${name}: produce ${grouped(producePerSecond)} msg/s, consume ${grouped(consumePerSecond)} msg/s, ` +
-            `p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.latencySamples} samples)`,
-        );
-      }
+        ),
+      );
+      const events = Array.from({ length: N }, (_, i) => orderPlaced(i, `${names.id}-${round}`));
+      const producePerSecond = await produce(client, topic, events);
+      const consumePerSecond = await consume(names, client, topic, round);
+      const latency = await endToEnd(names, client, live, round);
+      rounds.get(name)?.push({ producePerSecond, consumePerSecond, ...latency });
+      console.log(
+        `round ${round} ${name}: produce ${grouped(producePerSecond)} msg/s, consume ${grouped(consumePerSecond)} msg/s, ` +
+          `p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.latencySamples} samples)`,
+      );
     }
-    report(rounds);
-  } finally {
-    await admin
-      .deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.includes(runId)) })
-      .catch(() => undefined);
-    await admin.disconnect();
   }
+  report(rounds);
 }
 
 async function produce(
@@ -104,9 +98,14 @@ async function produce(
   return events.length / seconds;
 }
 
-async function consume(client: KafkaClient, topic: string, round: number): Promise<number> {
+async function consume(
+  names: BenchNames,
+  client: KafkaClient,
+  topic: string,
+  round: number,
+): Promise<number> {
   const clock = new RateClock(N);
-  const runtime = benchRuntime(client, `bench-clients-${client.name}-${runId}-${round}`, topic, async () =>
+  const runtime = benchRuntime(client, names.group(`${client.name}-${round}`), topic, async () =>
     clock.tick(1),
   );
   await runtime.start();
@@ -115,16 +114,11 @@ async function consume(client: KafkaClient, topic: string, round: number): Promi
   return clock.perSecond();
 }
 
-async function endToEnd(client: KafkaClient, topic: string, round: number) {
+async function endToEnd(names: BenchNames, client: KafkaClient, topic: string, round: number) {
   const latencies: number[] = [];
-  const runtime = benchRuntime(
-    client,
-    `bench-clients-live-${client.name}-${runId}-${round}`,
-    topic,
-    async (event) => {
-      latencies.push(Date.now() - Date.parse(event.occurredAt));
-    },
-  );
+  const runtime = benchRuntime(client, names.group(`live-${client.name}-${round}`), topic, async (event) => {
+    latencies.push(Date.now() - Date.parse(event.occurredAt));
+  });
   await runtime.start();
   await delay(3_000); // joined and idle before the clock starts
   const producer = new EventProducer(client);
@@ -137,7 +131,7 @@ async function endToEnd(client: KafkaClient, topic: string, round: number) {
     if (wait > 0) await delay(wait);
     void producer.publish(
       topic,
-      Array.from({ length: perTick }, (_, i) => orderPlaced(sent + i, runId)),
+      Array.from({ length: perTick }, (_, i) => orderPlaced(sent + i, names.id)),
     );
   }
   const deadline = Date.now() + 60_000;
@@ -199,10 +193,4 @@ rounds: ${[...rounds]
   });
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    console.error(err.stack ?? err.message);
-    process.exit(1);
-  },
-);
+runBench('kafka-clients', main);

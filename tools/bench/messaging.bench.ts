@@ -10,16 +10,25 @@
  *    rate from first to last record, median of rounds.
  * 3. latency: both groups subscribed to a live topic while events are produced at a steady rate;
  *    end-to-end p50/p99 (produced -> handled).
- * Prints a table (ratios first) and writes tmp/bench/messaging.json. Needs `npm run infra:up`.
+ * Prints a table (ratios first) and writes tmp/bench/messaging.json. Runs on a broker of its own
+ * (bench-kafka.ts), removed at the end, also when the run fails or is interrupted.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { decodeEvent, type EventOf } from '@platform/contracts';
-import { createKafkaClient, EventProducer, MessagingMetrics, ensureTopics } from '@platform/messaging';
-import { Kafka, logLevel } from 'kafkajs';
+import {
+  createKafkaClient,
+  EventProducer,
+  MessagingMetrics,
+  ensureTopics,
+  type KafkaClient,
+} from '@platform/messaging';
+import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { grouped, median, percentile } from './stats';
+import { startBenchKafka } from './bench-kafka';
+import type { BenchNames } from './bench-names';
 import { benchRuntime } from './bench-runtime';
-import { parseArgs, machine as describeMachine, writeReport } from './harness';
+import { parseArgs, machine as describeMachine, runBench, writeReport, type BenchRun } from './harness';
+import { grouped, median, percentile } from './stats';
 import { orderPlaced } from './order-placed';
 import { RateClock } from './rate-clock';
 
@@ -30,49 +39,51 @@ const RATE = args['rate'] ?? 4_000;
 const LATENCY_SECONDS = args['seconds'] ?? 10;
 const PARTITIONS = 12;
 const CHUNK = 1_000;
-const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-const kafka = new Kafka({ clientId: 'bench-messaging', brokers, logLevel: logLevel.NOTHING });
-const client = createKafkaClient('kafkajs', { clientId: 'bench-messaging', brokers, quiet: true });
-const runId = `${Date.now().toString(36)}`;
-
-async function main(): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect().catch((err: Error) => {
-    throw new Error(
-      `Kafka is not reachable at ${brokers.join(',')} (${err.message}): run npm run infra:up first`,
-    );
-  });
-  const topics = {
-    raw: `bench.raw.${runId}`,
-    runtime: `bench.runtime.${runId}`,
-    live: `bench.live.${runId}`,
-  };
-  await ensureTopics(
-    admin,
-    [...Object.values(topics), `${topics.runtime}.retry`, `${topics.live}.retry`].map((name) => ({
-      name,
-      partitions: PARTITIONS,
-    })),
-  );
-  try {
-    console.log(
-      `building ${grouped(N)} events of ~${Buffer.byteLength(JSON.stringify(orderPlaced(0, runId)))} bytes`,
-    );
-    const events = Array.from({ length: N }, (_, i) => orderPlaced(i, runId));
-
-    const produce = await benchProduce(topics, events);
-    const consume = await benchConsume(topics.runtime);
-    const latency = await benchLatency(topics.live);
-    report({ produce, consume, latency });
-  } finally {
-    await admin
-      .deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.includes(runId)) })
-      .catch(() => undefined);
-    await admin.disconnect();
-  }
+/** The run's names and its broker, through raw kafkajs and through the runtime's client. */
+interface Bench {
+  names: BenchNames;
+  kafka: Kafka;
+  client: KafkaClient;
 }
 
-async function benchProduce(topics: { raw: string; runtime: string }, events: EventOf<'OrderPlaced'>[]) {
+async function main(run: BenchRun): Promise<void> {
+  const benchKafka = await startBenchKafka(run);
+  const { names } = run;
+  const bench: Bench = {
+    names,
+    kafka: benchKafka.kafka('bench-messaging'),
+    client: createKafkaClient('kafkajs', {
+      clientId: 'bench-messaging',
+      brokers: benchKafka.brokers,
+      quiet: true,
+    }),
+  };
+  const topics = { raw: names.topic('raw'), runtime: names.topic('runtime'), live: names.topic('live') };
+  await benchKafka.withAdmin((admin) =>
+    ensureTopics(
+      admin,
+      [...Object.values(topics), `${topics.runtime}.retry`, `${topics.live}.retry`].map((name) => ({
+        name,
+        partitions: PARTITIONS,
+      })),
+    ),
+  );
+  console.log(
+    `building ${grouped(N)} events of ~${Buffer.byteLength(JSON.stringify(orderPlaced(0, names.id)))} bytes`,
+  );
+  const events = Array.from({ length: N }, (_, i) => orderPlaced(i, names.id));
+
+  const produce = await benchProduce(bench, topics, events);
+  const consume = await benchConsume(bench, topics.runtime);
+  const latency = await benchLatency(bench, topics.live);
+  report({ produce, consume, latency });
+}
+
+async function benchProduce(
+  { kafka, client }: Bench,
+  topics: { raw: string; runtime: string },
+  events: EventOf<'OrderPlaced'>[],
+) {
   const raw = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await raw.connect();
   let started = performance.now();
@@ -95,14 +106,14 @@ async function benchProduce(topics: { raw: string; runtime: string }, events: Ev
   return { rawPerSecond: events.length / rawSeconds, runtimePerSecond: events.length / runtimeSeconds };
 }
 
-async function benchConsume(topic: string) {
+async function benchConsume(bench: Bench, topic: string) {
   const raw: number[] = [];
   const rawDecode: number[] = [];
   const runtime: number[] = [];
   for (let round = 1; round <= ROUNDS; round += 1) {
-    raw.push(await consumeRaw(topic, `raw-${round}`, false));
-    rawDecode.push(await consumeRaw(topic, `raw-decode-${round}`, true));
-    runtime.push(await consumeRuntime(topic, round));
+    raw.push(await consumeRaw(bench, topic, `raw-${round}`, false));
+    rawDecode.push(await consumeRaw(bench, topic, `raw-decode-${round}`, true));
+    runtime.push(await consumeRuntime(bench, topic, round));
     console.log(
       `round ${round}: raw ${grouped(raw.at(-1) ?? 0)}, raw+decodeEvent ${grouped(rawDecode.at(-1) ?? 0)}, runtime ${grouped(runtime.at(-1) ?? 0)} msg/s`,
     );
@@ -114,8 +125,13 @@ async function benchConsume(topic: string) {
  * Raw kafkajs: eachBatch, resolve and commit per batch (its defaults), with a no-op handler or
  * with decodeEvent per record (the runtime's decoding without the rest of its machinery).
  */
-async function consumeRaw(topic: string, name: string, decode: boolean): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `bench-${name}-${runId}` });
+async function consumeRaw(
+  { kafka, names }: Bench,
+  topic: string,
+  name: string,
+  decode: boolean,
+): Promise<number> {
+  const consumer = kafka.consumer({ groupId: names.group(name) });
   const clock = new RateClock(N);
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -132,19 +148,19 @@ async function consumeRaw(topic: string, name: string, decode: boolean): Promise
 }
 
 /** The runtime: decode + validate + upcast + dispatch + per-key order + commit. */
-async function consumeRuntime(topic: string, round: number): Promise<number> {
+async function consumeRuntime({ client, names }: Bench, topic: string, round: number): Promise<number> {
   const clock = new RateClock(N);
-  const runtime = benchRuntime(client, `bench-runtime-${runId}-${round}`, topic, async () => clock.tick(1));
+  const runtime = benchRuntime(client, names.group(`runtime-${round}`), topic, async () => clock.tick(1));
   await runtime.start();
   await clock.reached();
   await runtime.stop();
   return clock.perSecond();
 }
 
-async function benchLatency(topic: string) {
+async function benchLatency({ kafka, client, names }: Bench, topic: string) {
   const rawLatencies: number[] = [];
   const runtimeLatencies: number[] = [];
-  const raw = kafka.consumer({ groupId: `bench-live-raw-${runId}` });
+  const raw = kafka.consumer({ groupId: names.group('live-raw') });
   await raw.connect();
   await raw.subscribe({ topic, fromBeginning: true });
   await raw.run({
@@ -157,7 +173,7 @@ async function benchLatency(topic: string) {
       }
     },
   });
-  const runtime = benchRuntime(client, `bench-live-runtime-${runId}`, topic, async (event) => {
+  const runtime = benchRuntime(client, names.group('live-runtime'), topic, async (event) => {
     runtimeLatencies.push(Date.now() - Date.parse(event.occurredAt));
   });
   await runtime.start();
@@ -172,7 +188,7 @@ async function benchLatency(topic: string) {
     const due = started + (sent / RATE) * 1000;
     const wait = due - performance.now();
     if (wait > 0) await delay(wait);
-    const batch = Array.from({ length: perTick }, (_, i) => orderPlaced(sent + i, runId)); // occurredAt = now
+    const batch = Array.from({ length: perTick }, (_, i) => orderPlaced(sent + i, names.id)); // occurredAt = now
     void producer.publish(topic, batch);
   }
   const deadline = Date.now() + 60_000;
@@ -221,10 +237,4 @@ latency samples: raw ${latency.raw.count}, runtime ${latency.runtime.count}`);
 
 const pad = (s: string) => s.padEnd(11);
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    console.error(err.message);
-    process.exit(1);
-  },
-);
+runBench('messaging', main);

@@ -16,7 +16,8 @@
  *    same keys and headers: EventProducer.publish (idempotent, acks=all, one request per chunk)
  *    against ClientKafka.emit once per event with the chunk in flight (Nest's default producer:
  *    acks=all, not idempotent, one request per emit). Rounds alternating, medians.
- * Prints a table (ratios first) and writes tmp/bench/nest-kafka.json. Needs `npm run infra:up`.
+ * Prints a table (ratios first) and writes tmp/bench/nest-kafka.json. Runs on a broker of its own
+ * (bench-kafka.ts), removed at the end, also when the run fails or is interrupted.
  */
 import { Controller, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -28,11 +29,13 @@ import {
   type MicroserviceOptions,
 } from '@nestjs/microservices';
 import { Headers, validateEvent, type EventEnvelope, type EventOf } from '@platform/contracts';
-import { createKafkaClient, EventProducer, ensureTopics } from '@platform/messaging';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient, EventProducer, ensureTopics, type KafkaClient } from '@platform/messaging';
+import { logLevel, type Kafka } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
+import { startBenchKafka } from './bench-kafka';
+import type { BenchNames } from './bench-names';
 import { benchRuntime } from './bench-runtime';
-import { machine as describeMachine, parseArgs, writeReport } from './harness';
+import { machine as describeMachine, parseArgs, runBench, writeReport, type BenchRun } from './harness';
 import { orderPlaced } from './order-placed';
 import { RateClock } from './rate-clock';
 import { grouped, median } from './stats';
@@ -43,61 +46,68 @@ const ROUNDS = args['rounds'] ?? 3;
 const PRODUCE = args['produce'] ?? 20_000;
 const PARTITIONS = 12;
 const CHUNK = 1_000;
-const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-const runId = Date.now().toString(36);
-const kafka = new Kafka({ clientId: `bench-nest-${runId}`, brokers, logLevel: logLevel.NOTHING });
-const client = createKafkaClient('kafkajs', { clientId: `bench-nest-${runId}`, brokers, quiet: true });
-const groups: string[] = [];
+
+/** The run's names and its broker: its address, a raw kafkajs client and the runtime's client. */
+interface Bench {
+  names: BenchNames;
+  brokers: string[];
+  kafka: Kafka;
+  client: KafkaClient;
+}
 
 type ConsumeVariant = 'raw' | 'runtime' | 'nest' | 'nest12';
 type ProduceVariant = 'runtime' | 'nest';
 
-async function main(): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect().catch((err: Error) => {
-    throw new Error(
-      `Kafka is not reachable at ${brokers.join(',')} (${err.message}): run npm run infra:up first`,
-    );
-  });
-  const backlog = `bench.nest.backlog.${runId}`;
-  const produceTopics = (variant: ProduceVariant, round: number) => `bench.nest.${variant}.${round}.${runId}`;
-  const names = [backlog, `${backlog}.retry`];
+async function main(run: BenchRun): Promise<void> {
+  const { names } = run;
+  const benchKafka = await startBenchKafka(run);
+  const bench: Bench = {
+    names,
+    brokers: benchKafka.brokers,
+    kafka: benchKafka.kafka(names.group('nest')),
+    client: createKafkaClient('kafkajs', {
+      clientId: names.group('nest'),
+      brokers: benchKafka.brokers,
+      quiet: true,
+    }),
+  };
+  const backlog = names.topic('backlog');
+  const produceTopics = (variant: ProduceVariant, round: number) => names.topic(`${variant}-${round}`);
+  const topics = [backlog, `${backlog}.retry`];
   for (let round = 1; round <= ROUNDS; round++)
-    names.push(produceTopics('runtime', round), produceTopics('nest', round));
-  await ensureTopics(
-    admin,
-    names.map((name) => ({ name, partitions: PARTITIONS })),
+    topics.push(produceTopics('runtime', round), produceTopics('nest', round));
+  await benchKafka.withAdmin((admin) =>
+    ensureTopics(
+      admin,
+      topics.map((name) => ({ name, partitions: PARTITIONS })),
+    ),
   );
-  try {
-    const events = Array.from({ length: Math.max(N, PRODUCE) }, (_, i) => orderPlaced(i, runId));
-    console.log(`publishing a backlog of ${grouped(N)} events`);
-    await publishBacklog(backlog, events.slice(0, N));
-    const consume = await benchConsume(backlog);
-    const produce = await benchProduce(produceTopics, events.slice(0, PRODUCE));
-    report(consume, produce);
-  } finally {
-    await admin.deleteGroups(groups).catch(() => undefined);
-    await admin
-      .deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.includes(runId)) })
-      .catch(() => undefined);
-    await admin.disconnect();
-  }
+  const events = Array.from({ length: Math.max(N, PRODUCE) }, (_, i) => orderPlaced(i, names.id));
+  console.log(`publishing a backlog of ${grouped(N)} events`);
+  await publishBacklog(bench, backlog, events.slice(0, N));
+  const consume = await benchConsume(bench, backlog);
+  const produce = await benchProduce(bench, produceTopics, events.slice(0, PRODUCE));
+  report(consume, produce);
 }
 
-async function publishBacklog(topic: string, events: EventOf<'OrderPlaced'>[]): Promise<void> {
+async function publishBacklog(
+  { client }: Bench,
+  topic: string,
+  events: EventOf<'OrderPlaced'>[],
+): Promise<void> {
   const producer = new EventProducer(client);
   await producer.connect();
   for (let i = 0; i < events.length; i += CHUNK) await producer.publish(topic, events.slice(i, i + CHUNK));
   await producer.disconnect();
 }
 
-async function benchConsume(topic: string): Promise<Record<ConsumeVariant, number[]>> {
+async function benchConsume(bench: Bench, topic: string): Promise<Record<ConsumeVariant, number[]>> {
   const rates: Record<ConsumeVariant, number[]> = { raw: [], runtime: [], nest: [], nest12: [] };
   for (let round = 1; round <= ROUNDS; round++) {
-    rates.raw.push(await consumeRaw(topic, round));
-    rates.runtime.push(await consumeRuntime(topic, round));
-    rates.nest.push(await consumeNest(topic, round, 1));
-    rates.nest12.push(await consumeNest(topic, round, PARTITIONS));
+    rates.raw.push(await consumeRaw(bench, topic, round));
+    rates.runtime.push(await consumeRuntime(bench, topic, round));
+    rates.nest.push(await consumeNest(bench, topic, round, 1));
+    rates.nest12.push(await consumeNest(bench, topic, round, PARTITIONS));
     console.log(
       `consume round ${round}: raw ${grouped(rates.raw[round - 1] ?? 0)}, runtime ${grouped(rates.runtime[round - 1] ?? 0)}, ` +
         `nest ${grouped(rates.nest[round - 1] ?? 0)}, nest (12 concurrent) ${grouped(rates.nest12[round - 1] ?? 0)} msg/s`,
@@ -106,15 +116,8 @@ async function benchConsume(topic: string): Promise<Record<ConsumeVariant, numbe
   return rates;
 }
 
-/** A fresh group id, remembered for deletion at the end. */
-function groupId(name: string): string {
-  const id = `bench-nest-${name}-${runId}`;
-  groups.push(id);
-  return id;
-}
-
-async function consumeRaw(topic: string, round: number): Promise<number> {
-  const consumer = kafka.consumer({ groupId: groupId(`raw-${round}`) });
+async function consumeRaw({ kafka, names }: Bench, topic: string, round: number): Promise<number> {
+  const consumer = kafka.consumer({ groupId: names.group(`raw-${round}`) });
   const clock = new RateClock(N);
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -127,9 +130,9 @@ async function consumeRaw(topic: string, round: number): Promise<number> {
   return clock.perSecond();
 }
 
-async function consumeRuntime(topic: string, round: number): Promise<number> {
+async function consumeRuntime({ client, names }: Bench, topic: string, round: number): Promise<number> {
   const clock = new RateClock(N);
-  const runtime = benchRuntime(client, groupId(`runtime-${round}`), topic, async () => clock.tick(1));
+  const runtime = benchRuntime(client, names.group(`runtime-${round}`), topic, async () => clock.tick(1));
   await runtime.start();
   await clock.reached();
   await runtime.stop();
@@ -138,6 +141,7 @@ async function consumeRuntime(topic: string, round: number): Promise<number> {
 
 /** A Nest microservice as an app would write it: one controller, one event handler. */
 async function consumeNest(
+  { brokers, names }: Bench,
   topic: string,
   round: number,
   partitionsConsumedConcurrently: number,
@@ -148,9 +152,9 @@ async function consumeNest(
     {
       transport: Transport.KAFKA,
       options: {
-        client: { clientId: `bench-nest-${runId}`, brokers, logLevel: logLevel.NOTHING },
+        client: { clientId: names.group('nest'), brokers, logLevel: logLevel.NOTHING },
         consumer: {
-          groupId: groupId(`nest-${partitionsConsumedConcurrently}-${round}`),
+          groupId: names.group(`nest-${partitionsConsumedConcurrently}-${round}`),
           allowAutoTopicCreation: false,
         },
         // Nest appends "-server" to the group id unless told otherwise; the id must stay ours.
@@ -183,13 +187,14 @@ function nestConsumerModule(topic: string, onEvent: () => void): Type {
 }
 
 async function benchProduce(
+  bench: Bench,
   topicOf: (variant: ProduceVariant, round: number) => string,
   events: EventOf<'OrderPlaced'>[],
 ): Promise<Record<ProduceVariant, number[]>> {
   const rates: Record<ProduceVariant, number[]> = { runtime: [], nest: [] };
   for (let round = 1; round <= ROUNDS; round++) {
-    rates.runtime.push(await produceRuntime(topicOf('runtime', round), events));
-    rates.nest.push(await produceNest(topicOf('nest', round), events));
+    rates.runtime.push(await produceRuntime(bench, topicOf('runtime', round), events));
+    rates.nest.push(await produceNest(bench, topicOf('nest', round), events));
     console.log(
       `produce round ${round}: runtime ${grouped(rates.runtime[round - 1] ?? 0)}, nest ${grouped(rates.nest[round - 1] ?? 0)} msg/s`,
     );
@@ -197,7 +202,11 @@ async function benchProduce(
   return rates;
 }
 
-async function produceRuntime(topic: string, events: EventOf<'OrderPlaced'>[]): Promise<number> {
+async function produceRuntime(
+  { client }: Bench,
+  topic: string,
+  events: EventOf<'OrderPlaced'>[],
+): Promise<number> {
   const producer = new EventProducer(client);
   await producer.connect();
   const started = performance.now();
@@ -208,9 +217,13 @@ async function produceRuntime(topic: string, events: EventOf<'OrderPlaced'>[]): 
 }
 
 /** ClientKafka.emit per event, the chunk in flight, with the headers EventProducer sends. */
-async function produceNest(topic: string, events: EventOf<'OrderPlaced'>[]): Promise<number> {
+async function produceNest(
+  { brokers, names }: Bench,
+  topic: string,
+  events: EventOf<'OrderPlaced'>[],
+): Promise<number> {
   const client = new ClientKafka({
-    client: { clientId: `bench-nest-${runId}`, brokers, logLevel: logLevel.NOTHING },
+    client: { clientId: names.group('nest'), brokers, logLevel: logLevel.NOTHING },
     producerOnlyMode: true,
     postfixId: '',
   });
@@ -276,10 +289,4 @@ produce rounds, msg/s: runtime ${produce.runtime.map(grouped).join(' / ')}; nest
   });
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    console.error(err.message);
-    process.exit(1);
-  },
-);
+runBench('nest-kafka', main);

@@ -14,7 +14,9 @@
  *    partition topic, side by side with kafkajs sending the same envelopes in the same batches
  *    without a database. Goal: relay >= 5,000 events/s.
  *
- * Reports, never asserts; figures go to tmp/bench/orders.json.
+ * The broker is the run's own (bench-kafka.ts: the relay publishes to its order.events), the
+ * database the run's (bench-names.ts); both are removed at the end, also when the run fails or is
+ * interrupted. Reports, never asserts; figures go to tmp/bench/orders.json.
  */
 import { createEvent, decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
 import {
@@ -30,15 +32,23 @@ import {
   outboxTraceSql,
 } from '@platform/outbox';
 import autocannon from 'autocannon';
-import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { CompressionTypes } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from 'pg';
-import { grouped, median, percentile } from './stats';
-import { freePort, machine as describeMachine, parseArgs, waitForReady, writeReport } from './harness';
+import { startBenchKafka, type BenchKafka } from './bench-kafka';
+import { postgresDatabase } from './bench-stores';
+import { startBuiltApp } from './built-app';
+import {
+  freePort,
+  machine as describeMachine,
+  parseArgs,
+  runBench,
+  writeReport,
+  type BenchRun,
+} from './harness';
 import { PLACE_ORDER_BODY } from './order-placed';
+import { grouped, median, percentile } from './stats';
 
 const args = parseArgs(
   process.argv.slice(2),
@@ -50,14 +60,8 @@ const ROUNDS = args['rounds'] ?? 3;
 const RATE = args['rate'] ?? 300;
 const RELAY_EVENTS = args['relay-events'] ?? 20_000;
 if (SECONDS > 25) throw new Error('--seconds must be at most 25 (a gateway identity lives 30 s)');
-const ROOT = join(__dirname, '../..');
-const postgresUrl = process.env['POSTGRES_URL'] ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
-const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 // The development key pair: the server runs under NODE_ENV=development.
 const gateway = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);
-const runId = Date.now().toString(36);
-const database = `bench_orders_${runId}`;
-const kafka = new Kafka({ clientId: 'bench-orders', brokers, logLevel: logLevel.NOTHING });
 const body = PLACE_ORDER_BODY;
 
 interface Load {
@@ -68,93 +72,52 @@ interface Load {
   errors: number;
 }
 
-async function main(): Promise<void> {
-  const admin = new Client({ connectionString: postgresUrl });
-  await admin.connect().catch((err: Error) => {
-    throw new Error(
-      `PostgreSQL is not reachable at ${postgresUrl} (${err.message}): run npm run infra:up first`,
-    );
-  });
-  await admin.query(`CREATE DATABASE ${database}`);
-  const databaseUrl = postgresUrl.replace(/\/[^/]*$/, `/${database}`);
+async function main(run: BenchRun): Promise<void> {
+  const { names, teardown } = run;
+  const databaseUrl = await postgresDatabase(teardown, names.database('orders'), { create: true });
+  const kafka = await startBenchKafka(run);
   const port = await freePort();
-  const server = startServer(port, databaseUrl);
-  try {
-    const url = `http://127.0.0.1:${port}`;
-    await waitForReady(url, server, 'order-service');
-    // A gateway identity is bound to its route and lives 30 s: minted afresh for every load.
-    const headers = (path: string) => ({
-      'content-type': 'application/json',
-      [GATEWAY_IDENTITY_HEADER]: gateway.mint({
-        sub: `bench-${runId}`,
-        roles: ['customer'],
-        ip: '127.0.0.1',
-        aud: 'orders',
-        htm: 'POST',
-        htu: path,
-      }),
-    });
-    console.log(
-      `warming up (3 s each), then ${ROUNDS} rounds of ${SECONDS} s per route, ${CONNECTIONS} connections`,
-    );
-    await load(`${url}/bench/plain-orders`, headers, 3);
-    await load(`${url}/orders`, headers, 3);
-    const plain: Load[] = [];
-    const orders: Load[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const [p, o] = [
-        await load(`${url}/bench/plain-orders`, headers, SECONDS),
-        await load(`${url}/orders`, headers, SECONDS),
-      ];
-      plain.push(p);
-      orders.push(o);
-      console.log(`round ${round + 1}: plain ${grouped(p.perSecond)}/s, orders ${grouped(o.perSecond)}/s`);
-    }
-    console.log(`publish lag: ${RATE} orders/s for ${SECONDS} s while a consumer reads order.events`);
-    const lag = await publishLag(`${url}/orders`, headers, databaseUrl);
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
-    console.log(`relay drain: ${grouped(RELAY_EVENTS)} events, relay vs kafkajs alone`);
-    const relay = await relayDrain(databaseUrl);
-    report(plain, orders, lag, relay);
-  } finally {
-    if (server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server.once('exit', resolve));
-    }
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
-function startServer(port: number, databaseUrl: string): ChildProcess {
-  // BENCH_CPU_PROFILE_DIR=<dir> writes the server's CPU profile there when it exits.
-  const profileDir = process.env['BENCH_CPU_PROFILE_DIR'];
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  return spawn(
-    process.execPath,
-    [
-      ...profile,
-      '-r',
-      'ts-node/register',
-      '-r',
-      './tools/dev/register-paths.js',
-      'apps/order-service/bench/bench-server.ts',
-    ],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        NODE_ENV: 'development',
-        ...process.env,
-        ORDER_HTTP_PORT: String(port),
-        ORDER_METRICS_PORT: '0',
-        ORDER_DATABASE_URL: databaseUrl,
-        KAFKA_BROKERS: brokers.join(','),
-        LOG_LEVEL: 'warn',
-      },
-    },
+  const server = await startBuiltApp(
+    'order-service',
+    port,
+    { ORDER_HTTP_PORT: String(port), ORDER_DATABASE_URL: databaseUrl },
+    { teardown, kafka, tsEntry: 'apps/order-service/bench/bench-server.ts', inheritStderr: true },
   );
+  const { url } = server;
+  // A gateway identity is bound to its route and lives 30 s: minted afresh for every load.
+  const headers = (path: string) => ({
+    'content-type': 'application/json',
+    [GATEWAY_IDENTITY_HEADER]: gateway.mint({
+      sub: names.run,
+      roles: ['customer'],
+      ip: '127.0.0.1',
+      aud: 'orders',
+      htm: 'POST',
+      htu: path,
+    }),
+  });
+  console.log(
+    `warming up (3 s each), then ${ROUNDS} rounds of ${SECONDS} s per route, ${CONNECTIONS} connections`,
+  );
+  await load(`${url}/bench/plain-orders`, headers, 3);
+  await load(`${url}/orders`, headers, 3);
+  const plain: Load[] = [];
+  const orders: Load[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const [p, o] = [
+      await load(`${url}/bench/plain-orders`, headers, SECONDS),
+      await load(`${url}/orders`, headers, SECONDS),
+    ];
+    plain.push(p);
+    orders.push(o);
+    console.log(`round ${round + 1}: plain ${grouped(p.perSecond)}/s, orders ${grouped(o.perSecond)}/s`);
+  }
+  console.log(`publish lag: ${RATE} orders/s for ${SECONDS} s while a consumer reads order.events`);
+  const lag = await publishLag(run, kafka, `${url}/orders`, headers, databaseUrl);
+  await server.stop();
+  console.log(`relay drain: ${grouped(RELAY_EVENTS)} events, relay vs kafkajs alone`);
+  const relay = await relayDrain(run, kafka, databaseUrl);
+  report(plain, orders, lag, relay);
 }
 
 async function load(
@@ -182,12 +145,16 @@ async function load(
 }
 
 async function publishLag(
+  { names }: BenchRun,
+  kafka: BenchKafka,
   url: string,
   headers: (path: string) => Record<string, string>,
   databaseUrl: string,
 ) {
   const lags: number[] = [];
-  const consumer = kafka.consumer({ groupId: `bench-orders-lag-${runId}`, maxWaitTimeInMs: 100 });
+  const consumer = kafka
+    .kafka('bench-orders')
+    .consumer({ groupId: names.group('lag'), maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic: Topics.orderEvents.name, fromBeginning: false });
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
@@ -226,15 +193,15 @@ async function publishLag(
   };
 }
 
-async function relayDrain(databaseUrl: string) {
+async function relayDrain({ names }: BenchRun, kafka: BenchKafka, databaseUrl: string) {
   const table = 'bench_relay_outbox';
-  const topic = `bench.relay.${runId}`;
-  const kafkaAdmin = kafka.admin();
-  await kafkaAdmin.connect();
-  await kafkaAdmin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true });
+  const topic = names.topic('relay');
+  await kafka.withAdmin((admin) =>
+    admin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true }),
+  );
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
-  const producer = kafka.producer({
+  const producer = kafka.kafka('bench-orders').producer({
     allowAutoTopicCreation: false,
     idempotent: true,
     maxInFlightRequests: 1,
@@ -285,8 +252,6 @@ async function relayDrain(databaseUrl: string) {
   } finally {
     await producer.disconnect();
     await db.end();
-    await kafkaAdmin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await kafkaAdmin.disconnect();
   }
 }
 
@@ -344,7 +309,4 @@ relay drain of ${grouped(relay.events)} events in batches of ${relay.batch}, med
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench('orders', main);

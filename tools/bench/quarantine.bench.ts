@@ -14,21 +14,30 @@
  *    over the app's `quarantine` collection (bytes in `quarantine_bytes`) and over a copy with each
  *    entry's bytes inline (how entries were stored before); medians and the ratio.
  *
- * Reports, never asserts; figures go to tmp/bench/quarantine.json. Writes `entries` dead letters
- * to order.events.dlq of the broker it runs on: a dev system's own dlq-consumer quarantines them too.
+ * Reports, never asserts; figures go to tmp/bench/quarantine.json. The dead letters go to
+ * order.events.dlq of the run's own broker (bench-kafka.ts), the quarantine to a FerretDB database
+ * of the run (bench-names.ts); both are removed at the end, also when the run fails or is stopped.
  */
-import { Headers } from '@platform/contracts';
+import { allTopics, Headers, Topics } from '@platform/contracts';
 import {
   DEVELOPMENT_GATEWAY_IDENTITY_KEYS,
   GATEWAY_IDENTITY_HEADER,
   GatewayIdentitySigner,
 } from '@platform/identity';
-import { Kafka, logLevel, type Message } from 'kafkajs';
-import mongoose from 'mongoose';
+import type { Message } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import { startBenchKafka } from './bench-kafka';
+import { mongoDatabase, servers } from './bench-stores';
 import { startBuiltApp } from './built-app';
-import { freePort, machine as describeMachine, parseArgs, writeReport } from './harness';
+import {
+  freePort,
+  machine as describeMachine,
+  parseArgs,
+  runBench,
+  writeReport,
+  type BenchRun,
+} from './harness';
 import { grouped, median, percentile } from './stats';
 
 const args = parseArgs(process.argv.slice(2), '--entries N --large-every N --calls N');
@@ -37,16 +46,12 @@ const LARGE_EVERY = args['large-every'] ?? 100;
 const CALLS = args['calls'] ?? 30;
 const KINDS = 20;
 const LARGE_BYTES = 900 * 1024;
-const TOPIC = 'order.events.dlq';
-const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-const mongoUrl = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017';
-const run = `bench_quarantine_${Date.now().toString(36)}`;
+const TOPIC = Topics.orderEvents.dlq;
 // The development key pair: the app runs under NODE_ENV=development (startBuiltApp).
 const gateway = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);
-const kafka = new Kafka({ clientId: 'bench-quarantine', brokers, logLevel: logLevel.NOTHING });
 
-/** A dead letter as the consumer runtime writes one, with complete provenance. */
-function deadLetter(i: number, now: string): Message {
+/** A dead letter as the consumer runtime writes one, with complete provenance; `group` as its failed group. */
+function deadLetter(i: number, now: string, group: string): Message {
   const large = i % LARGE_EVERY === 0;
   const key = `order-${i}`;
   const value = large
@@ -56,11 +61,11 @@ function deadLetter(i: number, now: string): Message {
     key,
     value,
     headers: {
-      [Headers.originalTopic]: 'order.events',
+      [Headers.originalTopic]: Topics.orderEvents.name,
       [Headers.originalPartition]: String(i % 12),
       [Headers.originalOffset]: String(i),
       [Headers.originalKey]: key,
-      [Headers.consumerGroup]: run,
+      [Headers.consumerGroup]: group,
       [Headers.eventType]: 'OrderPlaced',
       [Headers.errorClass]: `BenchFailure${i % KINDS}`,
       [Headers.errorMessage]: `kind ${i % KINDS} of failure, written by bench:quarantine`,
@@ -96,165 +101,162 @@ async function medianOf(query: () => Promise<unknown>, rounds = 7): Promise<numb
   return median(durations);
 }
 
-async function main(): Promise<void> {
+async function main({ names, teardown }: BenchRun): Promise<void> {
   console.log(`bench:quarantine on ${describeMachine()}`);
   console.log(
     `${grouped(ENTRIES)} dead letters, 1 in ${LARGE_EVERY} of ${LARGE_BYTES / 1024} KB, ${KINDS} kinds`,
   );
-  const database = run;
-  const groupId = run;
-  const admin = kafka.admin();
-  await admin.connect();
-  // A fresh group at the end of every DLQ topic: only this run's dead letters.
-  for (const topic of (await admin.listTopics()).filter((t) => t.endsWith('.dlq'))) {
-    const ends = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({
-      groupId,
-      topic,
-      partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
-    });
-  }
-  await admin.disconnect();
-
-  const port = await freePort();
-  const app = await startBuiltApp('dlq-consumer', port, {
-    DLQ_HTTP_PORT: String(port),
-    MONGO_URL: mongoUrl,
-    DLQ_MONGO_DATABASE: database,
-    DLQ_CONSUMER_GROUP: groupId,
-    KAFKA_BROKERS: brokers.join(','),
+  const kafka = await startBenchKafka({ names, teardown });
+  const group = names.group('dlq');
+  // The DLQ topics dlq-consumer reads, as their owners create them on a new cluster.
+  await kafka.createSystemTopics(['auth-service', 'order-service', 'notification-service']);
+  await kafka.withAdmin(async (admin) => {
+    // The group's offsets exist before the app joins: a group that starts at the end once it
+    // has joined would miss what is written before that.
+    for (const topic of allTopics().map((t) => t.dlq)) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({
+        groupId: group,
+        topic,
+        partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
+      });
+    }
   });
-  const connection = await mongoose.createConnection(mongoUrl, { dbName: database }).asPromise();
+  const connection = await mongoDatabase(teardown, names.database('dlq'));
   const db = connection.db;
   if (!db) throw new Error('no database handle after connecting');
-  try {
-    // 1. Fill.
-    const producer = kafka.producer();
-    await producer.connect();
-    const now = new Date().toISOString();
-    const started = performance.now();
-    for (let from = 0; from < ENTRIES; from += 50) {
-      const letters = Array.from({ length: Math.min(50, ENTRIES - from) }, (_, j) =>
-        deadLetter(from + j, now),
-      );
-      // A large value goes alone: the broker refuses a record batch over 1 MiB.
-      const large = letters.filter((m) => (m.value as Buffer).length >= LARGE_BYTES);
-      const small = letters.filter((m) => (m.value as Buffer).length < LARGE_BYTES);
-      await producer.send({ topic: TOPIC, messages: small });
-      for (const message of large) await producer.send({ topic: TOPIC, messages: [message] });
-    }
-    await producer.disconnect();
-    const written = performance.now();
-    const quarantine = db.collection('quarantine');
-    while ((await quarantine.countDocuments({ consumerGroup: run })) < ENTRIES) await delay(250);
-    const filled = performance.now();
-    const fillSeconds = (filled - started) / 1000;
-    console.log(
-      `fill: written in ${((written - started) / 1000).toFixed(1)} s, all quarantined after ${fillSeconds.toFixed(1)} s` +
-        ` (${grouped(ENTRIES / fillSeconds)} dead letters/s)`,
+  const port = await freePort();
+  const app = await startBuiltApp(
+    'dlq-consumer',
+    port,
+    {
+      DLQ_HTTP_PORT: String(port),
+      MONGO_URL: servers.mongoUrl,
+      DLQ_MONGO_DATABASE: db.databaseName,
+      DLQ_CONSUMER_GROUP: group,
+    },
+    { teardown, kafka },
+  );
+  // 1. Fill.
+  const producer = kafka.kafka('bench-quarantine').producer();
+  await producer.connect();
+  const now = new Date().toISOString();
+  const started = performance.now();
+  for (let from = 0; from < ENTRIES; from += 50) {
+    const letters = Array.from({ length: Math.min(50, ENTRIES - from) }, (_, j) =>
+      deadLetter(from + j, now, group),
     );
-
-    // 2. Reads through the app.
-    const get = async (path: string) => {
-      const res = await fetch(`${app.url}${path}`, {
-        headers: {
-          [GATEWAY_IDENTITY_HEADER]: gateway.mint({
-            sub: 'bench-admin',
-            roles: ['admin'],
-            ip: '127.0.0.1',
-            aud: 'dlq',
-            htm: 'GET',
-            htu: new URL(path, app.url).pathname,
-          }),
-        },
-      });
-      if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
-    };
-    const largeId = `order.events:0:0@${run}`;
-    const reads = {
-      'GET /admin/dlq/groups': await timed(() => get('/admin/dlq/groups')),
-      'GET /admin/dlq/messages?limit=50': await timed(() => get('/admin/dlq/messages?limit=50')),
-      [`GET /admin/dlq/messages/:id (${LARGE_BYTES / 1024} KB)`]: await timed(() =>
-        get(`/admin/dlq/messages/${encodeURIComponent(largeId)}`),
-      ),
-    };
-    const readRows = Object.entries(reads).map(([route, durations]) => ({
-      route,
-      p50Ms: Math.round(percentile(durations, 50)),
-      p99Ms: Math.round(percentile(durations, 99)),
-    }));
-    console.log('\nreads through the app, two at a time');
-    console.table(readRows);
-
-    // 3. Side by side: the same queries over the split layout and over the bytes inline.
-    const inline = db.collection('quarantine_inline');
-    const bytes = db.collection('quarantine_bytes');
-    const entries = await quarantine.find({}).toArray();
-    for (let from = 0; from < entries.length; from += 20) {
-      const chunk = entries.slice(from, from + 20);
-      // One lookup by _id each: FerretDB v1 pushes an _id equality down to PostgreSQL, not an $in.
-      const found = await Promise.all(chunk.map((entry) => bytes.findOne({ _id: entry._id })));
-      await inline.insertMany(
-        chunk.map((entry, i) => ({
-          ...entry,
-          value: found[i]?.['value'] ?? null,
-          headers: found[i]?.['headers'] ?? [],
-        })),
-      );
-    }
-    await inline.createIndex({ status: 1, quarantinedAt: -1, _id: -1 });
-    await inline.createIndex({ fingerprint: 1, status: 1 });
-    const queries = {
-      'groups ($match, $group by fingerprint)': (collection: typeof inline) =>
-        collection
-          .aggregate([
-            { $match: { status: 'quarantined' } },
-            { $group: { _id: '$fingerprint', count: { $sum: 1 } } },
-            { $sort: { count: -1, _id: 1 } },
-          ])
-          .toArray(),
-      'first page (50, newest first)': (collection: typeof inline) =>
-        collection
-          .find({ status: 'quarantined' }, { projection: { value: 0, headers: 0, history: 0 } })
-          .sort({ quarantinedAt: -1, _id: -1 })
-          .limit(51)
-          .toArray(),
-      'count of the quarantined': (collection: typeof inline) =>
-        collection.countDocuments({ status: 'quarantined' }),
-    };
-    const sideBySide = [];
-    for (const [query, runQuery] of Object.entries(queries)) {
-      const split = await medianOf(() => runQuery(quarantine));
-      const together = await medianOf(() => runQuery(inline));
-      sideBySide.push({
-        query,
-        bytesApartMs: Math.round(split),
-        bytesInlineMs: Math.round(together),
-        ratio: Number((together / split).toFixed(1)),
-      });
-    }
-    console.log('\nthe same query, bytes apart (the app) vs bytes inline (before): medians of 7');
-    console.table(sideBySide);
-
-    const report = {
-      machine: describeMachine(),
-      entries: ENTRIES,
-      largeEvery: LARGE_EVERY,
-      largeBytes: LARGE_BYTES,
-      fill: { seconds: fillSeconds, perSecond: ENTRIES / fillSeconds },
-      reads: readRows,
-      sideBySide,
-    };
-    console.log(`\nreport: ${writeReport('quarantine', report)}`);
-  } finally {
-    await app.stop();
-    await connection.dropDatabase();
-    await connection.close();
+    // A large value goes alone: the broker refuses a record batch over 1 MiB.
+    const large = letters.filter((m) => (m.value as Buffer).length >= LARGE_BYTES);
+    const small = letters.filter((m) => (m.value as Buffer).length < LARGE_BYTES);
+    await producer.send({ topic: TOPIC, messages: small });
+    for (const message of large) await producer.send({ topic: TOPIC, messages: [message] });
   }
+  await producer.disconnect();
+  const written = performance.now();
+  const quarantine = db.collection('quarantine');
+  while ((await quarantine.countDocuments({ consumerGroup: group })) < ENTRIES) await delay(250);
+  const filled = performance.now();
+  const fillSeconds = (filled - started) / 1000;
+  console.log(
+    `fill: written in ${((written - started) / 1000).toFixed(1)} s, all quarantined after ${fillSeconds.toFixed(1)} s` +
+      ` (${grouped(ENTRIES / fillSeconds)} dead letters/s)`,
+  );
+
+  // 2. Reads through the app.
+  const get = async (path: string) => {
+    const res = await fetch(`${app.url}${path}`, {
+      headers: {
+        [GATEWAY_IDENTITY_HEADER]: gateway.mint({
+          sub: 'bench-admin',
+          roles: ['admin'],
+          ip: '127.0.0.1',
+          aud: 'dlq',
+          htm: 'GET',
+          htu: new URL(path, app.url).pathname,
+        }),
+      },
+    });
+    if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  const largeId = `${Topics.orderEvents.name}:0:0@${group}`;
+  const reads = {
+    'GET /admin/dlq/groups': await timed(() => get('/admin/dlq/groups')),
+    'GET /admin/dlq/messages?limit=50': await timed(() => get('/admin/dlq/messages?limit=50')),
+    [`GET /admin/dlq/messages/:id (${LARGE_BYTES / 1024} KB)`]: await timed(() =>
+      get(`/admin/dlq/messages/${encodeURIComponent(largeId)}`),
+    ),
+  };
+  const readRows = Object.entries(reads).map(([route, durations]) => ({
+    route,
+    p50Ms: Math.round(percentile(durations, 50)),
+    p99Ms: Math.round(percentile(durations, 99)),
+  }));
+  console.log('\nreads through the app, two at a time');
+  console.table(readRows);
+
+  // 3. Side by side: the same queries over the split layout and over the bytes inline.
+  const inline = db.collection('quarantine_inline');
+  const bytes = db.collection('quarantine_bytes');
+  const entries = await quarantine.find({}).toArray();
+  for (let from = 0; from < entries.length; from += 20) {
+    const chunk = entries.slice(from, from + 20);
+    // One lookup by _id each: FerretDB v1 pushes an _id equality down to PostgreSQL, not an $in.
+    const found = await Promise.all(chunk.map((entry) => bytes.findOne({ _id: entry._id })));
+    await inline.insertMany(
+      chunk.map((entry, i) => ({
+        ...entry,
+        value: found[i]?.['value'] ?? null,
+        headers: found[i]?.['headers'] ?? [],
+      })),
+    );
+  }
+  await inline.createIndex({ status: 1, quarantinedAt: -1, _id: -1 });
+  await inline.createIndex({ fingerprint: 1, status: 1 });
+  const queries = {
+    'groups ($match, $group by fingerprint)': (collection: typeof inline) =>
+      collection
+        .aggregate([
+          { $match: { status: 'quarantined' } },
+          { $group: { _id: '$fingerprint', count: { $sum: 1 } } },
+          { $sort: { count: -1, _id: 1 } },
+        ])
+        .toArray(),
+    'first page (50, newest first)': (collection: typeof inline) =>
+      collection
+        .find({ status: 'quarantined' }, { projection: { value: 0, headers: 0, history: 0 } })
+        .sort({ quarantinedAt: -1, _id: -1 })
+        .limit(51)
+        .toArray(),
+    'count of the quarantined': (collection: typeof inline) =>
+      collection.countDocuments({ status: 'quarantined' }),
+  };
+  const sideBySide = [];
+  for (const [query, runQuery] of Object.entries(queries)) {
+    const split = await medianOf(() => runQuery(quarantine));
+    const together = await medianOf(() => runQuery(inline));
+    sideBySide.push({
+      query,
+      bytesApartMs: Math.round(split),
+      bytesInlineMs: Math.round(together),
+      ratio: Number((together / split).toFixed(1)),
+    });
+  }
+  console.log('\nthe same query, bytes apart (the app) vs bytes inline (before): medians of 7');
+  console.table(sideBySide);
+
+  const report = {
+    machine: describeMachine(),
+    entries: ENTRIES,
+    largeEvery: LARGE_EVERY,
+    largeBytes: LARGE_BYTES,
+    fill: { seconds: fillSeconds, perSecond: ENTRIES / fillSeconds },
+    reads: readRows,
+    sideBySide,
+  };
+  console.log(`\nreport: ${writeReport('quarantine', report)}`);
+  await app.stop();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench('quarantine', main);

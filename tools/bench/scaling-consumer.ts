@@ -1,13 +1,15 @@
 /**
  * One consumer instance of the scaling benchmark, a child process forked by scaling.bench.ts:
- * on `start` it runs a ConsumerRuntime in the group and on the topic it is given, and reports how
+ * on `start` it runs a ConsumerRuntime on the broker, in the group and on the topic it is given
+ * (the parent's run's, bench-kafka.ts), and reports how
  * many records it handled and when (epoch ms, comparable between processes on one machine).
  */
-import { createKafkaClient, type ConsumerRuntime } from '@platform/messaging';
+import { createKafkaClient, type ConsumerRuntime, type KafkaClient } from '@platform/messaging';
 import { benchRuntime } from './bench-runtime';
 
 /** Parent to instance. */
-export type InstanceCommand = { type: 'start'; groupId: string; topic: string } | { type: 'stop' };
+export type InstanceCommand =
+  { type: 'start'; brokers: string[]; groupId: string; topic: string } | { type: 'stop' };
 
 /** Records handled so far, and when the first and the latest of them were (epoch ms). */
 export interface Tally {
@@ -21,12 +23,8 @@ export type InstanceReport =
   { type: 'ready' } | { type: 'started' } | ({ type: 'progress' | 'stopped' } & Tally);
 
 const progressEveryMs = 100;
-const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-const client = createKafkaClient('kafkajs', {
-  clientId: `bench-scaling-${process.pid}`,
-  brokers,
-  quiet: true,
-});
+/** One client for every run of this instance: made on the first `start`, which names the broker. */
+let client: KafkaClient | undefined;
 const now = () => performance.timeOrigin + performance.now();
 
 let runtime: ConsumerRuntime | undefined;
@@ -41,6 +39,11 @@ async function onCommand(command: InstanceCommand): Promise<void> {
   switch (command.type) {
     case 'start': {
       tally = { count: 0, first: 0, last: 0 };
+      client ??= createKafkaClient('kafkajs', {
+        clientId: `bench-scaling-${process.pid}`,
+        brokers: command.brokers,
+        quiet: true,
+      });
       runtime = benchRuntime(client, command.groupId, command.topic, async () => {
         const at = now();
         if (tally.count === 0) tally.first = at;

@@ -1,5 +1,5 @@
 /**
- * How the messaging runtime's consume throughput scales, on the running broker:
+ * How the messaging runtime's consume throughput scales:
  *   npm run bench:scaling -- [--messages 100000] [--rounds 3]
  *
  * - partitions: one instance draining a backlog spread over 1, 3, 6 and 12 partitions;
@@ -11,15 +11,18 @@
  * fetches before the last member has joined, no rebalance hands records over, and nothing is
  * counted twice. Rate: `messages` over the span from the first record handled by any instance to
  * the last. Rounds alternate between the configurations; medians. Prints ratios against one
- * partition and against one instance, and writes tmp/bench/scaling.json.
+ * partition and against one instance, and writes tmp/bench/scaling.json. Runs on a broker of its
+ * own (bench-kafka.ts), removed at the end, also when the run fails or is interrupted.
  */
 import { encodeEnvelope, Headers } from '@platform/contracts';
 import { ensureTopics } from '@platform/messaging';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Kafka, logLevel, Partitioners, type Admin, type Message } from 'kafkajs';
-import { machine as describeMachine, parseArgs, writeReport } from './harness';
+import { Partitioners, type Admin, type Kafka, type Message } from 'kafkajs';
+import { startBenchKafka, type BenchKafka } from './bench-kafka';
+import type { BenchNames } from './bench-names';
+import { machine as describeMachine, parseArgs, runBench, writeReport, type BenchRun } from './harness';
 import { orderPlaced } from './order-placed';
 import type { InstanceCommand, InstanceReport, Tally } from './scaling-consumer';
 import { grouped, median } from './stats';
@@ -32,9 +35,6 @@ const INSTANCE_COUNTS = [1, 2, 3];
 const MAX_PARTITIONS = 12;
 // ~1 KB records: 500 keep a one-partition batch under the broker's 1 MB message.max.bytes.
 const CHUNK = 500;
-const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-const runId = Date.now().toString(36);
-const kafka = new Kafka({ clientId: `bench-scaling-${runId}`, brokers, logLevel: logLevel.NOTHING });
 
 interface Config {
   partitions: number;
@@ -53,42 +53,44 @@ const configs: Config[] = [
 ];
 const keyOf = ({ partitions, instances }: Config) => `${partitions}p-${instances}i`;
 
-async function main(): Promise<void> {
+/** The run's names and its broker, with a kafkajs client and an admin connected to it. */
+interface Bench {
+  names: BenchNames;
+  broker: BenchKafka;
+  kafka: Kafka;
+  admin: Admin;
+}
+
+async function main({ names, teardown }: BenchRun): Promise<void> {
+  const broker = await startBenchKafka({ names, teardown });
+  const kafka = broker.kafka(names.group('scaling'));
   const admin = kafka.admin();
-  await admin.connect().catch((err: Error) => {
-    throw new Error(
-      `Kafka is not reachable at ${brokers.join(',')} (${err.message}): run npm run infra:up first`,
-    );
-  });
-  const instances: Instance[] = [];
-  try {
-    instances.push(...(await Promise.all(range(Math.max(...INSTANCE_COUNTS)).map(() => Instance.fork()))));
-    const messages = backlog();
-    const runs = new Map<string, Run[]>(configs.map((c) => [keyOf(c), []]));
-    for (let round = 1; round <= ROUNDS; round++) {
-      for (const config of configs) {
-        const run = await measure(admin, instances.slice(0, config.instances), config, messages, round);
-        runs.get(keyOf(config))?.push(run);
-        console.log(
-          `round ${round}, ${config.partitions} partitions, ${config.instances} instance(s): ${grouped(run.perSecond)} msg/s` +
-            (run.duplicates > 0 ? ` (${grouped(run.duplicates)} handled twice)` : ''),
-        );
-      }
-    }
-    report(runs);
-  } finally {
+  teardown.add('disconnect the admin client', () => admin.disconnect());
+  await admin.connect();
+  const bench: Bench = { names, broker, kafka, admin };
+  const instances = await Promise.all(range(Math.max(...INSTANCE_COUNTS)).map(() => Instance.fork()));
+  teardown.add('let the consumer instances exit', async () => {
     for (const instance of instances) instance.exit();
-    await admin
-      .deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.includes(runId)) })
-      .catch(() => undefined);
-    await admin.disconnect();
+  });
+  const messages = backlog(names);
+  const runs = new Map<string, Run[]>(configs.map((c) => [keyOf(c), []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const config of configs) {
+      const run = await measure(bench, instances.slice(0, config.instances), config, messages, round);
+      runs.get(keyOf(config))?.push(run);
+      console.log(
+        `round ${round}, ${config.partitions} partitions, ${config.instances} instance(s): ${grouped(run.perSecond)} msg/s` +
+          (run.duplicates > 0 ? ` (${grouped(run.duplicates)} handled twice)` : ''),
+      );
+    }
   }
+  report(runs);
 }
 
 /** The records of every run, encoded once: key, envelope and the headers EventProducer sends. */
-function backlog(): Message[] {
+function backlog(names: BenchNames): Message[] {
   return range(N).map((i) => {
-    const event = orderPlaced(i, runId);
+    const event = orderPlaced(i, names.id);
     return {
       key: event.aggregateId,
       value: encodeEnvelope(event),
@@ -102,21 +104,22 @@ function backlog(): Message[] {
 }
 
 async function measure(
-  admin: Admin,
+  bench: Bench,
   members: Instance[],
   config: Config,
   messages: Message[],
   round: number,
 ): Promise<Run> {
-  const topic = `bench.scaling.${keyOf(config)}.${round}.${runId}`;
-  const groupId = `bench-scaling-${keyOf(config)}-${round}-${runId}`;
+  const { names, broker, admin } = bench;
+  const topic = names.topic(`${keyOf(config)}-${round}`);
+  const groupId = names.group(`${keyOf(config)}-${round}`);
   await ensureTopics(
     admin,
     [topic, `${topic}.retry`].map((name) => ({ name, partitions: config.partitions })),
   );
-  const pending = await writeUncommitted(topic, messages);
+  const pending = await writeUncommitted(bench, topic, messages);
   try {
-    await Promise.all(members.map((m) => m.start(groupId, topic)));
+    await Promise.all(members.map((m) => m.start(broker.brokers, groupId, topic)));
     await until(() => groupIsStable(admin, groupId, members.length), 60_000, `group ${groupId} to be stable`);
     await pending.commit();
     await until(async () => sum(members.map((m) => m.latest.count)) >= N, 300_000, `${N} records handled`);
@@ -126,6 +129,7 @@ async function measure(
     return { perSecond: N / seconds, seconds, duplicates: sum(tallies.map((t) => t.count)) - N };
   } finally {
     await pending.close();
+    // The broker goes at the end; deleting each run's backlog keeps its disk small until then.
     await admin.deleteGroups([groupId]).catch(() => undefined);
     await admin.deleteTopics({ topics: [topic, `${topic}.retry`] }).catch(() => undefined);
   }
@@ -136,13 +140,14 @@ async function measure(
  * default) see none of them until `commit`.
  */
 async function writeUncommitted(
+  { names, kafka }: Bench,
   topic: string,
   messages: Message[],
 ): Promise<{ commit: () => Promise<void>; close: () => Promise<void> }> {
   // A producer per run: kafkajs refreshes the metadata of every topic a producer ever wrote to,
   // and fails on the previous run's topic once it is deleted.
   const producer = kafka.producer({
-    transactionalId: `bench-scaling-${runId}`,
+    transactionalId: names.group('backlog'),
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
@@ -215,11 +220,11 @@ class Instance {
     return instance;
   }
 
-  /** Joins `groupId` on `topic`; resolves once its runtime runs. */
-  async start(groupId: string, topic: string): Promise<void> {
+  /** Joins `groupId` on `topic` of `brokers`; resolves once its runtime runs. */
+  async start(brokers: string[], groupId: string, topic: string): Promise<void> {
     this.latest = { count: 0, first: 0, last: 0 };
     const started = this.next('started');
-    this.send({ type: 'start', groupId, topic });
+    this.send({ type: 'start', brokers, groupId, topic });
     await started;
   }
 
@@ -304,10 +309,4 @@ ${duplicates > 0 ? `\n${grouped(duplicates)} records were handled twice (a rebal
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench('scaling', main);
