@@ -80,6 +80,12 @@ export const apiGatewayConfigSchema = z.object({
   GATEWAY_JWKS_TIMEOUT_MS: positive().default(2_000),
   /** Keep-alive connections per upstream. */
   GATEWAY_UPSTREAM_CONNECTIONS: positive().default(128),
+  /**
+   * Requests in flight to one upstream at most (its bulkhead); beyond it a request is answered 503
+   * `GATEWAY.OVERLOADED` with Retry-After at once, before its token or rate limit is checked. Keep it
+   * at or below GATEWAY_UPSTREAM_CONNECTIONS, so that no request waits in the pool's queue either.
+   */
+  GATEWAY_UPSTREAM_MAX_IN_FLIGHT: positive().default(64),
   /** Consecutive failures (connect error, timeout, 5xx) that open an upstream's circuit. */
   GATEWAY_BREAKER_FAILURE_THRESHOLD: positive().default(5),
   /** Failure ratio (0..1) over the last GATEWAY_BREAKER_WINDOW calls that opens the circuit. */

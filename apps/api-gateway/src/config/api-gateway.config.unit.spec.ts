@@ -53,4 +53,17 @@ describe('api-gateway config', () => {
       loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_RATE_LIMITS: 'standard=ten' }),
     ).toThrow(/GATEWAY_RATE_LIMITS/);
   });
+
+  it('bounds the requests in flight per upstream, 64 unless set, and refuses a bound that admits nothing', () => {
+    expect(loadApiGatewayConfig({ NODE_ENV: 'development' }).GATEWAY_UPSTREAM_MAX_IN_FLIGHT).toBe(64);
+    expect(
+      loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_UPSTREAM_MAX_IN_FLIGHT: '16' })
+        .GATEWAY_UPSTREAM_MAX_IN_FLIGHT,
+    ).toBe(16);
+    for (const bad of ['0', '-1', 'many', '2.5']) {
+      expect(() =>
+        loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_UPSTREAM_MAX_IN_FLIGHT: bad }),
+      ).toThrow(/GATEWAY_UPSTREAM_MAX_IN_FLIGHT/);
+    }
+  });
 });
