@@ -1,5 +1,7 @@
+import { METRICS_REGISTRY } from '@platform/observability';
 import { eventually } from '@platform/testing';
 import type Redis from 'ioredis';
+import type { Registry } from 'prom-client';
 import { Upstreams } from '../src/routing/upstreams';
 import {
   answerJson,
@@ -56,6 +58,13 @@ describe('api-gateway under overload', () => {
     return pending;
   }
 
+  /** The value of a gateway series of one upstream, as Prometheus would scrape it. */
+  async function metric(name: string, upstream: string): Promise<number> {
+    const text = await gateway.app.get<Registry>(METRICS_REGISTRY).metrics();
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{upstream="${upstream}"`));
+    return Number(line?.split(' ').at(-1));
+  }
+
   async function expectShed(res: Response) {
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
@@ -95,6 +104,7 @@ describe('api-gateway under overload', () => {
   });
 
   it('answers requests beyond the bound at once with 503 GATEWAY.OVERLOADED and Retry-After, while another upstream still answers 200', async () => {
+    const shedBefore = await metric('gateway_shed_total', 'orders');
     const pending = await fillOrders();
 
     const started = performance.now();
@@ -102,10 +112,18 @@ describe('api-gateway under overload', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(orders.seen).toHaveLength(MAX_IN_FLIGHT); // the shed request never went upstream
     expect((await call('/analytics/report')).status).toBe(200);
+    expect(await metric('gateway_shed_total', 'orders')).toBe(shedBefore + 1);
+    expect(await metric('gateway_shed_total', 'analytics')).toBe(0);
+    expect(await metric('gateway_upstream_in_flight', 'orders')).toBe(MAX_IN_FLIGHT);
+    expect(await metric('gateway_upstream_in_flight', 'analytics')).toBe(0);
 
     answerHeld();
     expect((await Promise.all(pending)).map((res) => res.status)).toEqual([200, 200]);
     expect((await call('/orders/after')).status).toBe(200);
+    await eventually(async () => expect(await metric('gateway_upstream_in_flight', 'orders')).toBe(0), {
+      timeoutMs: 2_000,
+      intervalMs: 20,
+    });
   });
 
   it('sheds before checking the token or the rate limit', async () => {

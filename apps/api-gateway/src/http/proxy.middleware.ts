@@ -86,7 +86,10 @@ export class ProxyMiddleware implements NestMiddleware {
     // cost next to nothing, or shedding would not relieve an overloaded gateway.
     const upstream = this.upstreams.get(route.upstream);
     const release = upstream.bulkhead.tryAcquire();
-    if (!release) throw shed(upstream, res);
+    if (!release) {
+      this.metrics.shed.inc({ upstream: upstream.name });
+      throw shed(upstream, res);
+    }
     // Every way a request ends (answered, refused, timed out, failed, abandoned by the client)
     // closes the response. One closed before this line (the client left early) needs the call here.
     res.once('close', release);

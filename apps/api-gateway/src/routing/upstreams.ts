@@ -47,6 +47,8 @@ export class Upstreams implements OnApplicationShutdown {
           connectTimeout: 2_000,
         });
         const bulkhead = new Bulkhead(config.GATEWAY_UPSTREAM_MAX_IN_FLIGHT);
+        metrics.reportInFlight(name, () => bulkhead.current);
+        metrics.shed.inc({ upstream: name }, 0);
         return [name, { name, pool, breaker, bulkhead }] as const;
       }),
     );
