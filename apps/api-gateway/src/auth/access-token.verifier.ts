@@ -68,10 +68,12 @@ export class AccessTokenVerifier {
   async assertNotRevoked(claims: AccessTokenClaims): Promise<void> {
     let family: string | null, token: string | null, rolesChangedAt: string | null;
     try {
-      [family, token, rolesChangedAt] = await this.redis.redis.mget(
-        RevocationKeys.family(claims.sid),
-        RevocationKeys.token(claims.jti),
-        RevocationKeys.user(claims.sub),
+      [family, token, rolesChangedAt] = await this.redis.command((redis) =>
+        redis.mget(
+          RevocationKeys.family(claims.sid),
+          RevocationKeys.token(claims.jti),
+          RevocationKeys.user(claims.sub),
+        ),
       );
     } catch (error) {
       throw new AuthUnavailable('revocation list', { cause: error });

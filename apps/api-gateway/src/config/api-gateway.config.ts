@@ -70,7 +70,10 @@ export const apiGatewayConfigSchema = z.object({
   GATEWAY_RATE_LIMIT_IP_MULTIPLIER: positive().default(4),
   /** Prefix of every rate-limit key in Redis (instances sharing it share the counts). */
   GATEWAY_RATE_LIMIT_PREFIX: z.string().min(1).default('gateway:rl:'),
-  /** Redis commands slower than this fail (revocation: 503, rate limit: allowed). */
+  /**
+   * Redis commands slower than this fail (revocation: 503, rate limit: allowed). Only Redis's time
+   * counts: a reply that arrived while the gateway's event loop was busy is read, not failed.
+   */
   GATEWAY_REDIS_COMMAND_TIMEOUT_MS: positive().default(500),
   /** A JWKS younger than this is never refetched, even for an unknown `kid` (anti-hammering). */
   GATEWAY_JWKS_MIN_REFETCH_MS: positive().default(30_000),
