@@ -75,6 +75,12 @@ export const apiGatewayConfigSchema = z.object({
    * counts: a reply that arrived while the gateway's event loop was busy is read, not failed.
    */
   GATEWAY_REDIS_COMMAND_TIMEOUT_MS: positive().default(500),
+  /**
+   * How long a "token not revoked" answer from Redis is trusted, from when it was asked; 0 = ask
+   * on every request. A revocation or role change can take this long to reach this gateway, and
+   * both are promised in force within a second: hence at most 1 000, and 500 by default.
+   */
+  GATEWAY_REVOCATION_CACHE_MS: z.coerce.number().int().min(0).max(1_000).default(500),
   /** A JWKS younger than this is never refetched, even for an unknown `kid` (anti-hammering). */
   GATEWAY_JWKS_MIN_REFETCH_MS: positive().default(30_000),
   /** A JWKS older than this is refetched before the next verification. */

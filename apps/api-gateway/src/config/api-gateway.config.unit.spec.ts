@@ -66,4 +66,17 @@ describe('api-gateway config', () => {
       ).toThrow(/GATEWAY_UPSTREAM_MAX_IN_FLIGHT/);
     }
   });
+
+  it('trusts a not-revoked answer for 500 ms unless set, 0 to never, and refuses more than the second revocations are promised in', () => {
+    expect(loadApiGatewayConfig({ NODE_ENV: 'development' }).GATEWAY_REVOCATION_CACHE_MS).toBe(500);
+    expect(
+      loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_REVOCATION_CACHE_MS: '0' })
+        .GATEWAY_REVOCATION_CACHE_MS,
+    ).toBe(0);
+    for (const bad of ['-1', '1001', 'soon']) {
+      expect(() =>
+        loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_REVOCATION_CACHE_MS: bad }),
+      ).toThrow(/GATEWAY_REVOCATION_CACHE_MS/);
+    }
+  });
 });
