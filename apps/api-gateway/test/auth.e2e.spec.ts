@@ -46,6 +46,9 @@ describe('api-gateway authentication', () => {
       DLQ_SERVICE_URL: dlq.url,
       GATEWAY_RATE_LIMIT_PREFIX: prefix,
       GATEWAY_JWKS_MIN_REFETCH_MS: '1500',
+      // Every request asks Redis: these tests are about what the revocation list says, at once.
+      // The cache in front of it has its own suite (revocation-cache.e2e.spec.ts).
+      GATEWAY_REVOCATION_CACHE_MS: '0',
     });
   });
 

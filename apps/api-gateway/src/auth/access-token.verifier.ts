@@ -11,6 +11,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../config/api-gateway.config';
 import { RedisClient } from '../redis/redis.client';
 import { AuthFailure, AuthUnavailable, classifyJoseError } from './auth-failure';
+import { NotRevokedCache } from './not-revoked.cache';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-_.=]+)$/i;
 
@@ -18,11 +19,13 @@ const BEARER = /^Bearer +([A-Za-z0-9\-_.=]+)$/i;
  * Verifies access tokens locally: signature against auth-service's JWKS (cached, refetched on an
  * unknown `kid` at most once per GATEWAY_JWKS_MIN_REFETCH_MS so a flood of made-up kids cannot
  * hammer auth-service), RS256 only, issuer and audience of the contract, claims by schema; then
- * the revocation list in one Redis round trip.
+ * the revocation list in one Redis round trip, whose "not revoked" answers are trusted for
+ * GATEWAY_REVOCATION_CACHE_MS (NotRevokedCache: the staleness is bounded by that).
  */
 @Injectable()
 export class AccessTokenVerifier {
   private readonly keys: ReturnType<typeof createRemoteJWKSet>;
+  private readonly notRevoked: NotRevokedCache;
   private readonly options = {
     algorithms: [...ACCESS_TOKEN_ALGORITHMS],
     issuer: ACCESS_TOKEN_ISSUER,
@@ -38,6 +41,7 @@ export class AccessTokenVerifier {
       cacheMaxAge: config.GATEWAY_JWKS_MAX_AGE_MS,
       timeoutDuration: config.GATEWAY_JWKS_TIMEOUT_MS,
     });
+    this.notRevoked = new NotRevokedCache({ ttlMs: config.GATEWAY_REVOCATION_CACHE_MS });
   }
 
   /**
@@ -63,15 +67,20 @@ export class AccessTokenVerifier {
   /**
    * Throws AuthFailure('revoked') when the token or its family is revoked, or when it was issued
    * before its user's roles last changed (it carries the old roles); AuthUnavailable when Redis
-   * is down. One round trip for the three keys.
+   * is down and the token was not found unrevoked within GATEWAY_REVOCATION_CACHE_MS (fail closed).
+   * One round trip for the three keys, none while a recent "not revoked" answer holds.
    */
   async assertNotRevoked(claims: AccessTokenClaims): Promise<void> {
+    if (this.notRevoked.has(claims.jti)) return;
+    const askedAt = this.notRevoked.now();
     let family: string | null, token: string | null, rolesChangedAt: string | null;
     try {
-      [family, token, rolesChangedAt] = await this.redis.redis.mget(
-        RevocationKeys.family(claims.sid),
-        RevocationKeys.token(claims.jti),
-        RevocationKeys.user(claims.sub),
+      [family, token, rolesChangedAt] = await this.redis.command((redis) =>
+        redis.mget(
+          RevocationKeys.family(claims.sid),
+          RevocationKeys.token(claims.jti),
+          RevocationKeys.user(claims.sub),
+        ),
       );
     } catch (error) {
       throw new AuthUnavailable('revocation list', { cause: error });
@@ -79,5 +88,8 @@ export class AccessTokenVerifier {
     if (family !== null || token !== null) throw new AuthFailure('revoked');
     // Epoch seconds of the first whole second after the change (RevocationKeys.user).
     if (rolesChangedAt !== null && claims.iat < Number(rolesChangedAt)) throw new AuthFailure('revoked');
+    // Keyed by jti alone: the answer also depends on sid, sub and iat, which a signed token with
+    // that jti always carries unchanged.
+    this.notRevoked.remember(claims.jti, askedAt);
   }
 }

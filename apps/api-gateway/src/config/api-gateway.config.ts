@@ -70,8 +70,17 @@ export const apiGatewayConfigSchema = z.object({
   GATEWAY_RATE_LIMIT_IP_MULTIPLIER: positive().default(4),
   /** Prefix of every rate-limit key in Redis (instances sharing it share the counts). */
   GATEWAY_RATE_LIMIT_PREFIX: z.string().min(1).default('gateway:rl:'),
-  /** Redis commands slower than this fail (revocation: 503, rate limit: allowed). */
+  /**
+   * Redis commands slower than this fail (revocation: 503, rate limit: allowed). Only Redis's time
+   * counts: a reply that arrived while the gateway's event loop was busy is read, not failed.
+   */
   GATEWAY_REDIS_COMMAND_TIMEOUT_MS: positive().default(500),
+  /**
+   * How long a "token not revoked" answer from Redis is trusted, from when it was asked; 0 = ask
+   * on every request. A revocation or role change can take this long to reach this gateway, and
+   * both are promised in force within a second: hence at most 1 000, and 500 by default.
+   */
+  GATEWAY_REVOCATION_CACHE_MS: z.coerce.number().int().min(0).max(1_000).default(500),
   /** A JWKS younger than this is never refetched, even for an unknown `kid` (anti-hammering). */
   GATEWAY_JWKS_MIN_REFETCH_MS: positive().default(30_000),
   /** A JWKS older than this is refetched before the next verification. */
@@ -80,6 +89,12 @@ export const apiGatewayConfigSchema = z.object({
   GATEWAY_JWKS_TIMEOUT_MS: positive().default(2_000),
   /** Keep-alive connections per upstream. */
   GATEWAY_UPSTREAM_CONNECTIONS: positive().default(128),
+  /**
+   * Requests in flight to one upstream at most (its bulkhead); beyond it a request is answered 503
+   * `GATEWAY.OVERLOADED` with Retry-After at once, before its token or rate limit is checked. Keep it
+   * at or below GATEWAY_UPSTREAM_CONNECTIONS, so that no request waits in the pool's queue either.
+   */
+  GATEWAY_UPSTREAM_MAX_IN_FLIGHT: positive().default(64),
   /** Consecutive failures (connect error, timeout, 5xx) that open an upstream's circuit. */
   GATEWAY_BREAKER_FAILURE_THRESHOLD: positive().default(5),
   /** Failure ratio (0..1) over the last GATEWAY_BREAKER_WINDOW calls that opens the circuit. */

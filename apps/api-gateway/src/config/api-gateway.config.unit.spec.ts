@@ -53,4 +53,30 @@ describe('api-gateway config', () => {
       loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_RATE_LIMITS: 'standard=ten' }),
     ).toThrow(/GATEWAY_RATE_LIMITS/);
   });
+
+  it('bounds the requests in flight per upstream, 64 unless set, and refuses a bound that admits nothing', () => {
+    expect(loadApiGatewayConfig({ NODE_ENV: 'development' }).GATEWAY_UPSTREAM_MAX_IN_FLIGHT).toBe(64);
+    expect(
+      loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_UPSTREAM_MAX_IN_FLIGHT: '16' })
+        .GATEWAY_UPSTREAM_MAX_IN_FLIGHT,
+    ).toBe(16);
+    for (const bad of ['0', '-1', 'many', '2.5']) {
+      expect(() =>
+        loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_UPSTREAM_MAX_IN_FLIGHT: bad }),
+      ).toThrow(/GATEWAY_UPSTREAM_MAX_IN_FLIGHT/);
+    }
+  });
+
+  it('trusts a not-revoked answer for 500 ms unless set, 0 to never, and refuses more than the second revocations are promised in', () => {
+    expect(loadApiGatewayConfig({ NODE_ENV: 'development' }).GATEWAY_REVOCATION_CACHE_MS).toBe(500);
+    expect(
+      loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_REVOCATION_CACHE_MS: '0' })
+        .GATEWAY_REVOCATION_CACHE_MS,
+    ).toBe(0);
+    for (const bad of ['-1', '1001', 'soon']) {
+      expect(() =>
+        loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_REVOCATION_CACHE_MS: bad }),
+      ).toThrow(/GATEWAY_REVOCATION_CACHE_MS/);
+    }
+  });
 });

@@ -21,15 +21,23 @@ import { RateLimitGate } from '../rate-limit/rate-limit.gate';
 import { withoutHopByHop } from '../routing/hop-by-hop';
 import { type CompiledRoute, hasDotSegment, RouteTable } from '../routing/route-table';
 import { UpstreamForwarder } from '../routing/upstream-forwarder';
+import { type Upstream, Upstreams } from '../routing/upstreams';
 import { clientAddressOf, type TrustedProxies } from './client-address';
 import { GatewayError } from './gateway.error';
 
 type GatewayRequest = IncomingMessage & { originalUrl?: string };
 
 /**
+ * Retry-After of a shed request: a slot frees as soon as any request to that upstream ends, so the
+ * shortest wait the header can say.
+ */
+const SHED_RETRY_AFTER_SECONDS = '1';
+
+/**
  * The gateway's hot path, for every request a route claims: strip forged identity, check the
- * path, size, token, roles and rate limit, then forward with signed identity and trace headers.
- * Refusals throw GatewayError; the observability filter writes them as problem+json.
+ * path and size, take a slot of the upstream's bulkhead (or shed), check token, roles and rate
+ * limit, then forward with signed identity and trace headers. Refusals throw GatewayError; the
+ * observability filter writes them as problem+json.
  */
 @Injectable()
 export class ProxyMiddleware implements NestMiddleware {
@@ -41,6 +49,7 @@ export class ProxyMiddleware implements NestMiddleware {
     private readonly verifier: AccessTokenVerifier,
     private readonly rateLimit: RateLimitGate,
     private readonly forwarder: UpstreamForwarder,
+    private readonly upstreams: Upstreams,
     private readonly metrics: GatewayMetrics,
     @Inject(API_GATEWAY_CONFIG) config: ApiGatewayConfig,
   ) {
@@ -73,6 +82,18 @@ export class ProxyMiddleware implements NestMiddleware {
       if (!res.writableFinished) abort.abort();
     });
     this.checkRequest(req, res, url, route);
+    // Before any other work on the request (signature check, Redis, the body): a shed request must
+    // cost next to nothing, or shedding would not relieve an overloaded gateway.
+    const upstream = this.upstreams.get(route.upstream);
+    const release = upstream.bulkhead.tryAcquire();
+    if (!release) {
+      this.metrics.shed.inc({ upstream: upstream.name });
+      throw shed(upstream, res);
+    }
+    // Every way a request ends (answered, refused, timed out, failed, abandoned by the client)
+    // closes the response. One closed before this line (the client left early) needs the call here.
+    res.once('close', release);
+    if (res.closed) release();
     const clientIp = clientAddressOf(
       req.socket.remoteAddress,
       req.headers['x-forwarded-for'],
@@ -192,4 +213,19 @@ export class ProxyMiddleware implements NestMiddleware {
     });
     return headers;
   }
+}
+
+/**
+ * 503 for a request beyond its upstream's bulkhead. Not a failure of the upstream, so the circuit
+ * breaker never hears of it.
+ */
+function shed(upstream: Upstream, res: ServerResponse): GatewayError {
+  res.setHeader('retry-after', SHED_RETRY_AFTER_SECONDS);
+  return new GatewayError(
+    503,
+    'GATEWAY.OVERLOADED',
+    'Service Unavailable',
+    `the ${upstream.name} service has ${upstream.bulkhead.maxInFlight} requests in flight, the most the gateway sends it; retry shortly`,
+    true,
+  );
 }

@@ -10,9 +10,12 @@ export class GatewayMetrics {
   readonly retries: Counter<'upstream'>;
   /** 0 closed, 1 half-open, 2 open. */
   readonly circuitState: Gauge<'upstream'>;
+  readonly shed: Counter<'upstream'>;
+  readonly upstreamInFlight: Gauge<'upstream'>;
   readonly rateLimited: Counter<'class' | 'caller'>;
   readonly rateLimitDegraded: Counter;
   readonly authFailures: Counter<'reason'>;
+  private readonly inFlightReaders = new Map<string, () => number>();
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
@@ -42,6 +45,23 @@ export class GatewayMetrics {
       labelNames: ['upstream'],
       registers,
     });
+    this.shed = new Counter({
+      name: 'gateway_shed_total',
+      help: 'Requests answered 503 GATEWAY.OVERLOADED because their upstream had its most requests in flight.',
+      labelNames: ['upstream'],
+      registers,
+    });
+    const readers = this.inFlightReaders;
+    this.upstreamInFlight = new Gauge({
+      name: 'gateway_upstream_in_flight',
+      help: 'Requests holding a slot of their upstream bulkhead, from the route match to the end of the response.',
+      labelNames: ['upstream'],
+      registers,
+      // Read at scrape time, not kept up to date per request: nothing on the hot path.
+      collect() {
+        for (const [upstream, read] of readers) this.set({ upstream }, read());
+      },
+    });
     this.rateLimited = new Counter({
       name: 'gateway_rate_limit_rejections_total',
       help: 'Requests refused with 429, by rate-limit class and caller kind (user or ip).',
@@ -59,5 +79,10 @@ export class GatewayMetrics {
       labelNames: ['reason'],
       registers,
     });
+  }
+
+  /** Reports `read()` as the requests in flight to `upstream` at every scrape. */
+  reportInFlight(upstream: string, read: () => number): void {
+    this.inFlightReaders.set(upstream, read);
   }
 }

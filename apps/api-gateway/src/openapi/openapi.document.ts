@@ -42,6 +42,8 @@ const RATE_LIMIT_HEADERS = {
   'RateLimit-Reset': { schema: { type: 'integer' }, description: 'seconds' },
 };
 
+const RETRY_AFTER_HEADER = { schema: { type: 'integer' }, description: 'seconds' };
+
 /** Services whose API the contracts describe operation by operation. */
 const SERVICE_APIS: readonly HttpApiSpec[] = [
   ordersHttpApi,
@@ -229,9 +231,12 @@ function gatewayResponses(route: CompiledRoute): Record<string, unknown> {
     '413': problem(`body larger than ${route.maxBodyBytes} bytes`),
     '429': problem('rate limit reached (Retry-After says when to retry)'),
     '502': problem('the service is unreachable'),
-    '503': problem(
-      'circuit open, token checks unavailable, or the service’s store unreachable (SERVICE.DEPENDENCY_UNAVAILABLE); Retry-After says when to retry',
-    ),
+    '503': {
+      ...problem(
+        'the service has as many requests in flight as the gateway sends it (GATEWAY.OVERLOADED, answered before the token is checked), its circuit is open (GATEWAY.CIRCUIT_OPEN), token checks are unavailable (GATEWAY.AUTH_UNAVAILABLE), or its store is unreachable (SERVICE.DEPENDENCY_UNAVAILABLE); Retry-After says when to retry',
+      ),
+      headers: { 'Retry-After': RETRY_AFTER_HEADER },
+    },
     '504': problem(`no answer within ${route.timeoutMs} ms`),
   };
   if (route.auth) {

@@ -84,6 +84,14 @@ describe('the OpenAPI document', () => {
     expect(pay.security).toEqual([{ bearer: [] }]);
   });
 
+  it('documents the 503 of a shed request, with Retry-After, on described and pass-through routes alike', () => {
+    for (const operation of [op('/orders/{id}/pay', 'post'), op('/auth/login', 'post')]) {
+      const unavailable = operation.responses['503'] as { description: string; headers?: object };
+      expect(unavailable.description).toContain('GATEWAY.OVERLOADED');
+      expect(unavailable.headers).toHaveProperty('Retry-After');
+    }
+  });
+
   it('lists the query of the order list with its bounds, and the placed order answer', () => {
     const list = op('/orders', 'get');
     expect(list.parameters).toEqual([

@@ -56,18 +56,16 @@ export interface Bucket {
 /** Takes one token from each of a request's buckets; `undefined` when Redis could not answer. */
 @Injectable()
 export class RateLimiter {
-  private readonly redis: WithTakeTokens;
   private readonly prefix: string;
 
   constructor(
-    client: RedisClient,
+    private readonly client: RedisClient,
     @Inject(API_GATEWAY_CONFIG) config: ApiGatewayConfig,
     private readonly metrics: GatewayMetrics,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {
     // defineCommand sends EVALSHA and falls back to EVAL once: the script travels once per connection.
     client.redis.defineCommand('gatewayTakeTokens', { lua: TAKE_TOKENS_LUA });
-    this.redis = client.redis as unknown as WithTakeTokens;
     this.prefix = config.GATEWAY_RATE_LIMIT_PREFIX;
   }
 
@@ -82,11 +80,13 @@ export class RateLimiter {
     buckets: readonly Bucket[],
   ): Promise<(RateLimitDecision & { refusedBy?: Bucket }) | undefined> {
     try {
-      const [allowed, tokens, refusedBy] = await this.redis.gatewayTakeTokens(
-        buckets.length,
-        ...buckets.map((b) => `${this.prefix}${className}:${b.caller}`),
-        cls.windowSeconds * 1000,
-        ...buckets.map((b) => b.limit),
+      const [allowed, tokens, refusedBy] = await this.client.command((redis) =>
+        (redis as unknown as WithTakeTokens).gatewayTakeTokens(
+          buckets.length,
+          ...buckets.map((b) => `${this.prefix}${className}:${b.caller}`),
+          cls.windowSeconds * 1000,
+          ...buckets.map((b) => b.limit),
+        ),
       );
       return { allowed: allowed === 1, tokens: Number(tokens), refusedBy: buckets[refusedBy - 1] };
     } catch (err) {

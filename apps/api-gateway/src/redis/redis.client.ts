@@ -2,15 +2,18 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import { PINO_LOGGER, ReadinessRegistry, type Logger } from '@platform/observability';
 import Redis from 'ioredis';
 import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../config/api-gateway.config';
+import { withCommandDeadline } from './command-deadline';
 
 /**
  * The gateway's one Redis connection (revocation list + rate limits). Commands fail fast instead
- * of queueing while Redis is away (no offline queue, a command timeout): the callers decide what
- * "Redis is down" means for them (revocation fails closed, rate limiting degrades open).
+ * of queueing while Redis is away (no offline queue, no retries) and within a deadline while it is
+ * slow (`command()`): the callers decide what "Redis is down" means for them (revocation fails
+ * closed, rate limiting degrades open).
  */
 @Injectable()
 export class RedisClient implements OnModuleInit, OnApplicationShutdown {
   readonly redis: Redis;
+  private readonly commandTimeoutMs: number;
   private unregister?: () => void;
 
   constructor(
@@ -18,10 +21,12 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
     @Inject(PINO_LOGGER) private readonly logger: Logger,
     private readonly readiness: ReadinessRegistry,
   ) {
+    this.commandTimeoutMs = config.GATEWAY_REDIS_COMMAND_TIMEOUT_MS;
+    // No `commandTimeout` here: it fails replies that arrived while the event loop was busy
+    // (withCommandDeadline says why); command() bounds every call instead.
     this.redis = new Redis(config.REDIS_URL, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: config.GATEWAY_REDIS_COMMAND_TIMEOUT_MS,
       connectTimeout: 2_000,
       retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
     });
@@ -37,8 +42,20 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
+  /**
+   * Sends a command, failing it with RedisCommandTimeout when Redis has not answered within
+   * GATEWAY_REDIS_COMMAND_TIMEOUT_MS: time the gateway's own event loop spent busy while the reply
+   * waited in the socket does not count against it.
+   */
+  command<T>(send: (redis: Redis) => Promise<T>): Promise<T> {
+    return withCommandDeadline(send(this.redis), this.commandTimeoutMs);
+  }
+
   async onModuleInit(): Promise<void> {
-    this.unregister = this.readiness.register({ name: 'redis', check: () => this.redis.ping() });
+    this.unregister = this.readiness.register({
+      name: 'redis',
+      check: () => this.command((redis) => redis.ping()),
+    });
     // Start serving once connected, but not never: a gateway without Redis still answers (503s).
     if (this.redis.status !== 'ready') {
       await new Promise<void>((resolve) => {
@@ -53,6 +70,6 @@ export class RedisClient implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.unregister?.();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await this.command((redis) => redis.quit()).catch(() => this.redis.disconnect());
   }
 }

@@ -2,14 +2,16 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'undici';
 import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../config/api-gateway.config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
+import { Bulkhead } from '../resilience/bulkhead';
 import { CircuitBreaker, type CircuitState } from '../resilience/circuit-breaker';
 import { UPSTREAM_NAMES, type UpstreamName } from './route-table';
 
-/** One upstream service: a keep-alive connection pool and its circuit breaker. */
+/** One upstream service: a keep-alive connection pool, its circuit breaker and its bulkhead. */
 export interface Upstream {
   readonly name: UpstreamName;
   readonly pool: Pool;
   readonly breaker: CircuitBreaker;
+  readonly bulkhead: Bulkhead;
 }
 
 const STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -44,7 +46,10 @@ export class Upstreams implements OnApplicationShutdown {
           keepAliveTimeout: 30_000,
           connectTimeout: 2_000,
         });
-        return [name, { name, pool, breaker }] as const;
+        const bulkhead = new Bulkhead(config.GATEWAY_UPSTREAM_MAX_IN_FLIGHT);
+        metrics.reportInFlight(name, () => bulkhead.current);
+        metrics.shed.inc({ upstream: name }, 0);
+        return [name, { name, pool, breaker, bulkhead }] as const;
       }),
     );
   }
