@@ -122,7 +122,7 @@ const clients: Agent[] = [];
 function newClient(): Dispatcher {
   const n = clients.length;
   const local = { localAddress: `127.77.${Math.floor(n / 250)}.${1 + (n % 250)}` };
-  clients.push(new Agent(gateway.hostname === '127.0.0.1' ? { connect: local } : {}));
+  clients.push(new Agent(gateway.hostname === '127.0.0.1' ? local : {}));
   return clients[n] as Agent;
 }
 /** The payment provider's senders: a few addresses, each well under a class's per-address limit. */
