@@ -1,6 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Headers, retryTopicOf, type EventEnvelope } from '@platform/contracts';
 import { eventually, uniqueName } from '@platform/testing';
+import { Registry } from 'prom-client';
+import { MessagingMetrics } from '../metrics';
 import { DependencyUnavailableError, PermanentError, RetriableError } from '../errors';
 import type { ConsumerClient } from '../client/kafka-client';
 import { DlqHeaders } from './dead-letter';
@@ -260,7 +262,7 @@ describe(`ConsumerRuntime (real Kafka, ${clientUnderTest})`, () => {
     expect(handledAgain.length).toBeLessThanOrEqual(events.length - committedCount);
   });
 
-  it('loses nothing and keeps each key in order when a second consumer joins mid-stream', async () => {
+  it('loses nothing, keeps each key in order and reports each lag once when a second consumer joins', async () => {
     const topic = await harness.topic('rebalance', 6);
     const events = Array.from({ length: 600 }, (_, i) =>
       testEvent('Thing', `key-${i % 30}`, { n: Math.floor(i / 30) }),
@@ -277,10 +279,16 @@ describe(`ConsumerRuntime (real Kafka, ${clientUnderTest})`, () => {
       list.push(payload.n);
       seen[index]?.set(aggregateId, list);
     };
-    const first = harness.runtime(topic, { Thing: handler(0) }, { groupId });
+    // Each member its own metrics, as two instances would have.
+    const metrics = [new Registry(), new Registry()].map((registry) => ({
+      registry,
+      metrics: MessagingMetrics.for(registry),
+    }));
+    const options = (index: 0 | 1) => ({ groupId, metrics: metrics[index]?.metrics, movedAfterMs: 1_000 });
+    const first = harness.runtime(topic, { Thing: handler(0) }, options(0));
     await first.start();
     await eventually(() => [...(seen[0]?.values() ?? [])].flat().length >= 100, { timeoutMs: 20_000 });
-    const second = harness.runtime(topic, { Thing: handler(1) }, { groupId });
+    const second = harness.runtime(topic, { Thing: handler(1) }, options(1));
     await second.start();
 
     const handledIds = () =>
@@ -293,6 +301,24 @@ describe(`ConsumerRuntime (real Kafka, ${clientUnderTest})`, () => {
         expect({ key, restarts: Math.min(restarts, 1) }).toEqual({ key, restarts });
       }
     }
+    // A partition that moved is reported by its new owner only: the old one drops its series, so a
+    // sum over members (max per partition) never reads a stale value beside the live one. More
+    // records on every partition (120 keys) keep each owner fetching, as a live topic would.
+    await harness.producer.publish(
+      topic,
+      Array.from({ length: 120 }, (_, i) => testEvent('Thing', `later-${i}`, { n: 0 })),
+    );
+    const lagPartitions = async (index: 0 | 1) =>
+      ((await metrics[index]?.registry.getSingleMetric('messaging_consumer_lag')?.get())?.values ?? [])
+        .filter((v) => v.labels['topic'] === topic)
+        .map((v) => Number(v.labels['partition']));
+    await eventually(
+      async () => {
+        const [a, b] = [await lagPartitions(0), await lagPartitions(1)];
+        return a.length > 0 && b.length > 0 && a.length + b.length === 6 && new Set([...a, ...b]).size === 6;
+      },
+      { timeoutMs: 10_000 },
+    );
   }, 60_000);
 
   it('keeps the group alive through a handler slower than the session timeout', async () => {

@@ -34,6 +34,12 @@ export interface ConsumerRuntimeOptions {
   heartbeatIntervalMs?: number;
   /** How long stop() waits for running handlers before giving their records back. */
   shutdownTimeoutMs?: number;
+  /**
+   * After a rebalance, a partition given back that has fetched nothing here for this long has
+   * moved to another member: its lag and in-flight series are removed, so no stale value lingers
+   * beside the new owner's. Kept until then, so one that comes back reads on without a gap.
+   */
+  movedAfterMs?: number;
 }
 
 const defaults = {
@@ -45,6 +51,7 @@ const defaults = {
   sessionTimeoutMs: 30_000,
   heartbeatIntervalMs: 3_000,
   shutdownTimeoutMs: 15_000,
+  movedAfterMs: 30_000,
 };
 
 /**
@@ -61,6 +68,8 @@ export class ConsumerRuntime {
   private readonly positions = new Map<string, { topic: string; partition: number; offset: number }>();
   private readonly highWatermarks = new Map<string, number>();
   private readonly paused = new Set<string>();
+  /** Partitions given back in a rebalance and not fetched since, with when they were given back. */
+  private readonly givenBack = new Map<string, { topic: string; partition: number; at: number }>();
   private commitTimer: NodeJS.Timeout | undefined;
   private stopping = false;
   private joined = false;
@@ -126,7 +135,10 @@ export class ConsumerRuntime {
         if (!restart) this.joined = false;
       },
     });
-    this.commitTimer = setInterval(() => void this.flushCommits(), this.settings.commitIntervalMs);
+    this.commitTimer = setInterval(() => {
+      this.forgetMovedPartitions();
+      void this.flushCommits();
+    }, this.settings.commitIntervalMs);
   }
 
   /**
@@ -154,9 +166,10 @@ export class ConsumerRuntime {
   }
 
   private onBatch(batch: FetchedBatch): void {
-    if (this.stopping || batch.records.length === 0) return;
     const { topic, partition } = batch;
     const id = `${topic}|${partition}`;
+    this.givenBack.delete(id);
+    if (this.stopping || batch.records.length === 0) return;
     let worker = this.workers.get(id);
     if (!worker) {
       worker = new PartitionWorker(topic, partition, this.processor, (position) =>
@@ -218,9 +231,28 @@ export class ConsumerRuntime {
     }
   }
 
+  /** Removes the series of partitions given back long enough ago that another member has them. */
+  private forgetMovedPartitions(): void {
+    const now = Date.now();
+    for (const [id, { topic, partition, at }] of this.givenBack) {
+      if (now - at < this.settings.movedAfterMs) continue;
+      const labels = { topic, partition: String(partition), group: this.settings.groupId };
+      this.settings.metrics.lag.remove(labels);
+      this.settings.metrics.inFlight.remove(labels);
+      this.highWatermarks.delete(id);
+      this.givenBack.delete(id);
+    }
+  }
+
   private async giveBackAll(cause: 'rebalance' | 'joined'): Promise<void> {
     const workers = [...this.workers.values()];
     this.workers.clear();
+    const at = Date.now();
+    for (const worker of workers) {
+      const id = `${worker.topic}|${worker.partition}`;
+      if (!this.givenBack.has(id))
+        this.givenBack.set(id, { topic: worker.topic, partition: worker.partition, at });
+    }
     for (const worker of workers) worker.stop();
     if (cause === 'rebalance') await this.flushCommits();
     this.positions.clear();
