@@ -561,14 +561,17 @@ function opRows(result: PhaseResult): string[][] {
 
 /** Per group: CPU seconds in each minute (the last one may be shorter), and the RSS at its end. */
 function perMinuteUsage(): MinuteUsage[] {
-  return usageReadings.slice(1).map((reading, i) => {
-    const previous = usageReadings[i] as (typeof usageReadings)[number];
-    return {
-      minute: Math.round(reading.second / 6) / 10,
-      seconds: Math.round(reading.second - previous.second),
-      usage: intervalUsage(previous.usage, reading.usage),
-    };
-  });
+  return usageReadings
+    .slice(1)
+    .map((reading, i) => {
+      const previous = usageReadings[i] as (typeof usageReadings)[number];
+      return {
+        minute: Math.round(reading.second / 6) / 10,
+        seconds: reading.second - previous.second,
+        usage: intervalUsage(previous.usage, reading.usage),
+      };
+    })
+    .filter((m) => m.seconds >= 5); // the reading at the end, right after a minute's, says nothing
 }
 
 /** CPU milliseconds per completed story, per group, over a phase (from the minute readings inside it). */
