@@ -21,11 +21,17 @@ export interface ProcessStat {
   cmdline: string;
 }
 
-/** A group's totals at one instant: CPU since the process started, memory now. */
+/** A group's totals at one instant: CPU since each live process started, memory now. */
 export interface GroupUsage {
   cpuSeconds: number;
   /** Proportional set size where readable (shared pages split among their users), else RSS. */
   rssBytes: number;
+  /** The root the group's processes descend from (a group's own name, or `postgres` for `postgres:*`). */
+  root: string;
+  /** CPU seconds of each live process of the group, by pid: intervals are reckoned per process. */
+  pids: Map<number, number>;
+  /** On a root's own group: CPU seconds of its children that exited (cutime + cstime). */
+  exitedSeconds: number;
 }
 
 /**
@@ -91,8 +97,8 @@ function postgresDatabase(cmdline: string): string | undefined {
 
 /**
  * Totals per group for the given roots (group name -> root pid): each root with its descendants.
- * A PostgreSQL root's backends go to `postgres:<database>`; the server's own processes, and
- * backends that already exited (the root's child ticks), stay under the root's name.
+ * A PostgreSQL root's backends go to `postgres:<database>`; the server's own processes stay under
+ * the root's name, and so does what its exited children used (see intervalUsage).
  */
 export function usageByGroup(
   table: readonly ProcessStat[],
@@ -103,21 +109,27 @@ export function usageByGroup(
   const children = new Map<number, ProcessStat[]>();
   for (const p of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
   const usage = new Map<string, GroupUsage>();
-  const add = (group: string, p: ProcessStat, ticks: number) => {
-    const total = usage.get(group) ?? { cpuSeconds: 0, rssBytes: 0 };
-    total.cpuSeconds += ticks / CLOCK_TICKS_PER_S;
+  const groupOf = (group: string, root: string): GroupUsage => {
+    const found = usage.get(group) ?? { cpuSeconds: 0, rssBytes: 0, root, pids: new Map(), exitedSeconds: 0 };
+    usage.set(group, found);
+    return found;
+  };
+  const add = (group: string, root: string, p: ProcessStat) => {
+    const total = groupOf(group, root);
+    total.cpuSeconds += p.ticks / CLOCK_TICKS_PER_S;
     total.rssBytes += memoryOf(p);
-    usage.set(group, total);
+    total.pids.set(p.pid, p.ticks / CLOCK_TICKS_PER_S);
   };
   for (const [name, rootPid] of roots) {
     const root = byPid.get(rootPid);
     if (!root) continue;
-    add(name, root, root.ticks + root.childTicks);
+    add(name, name, root);
+    groupOf(name, name).exitedSeconds = root.childTicks / CLOCK_TICKS_PER_S;
     const pending = [...(children.get(rootPid) ?? [])];
     while (pending.length > 0) {
       const p = pending.pop() as ProcessStat;
       const database = name === 'postgres' ? postgresDatabase(p.cmdline) : undefined;
-      add(database ? `postgres:${database}` : name, p, p.ticks);
+      add(database ? `postgres:${database}` : name, name, p);
       pending.push(...(children.get(p.pid) ?? []));
     }
   }
@@ -168,11 +180,26 @@ export function intervalUsage(
   before: ReadonlyMap<string, GroupUsage>,
   after: ReadonlyMap<string, GroupUsage>,
 ): IntervalUsage[] {
+  const earlier = new Map<number, number>();
+  for (const group of before.values()) for (const [pid, seconds] of group.pids) earlier.set(pid, seconds);
+  const live = new Set<number>();
+  for (const group of after.values()) for (const pid of group.pids.keys()) live.add(pid);
+  // What the processes that exited in the interval had used by the first reading, per root: their
+  // parent's exited-children figure now holds all of it, and only the rest is new.
+  const goneSeconds = new Map<string, number>();
+  for (const group of before.values())
+    for (const [pid, seconds] of group.pids)
+      if (!live.has(pid)) goneSeconds.set(group.root, (goneSeconds.get(group.root) ?? 0) + seconds);
   return [...after]
-    .map(([group, now]) => ({
-      group,
-      cpuSeconds: Math.max(0, now.cpuSeconds - (before.get(group)?.cpuSeconds ?? 0)),
-      rssBytes: now.rssBytes,
-    }))
+    .map(([group, now]) => {
+      let cpuSeconds = 0;
+      // A process new since the first reading started within the interval: all of its CPU counts.
+      for (const [pid, seconds] of now.pids) cpuSeconds += Math.max(0, seconds - (earlier.get(pid) ?? 0));
+      if (group === now.root) {
+        const exited = now.exitedSeconds - (before.get(group)?.exitedSeconds ?? 0);
+        cpuSeconds += Math.max(0, exited - (goneSeconds.get(group) ?? 0));
+      }
+      return { group, cpuSeconds, rssBytes: now.rssBytes };
+    })
     .sort((a, b) => b.cpuSeconds - a.cpuSeconds || a.group.localeCompare(b.group));
 }

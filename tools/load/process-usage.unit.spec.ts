@@ -59,34 +59,55 @@ describe('process usage from /proc', () => {
         ['postgres', 20],
       ]),
     );
-    expect(Object.fromEntries(usage)).toEqual({
-      'order-service': { cpuSeconds: 1.5, rssBytes: 15 * 4_096 },
-      postgres: { cpuSeconds: 0.17, rssBytes: 2 * 4_096 },
-      'postgres:ferretdb': { cpuSeconds: 3, rssBytes: 2 * 4_096 },
-      'postgres:orders': { cpuSeconds: 2, rssBytes: 2 * 4_096 },
+    const totals = Object.fromEntries(
+      [...usage].map(([group, u]) => [
+        group,
+        { cpuSeconds: u.cpuSeconds, rssBytes: u.rssBytes, root: u.root },
+      ]),
+    );
+    expect(totals).toEqual({
+      'order-service': { cpuSeconds: 1.5, rssBytes: 15 * 4_096, root: 'order-service' },
+      postgres: { cpuSeconds: 0.17, rssBytes: 2 * 4_096, root: 'postgres' },
+      'postgres:ferretdb': { cpuSeconds: 3, rssBytes: 2 * 4_096, root: 'postgres' },
+      'postgres:orders': { cpuSeconds: 2, rssBytes: 2 * 4_096, root: 'postgres' },
     });
+    expect([...(usage.get('postgres:orders')?.pids ?? [])]).toEqual([[22, 2]]);
   });
 
   it('skips a root that is gone', () => {
     expect(usageByGroup([proc(1, 0, 5)], new Map([['auth-service', 99]])).size).toBe(0);
   });
 
-  it('gives the CPU of an interval per group, largest first, never negative', () => {
-    const before = new Map([
-      ['a', { cpuSeconds: 10, rssBytes: 1 }],
-      ['b', { cpuSeconds: 5, rssBytes: 1 }],
+  it('gives the CPU of an interval per group, largest first, process by process', () => {
+    const roots = new Map([
+      ['a', 1],
+      ['postgres', 20],
     ]);
-    const after = new Map([
-      ['a', { cpuSeconds: 11, rssBytes: 2 }],
-      ['b', { cpuSeconds: 8, rssBytes: 3 }],
-      ['c', { cpuSeconds: 0.5, rssBytes: 4 }],
+    const before = usageByGroup(
+      [
+        proc(1, 0, 1_000),
+        proc(20, 0, 100),
+        proc(21, 20, 500, 'postgres: u orders 127.0.0.1(1) idle'),
+        proc(22, 20, 300, 'postgres: u orders 127.0.0.1(2) idle'),
+      ],
+      roots,
+    );
+    // Backend 22 exited after 50 more ticks (its 350 now in the server's cutime); 23 is new.
+    const after = usageByGroup(
+      [
+        proc(1, 0, 1_100),
+        { ...proc(20, 0, 110), childTicks: 350 },
+        proc(21, 20, 700, 'postgres: u orders 127.0.0.1(1) idle'),
+        proc(23, 20, 40, 'postgres: u orders 127.0.0.1(3) idle'),
+      ],
+      roots,
+    );
+    expect(intervalUsage(before, after).map((u) => [u.group, Number(u.cpuSeconds.toFixed(2))])).toEqual([
+      ['postgres:orders', 2.4],
+      ['a', 1],
+      ['postgres', 0.6],
     ]);
-    expect(intervalUsage(before, after)).toEqual([
-      { group: 'b', cpuSeconds: 3, rssBytes: 3 },
-      { group: 'a', cpuSeconds: 1, rssBytes: 2 },
-      { group: 'c', cpuSeconds: 0.5, rssBytes: 4 },
-    ]);
-    // A backend that exited takes its ticks out of its group: that reads as 0, not a negative share.
+    // Lifetime CPU of an exited backend is not counted again: readings the other way read 0, not less.
     expect(intervalUsage(after, before).every((u) => u.cpuSeconds >= 0)).toBe(true);
   });
 });
