@@ -574,7 +574,11 @@ function perMinuteUsage(): MinuteUsage[] {
     .filter((m) => m.seconds >= 5); // the reading at the end, right after a minute's, says nothing
 }
 
-/** CPU milliseconds per completed story, per group, over a phase (from the minute readings inside it). */
+/**
+ * CPU milliseconds per completed story, per group, over a phase: the sum of the minute intervals
+ * inside it (interval by interval, so a backend that exits stays with its database in the minutes
+ * it ran).
+ */
 function cpuPerStory(result: PhaseResult): { group: string; cpuMsPerStory: number; cores: number }[] {
   const inside = usageReadings.filter((r) => r.second >= result.fromS && r.second <= result.toS);
   const first = inside[0];
@@ -583,11 +587,19 @@ function cpuPerStory(result: PhaseResult): { group: string; cpuMsPerStory: numbe
   const seconds = last.second - first.second;
   // Stories done in the window, pro rata to the phase: the readings sit on minute boundaries.
   const stories = (result.stories.ok * seconds) / Math.max(1, result.toS - result.fromS);
-  return intervalUsage(first.usage, last.usage).map((u) => ({
-    group: u.group,
-    cpuMsPerStory: (u.cpuSeconds * 1000) / stories,
-    cores: u.cpuSeconds / seconds,
-  }));
+  const cpu = new Map<string, number>();
+  for (let i = 1; i < inside.length; i++) {
+    const [from, to] = [inside[i - 1], inside[i]] as [(typeof inside)[number], (typeof inside)[number]];
+    for (const u of intervalUsage(from.usage, to.usage))
+      cpu.set(u.group, (cpu.get(u.group) ?? 0) + u.cpuSeconds);
+  }
+  return [...cpu]
+    .sort((a, b) => b[1] - a[1])
+    .map(([group, cpuSeconds]) => ({
+      group,
+      cpuMsPerStory: (cpuSeconds * 1000) / stories,
+      cores: cpuSeconds / seconds,
+    }));
 }
 
 async function main(): Promise<void> {
