@@ -7,19 +7,13 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import Redis from 'ioredis';
 import mongoose from 'mongoose';
+import { infraEnv } from '@platform/testing';
 import { Client } from 'pg';
 import { assertBenchName } from './bench-names';
 import type { Teardown } from './harness';
 
 /** The servers, from the environment (`eval "$(bash tools/infra/infra.sh env)"`) or the local defaults. */
-export const servers = {
-  postgresUrl: process.env['POSTGRES_URL'] ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres',
-  redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-  clickhouseUrl: process.env['CLICKHOUSE_URL'] ?? 'http://127.0.0.1:8123',
-  clickhouseUser: process.env['CLICKHOUSE_USER'] ?? 'default',
-  clickhousePassword: process.env['CLICKHOUSE_PASSWORD'] ?? '',
-  mongoUrl: process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017',
-};
+export const servers = infraEnv;
 
 /** The URL of `database` on the PostgreSQL server. */
 export const postgresUrlOf = (database: string): string =>
