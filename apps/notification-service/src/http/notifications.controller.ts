@@ -7,7 +7,7 @@ import {
   type NotificationsListQuery,
 } from '@platform/contracts';
 import { Caller, CallerGuard, type CallerIdentity } from '@platform/identity';
-import { decodeCursor, encodeCursor } from '@platform/mongo';
+import { decodeInboxCursor, encodeInboxCursor } from '../notifications/inbox-cursor';
 import type { NotificationDoc } from '../notifications/notification.model';
 import { NotificationStore } from '../notifications/notification.store';
 import { InvalidRequest, NotificationNotFound } from './notification.errors';
@@ -51,8 +51,8 @@ export class NotificationsController {
     @Caller() caller: CallerIdentity,
     @Query(new ZodPipe(notificationsListQuerySchema)) query: NotificationsListQuery,
   ) {
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    if (query.cursor !== undefined && !after) {
+    const from = query.cursor === undefined ? {} : decodeInboxCursor(query.cursor);
+    if (!from) {
       throw new InvalidRequest([{ path: 'cursor', message: 'not a cursor of this list' }]);
     }
     const page = await this.store.inbox(
@@ -62,9 +62,9 @@ export class NotificationsController {
         ...(query.channel ? { channel: query.channel } : {}),
       },
       query.limit,
-      after,
+      from,
     );
-    return { items: page.items.map(view), nextCursor: page.next ? encodeCursor(page.next) : null };
+    return { items: page.items.map(view), nextCursor: page.next ? encodeInboxCursor(page.next) : null };
   }
 
   @Post('read-all')

@@ -8,6 +8,12 @@ export interface NotificationDoc {
   /** Derived from (sourceEventId, channel): the same event always makes the same id. */
   _id: string;
   userId: string;
+  /**
+   * `<userId>:<n>`: the inbox page the notification is listed on, counted per user in creation
+   * order ({@link InboxHeadDoc}). An equality key, so FerretDB can push a page's query down to
+   * PostgreSQL; absent on notifications written before pages, until the store assigns one at start.
+   */
+  inboxPage?: string;
   channel: Channel;
   template: string;
   data: Record<string, unknown>;
@@ -37,10 +43,18 @@ export interface OrderOwnerDoc {
   userId: string;
 }
 
+/** How many notifications a user has had: where their inbox's newest page is. */
+export interface InboxHeadDoc {
+  /** The user id. */
+  _id: string;
+  count: number;
+}
+
 const notificationSchema = new Schema<NotificationDoc>(
   {
     _id: { type: String, required: true },
     userId: { type: String, required: true },
+    inboxPage: { type: String },
     channel: { type: String, required: true, enum: ['email', 'webhook'] },
     template: { type: String, required: true },
     data: { type: Schema.Types.Mixed, default: {} },
@@ -60,7 +74,9 @@ const notificationSchema = new Schema<NotificationDoc>(
 );
 // Exactly-once effect: a redelivered event finds its notification instead of making another.
 notificationSchema.index({ sourceEventId: 1, channel: 1 }, { unique: true });
-// The inbox: a user's notifications, newest first.
+// The inbox: a page of a user's notifications, newest first.
+notificationSchema.index({ inboxPage: 1, createdAt: -1, _id: -1 });
+// A user's notifications (mark all read), newest first.
 notificationSchema.index({ userId: 1, createdAt: -1, _id: -1 });
 
 const recipientSchema = new Schema<RecipientDoc>(
@@ -77,6 +93,11 @@ const orderOwnerSchema = new Schema<OrderOwnerDoc>(
   { versionKey: false, collection: 'order_owners' },
 );
 
+const inboxHeadSchema = new Schema<InboxHeadDoc>(
+  { _id: { type: String, required: true }, count: { type: Number, required: true } },
+  { versionKey: false, collection: 'inbox_heads' },
+);
+
 const modelOn = <T>(connection: Connection, name: string, schema: Schema<T>): Model<T> =>
   (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
 
@@ -86,5 +107,6 @@ export function notificationModels(connection: Connection) {
     notifications: modelOn(connection, 'Notification', notificationSchema),
     recipients: modelOn(connection, 'Recipient', recipientSchema),
     orderOwners: modelOn(connection, 'OrderOwner', orderOwnerSchema),
+    inboxHeads: modelOn(connection, 'InboxHead', inboxHeadSchema),
   };
 }

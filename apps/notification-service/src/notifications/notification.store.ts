@@ -1,18 +1,33 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { MONGO_CONNECTION, type ListPosition } from '@platform/mongo';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { MONGO_CONNECTION } from '@platform/mongo';
 import type { Connection, mongo, QueryFilter } from 'mongoose';
+import type { InboxPosition } from './inbox-cursor';
 import {
   notificationModels,
   type Channel,
+  type InboxHeadDoc,
   type NotificationDoc,
   type RecipientDoc,
 } from './notification.model';
 
-/** A notification about to be created: everything but its delivery state. */
+/** A notification about to be created: everything but its delivery state and inbox page. */
 export type NewNotification = Omit<
   NotificationDoc,
-  'status' | 'attempts' | 'lastError' | 'deliveredAt' | 'readAt'
+  'status' | 'attempts' | 'lastError' | 'deliveredAt' | 'readAt' | 'inboxPage'
 >;
+
+/** How the inbox is cut into pages; the defaults unless a test provides {@link INBOX_OPTIONS}. */
+export interface InboxOptions {
+  /** Notifications per page of a user's inbox (every page but the newest is full). */
+  pageSize: number;
+  /** At most this many pages are read for one request: a filtered listing may come short. */
+  pagesPerRead: number;
+}
+
+export const INBOX_OPTIONS = Symbol('INBOX_OPTIONS');
+const DEFAULT_INBOX: InboxOptions = { pageSize: 50, pagesPerRead: 4 };
+
+const pageKey = (userId: string, page: number) => `${userId}:${page}`;
 
 /** Filters of a user's inbox. */
 export interface InboxFilter {
@@ -36,12 +51,21 @@ const isDuplicateKeyOnly = (error: unknown): boolean => {
 export class NotificationStore implements OnModuleInit {
   private readonly models: ReturnType<typeof notificationModels>;
 
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
+  private readonly logger = new Logger(NotificationStore.name);
+  private readonly inboxOptions: InboxOptions;
+
+  constructor(
+    @Inject(MONGO_CONNECTION) connection: Connection,
+    @Optional() @Inject(INBOX_OPTIONS) inboxOptions?: InboxOptions,
+  ) {
     this.models = notificationModels(connection);
+    this.inboxOptions = inboxOptions ?? DEFAULT_INBOX;
   }
 
   async onModuleInit(): Promise<void> {
     await Promise.all(Object.values(this.models).map((model) => model.init()));
+    const assigned = await this.assignInboxPages();
+    if (assigned > 0) this.logger.log(`listed ${assigned} notifications from before inbox pages`);
   }
 
   /**
@@ -52,10 +76,12 @@ export class NotificationStore implements OnModuleInit {
    */
   async createPending(notifications: readonly NewNotification[]): Promise<number> {
     if (notifications.length === 0) return 0;
+    const pages = await this.countIntoInboxes(notifications.map((n) => n.userId));
     return this.insertNew(
       this.models.notifications.collection,
-      notifications.map((n) => ({
+      notifications.map((n, i) => ({
         ...n,
+        inboxPage: pages[i],
         status: 'pending' as const,
         attempts: 0,
         lastError: null,
@@ -97,27 +123,120 @@ export class NotificationStore implements OnModuleInit {
     );
   }
 
-  /** The user's notifications, newest first, `limit` per page after `after`. */
+  /**
+   * One more notification for each of `userIds` (one entry per notification, in order): the inbox
+   * page each is listed on. A redelivered event counts again and leaves its slot empty; on
+   * FerretDB, whose `$inc` is not atomic, two notifications counted at once may share a number, so a
+   * page may hold one more. Neither loses a notification: every one is on exactly one page.
+   */
+  private async countIntoInboxes(userIds: readonly string[]): Promise<string[]> {
+    const added = new Map<string, number>();
+    for (const userId of userIds) added.set(userId, (added.get(userId) ?? 0) + 1);
+    const next = new Map<string, number>();
+    await Promise.all(
+      [...added].map(async ([userId, n]) => next.set(userId, (await this.countInto(userId, n)) - n)),
+    );
+    return userIds.map((userId) => {
+      const number = next.get(userId) ?? 0;
+      next.set(userId, number + 1);
+      return pageKey(userId, Math.floor(number / this.inboxOptions.pageSize));
+    });
+  }
+
+  /** Adds `n` to the user's count; the count after it. */
+  private async countInto(userId: string, n: number): Promise<number> {
+    const increment = () =>
+      this.models.inboxHeads
+        .findOneAndUpdate({ _id: userId }, { $inc: { count: n } }, { upsert: true, returnDocument: 'after' })
+        .lean<InboxHeadDoc>();
+    try {
+      return (await increment())?.count ?? n;
+    } catch (error) {
+      // The user's first notifications, counted twice at once: both upserts inserted, one lost.
+      if (!isDuplicateKeyOnly(error)) throw error;
+      return (await increment())?.count ?? n;
+    }
+  }
+
+  /**
+   * Gives every notification without an inbox page (written before pages existed, or by an older
+   * replica during a rolling deploy) one: each user's, oldest first, on the pages after theirs.
+   * On MongoDB the inbox index finds them; on FerretDB this reads the collection once per start.
+   */
+  private async assignInboxPages(): Promise<number> {
+    const unpaged: QueryFilter<NotificationDoc> = { inboxPage: { $exists: false } };
+    const userIds: string[] = await this.models.notifications.distinct('userId', unpaged);
+    let assigned = 0;
+    for (const userId of userIds) {
+      const docs = await this.models.notifications
+        .find({ ...unpaged, userId }, { _id: 1 })
+        .sort({ createdAt: 1, _id: 1 })
+        .lean<Pick<NotificationDoc, '_id'>[]>();
+      if (docs.length === 0) continue;
+      const pages = await this.countIntoInboxes(docs.map(() => userId));
+      await this.models.notifications.bulkWrite(
+        docs.map((doc, i) => ({
+          updateOne: { filter: { _id: doc._id, ...unpaged }, update: { $set: { inboxPage: pages[i] } } },
+        })),
+        { ordered: false },
+      );
+      assigned += docs.length;
+    }
+    return assigned;
+  }
+
+  /**
+   * A page of the user's inbox from `from`: newest page first, newest first within a page, at most
+   * `pagesPerRead` pages read, so every request costs a bounded number of small equality queries
+   * (the only kind FerretDB pushes down to PostgreSQL; it sorts and limits in memory). A filtered
+   * listing may come short of `limit` with a `next`: follow it until it is null.
+   */
   async inbox(
     userId: string,
     filter: InboxFilter,
     limit: number,
-    after?: ListPosition,
-  ): Promise<{ items: NotificationDoc[]; next: ListPosition | null }> {
-    const query: QueryFilter<NotificationDoc> = { userId };
+    from: InboxPosition = {},
+  ): Promise<{ items: NotificationDoc[]; next: InboxPosition | null }> {
+    const head = await this.models.inboxHeads.findById(userId).lean<InboxHeadDoc>();
+    if (!head || head.count <= 0) return { items: [], next: null };
+    const newest = Math.floor((head.count - 1) / this.inboxOptions.pageSize);
+    let page = Math.min(from.page ?? newest, newest);
+    let after = from.after;
+    const items: NotificationDoc[] = [];
+    for (let read = 0; read < this.inboxOptions.pagesPerRead && page >= 0; read++) {
+      const wanted = limit - items.length;
+      const rows = await this.inboxPage(userId, page, filter, wanted + 1, after);
+      items.push(...rows.slice(0, wanted));
+      const last = items.at(-1);
+      if (rows.length > wanted && last) {
+        return { items, next: { page, after: { at: last.createdAt, id: last._id } } };
+      }
+      page -= 1;
+      // A cursor from before pages keeps its position on every page; a paged one is done with it.
+      if (from.page !== undefined) after = undefined;
+      if (items.length === limit) break;
+    }
+    return { items, next: page >= 0 ? { page, ...(after ? { after } : {}) } : null };
+  }
+
+  private inboxPage(
+    userId: string,
+    page: number,
+    filter: InboxFilter,
+    limit: number,
+    after?: InboxPosition['after'],
+  ): Promise<NotificationDoc[]> {
+    const query: QueryFilter<NotificationDoc> = { inboxPage: pageKey(userId, page), userId };
     if (filter.unread) query.readAt = null;
     if (filter.channel) query.channel = filter.channel;
     if (after) {
       query.$or = [{ createdAt: { $lt: after.at } }, { createdAt: after.at, _id: { $lt: after.id } }];
     }
-    const rows = await this.models.notifications
+    return this.models.notifications
       .find(query)
       .sort({ createdAt: -1, _id: -1 })
-      .limit(limit + 1)
+      .limit(limit)
       .lean<NotificationDoc[]>();
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return { items, next: rows.length > limit && last ? { at: last.createdAt, id: last._id } : null };
   }
 
   /** The user's notification `id`, or null when there is none (or it is someone else's). */

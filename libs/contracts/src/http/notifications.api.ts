@@ -47,7 +47,9 @@ export const notificationsHttpApi: HttpApiSpec = {
       method: 'GET',
       path: '/notifications',
       summary: "The caller's notifications, newest first",
-      description: 'One notification per source event and channel. Keyset pagination: pass nextCursor back.',
+      description:
+        'One notification per source event and channel. Pass nextCursor back for the next page until it is null; ' +
+        'a filtered page (unread, channel) may hold fewer than limit items, even none, and still have a nextCursor.',
       query: notificationsListQuerySchema,
       responses: {
         200: {
