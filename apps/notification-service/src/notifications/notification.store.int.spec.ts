@@ -56,6 +56,7 @@ describe('NotificationStore inbox pages on the Mongo-compatible store', () => {
     // Pages of 3, at most 2 read per request: a dozen notifications cross several pages.
     store = new NotificationStore(connection, { pageSize: 3, pagesPerRead: 2 });
     await store.onModuleInit();
+    await store.legacyPagesAssigned;
   });
 
   afterAll(async () => {
@@ -149,6 +150,7 @@ describe('NotificationStore inbox pages on the Mongo-compatible store', () => {
 
     const restarted = new NotificationStore(connection, { pageSize: 3, pagesPerRead: 2 });
     await restarted.onModuleInit();
+    expect(await restarted.legacyPagesAssigned).toBe(5);
     store = restarted;
     const { ids } = await listAll(userId, 10);
     expect(ids.sort()).toEqual([...legacy.map((n) => n._id), `${userId}-n10-email`].sort());
@@ -164,6 +166,27 @@ describe('NotificationStore inbox pages on the Mongo-compatible store', () => {
       `${userId}:1`,
       `${userId}:0`,
     ]);
+  });
+
+  it('pages a long history from before inbox pages without holding up the store', async () => {
+    const userId = uniqueName('user');
+    const legacy = Array.from({ length: 120 }, (_, i) => ({
+      ...notification(userId, i),
+      status: 'delivered',
+      attempts: 1,
+      lastError: null,
+      deliveredAt: null,
+      readAt: null,
+    }));
+    await connection.collection<{ _id: string }>('notifications').insertMany(legacy);
+
+    const restarted = new NotificationStore(connection, { pageSize: 3, pagesPerRead: 2 });
+    await restarted.onModuleInit();
+    expect(await restarted.legacyPagesAssigned).toBe(120);
+    expect((await restarted.inbox(userId, {}, 5)).items.map((n) => n._id)).toEqual(
+      [119, 118, 117, 116, 115].map((i) => `${userId}-n${i}-email`),
+    );
+    await restarted.onModuleDestroy();
   });
 
   // FerretDB pushes only equality filters down to PostgreSQL: the page key is one, and its GIN

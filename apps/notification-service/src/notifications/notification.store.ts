@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { MONGO_CONNECTION } from '@platform/mongo';
 import type { Connection, mongo, QueryFilter } from 'mongoose';
 import type { InboxPosition } from './inbox-cursor';
@@ -29,6 +36,13 @@ const DEFAULT_INBOX: InboxOptions = { pageSize: 50, pagesPerRead: 4 };
 
 const pageKey = (userId: string, page: number) => `${userId}:${page}`;
 
+/**
+ * Updates per command when pages are assigned. FerretDB v1 keeps the query of every statement of
+ * an `update` command open, each on a PostgreSQL connection of its pool of 50, until the command
+ * ends: one bulk write of 50 updates took all of them and hung FerretDB for every client.
+ */
+const UPDATES_PER_COMMAND = 16;
+
 /** Filters of a user's inbox. */
 export interface InboxFilter {
   unread?: boolean;
@@ -48,11 +62,14 @@ const isDuplicateKeyOnly = (error: unknown): boolean => {
  * recipients and order owners the event handlers learn, and the inbox queries.
  */
 @Injectable()
-export class NotificationStore implements OnModuleInit {
+export class NotificationStore implements OnModuleInit, OnModuleDestroy {
   private readonly models: ReturnType<typeof notificationModels>;
 
   private readonly logger = new Logger(NotificationStore.name);
   private readonly inboxOptions: InboxOptions;
+  private stopping = false;
+  /** Settles with how many notifications from before inbox pages got one (started at init). */
+  legacyPagesAssigned: Promise<number> = Promise.resolve(0);
 
   constructor(
     @Inject(MONGO_CONNECTION) connection: Connection,
@@ -64,8 +81,23 @@ export class NotificationStore implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await Promise.all(Object.values(this.models).map((model) => model.init()));
-    const assigned = await this.assignInboxPages();
-    if (assigned > 0) this.logger.log(`listed ${assigned} notifications from before inbox pages`);
+    // In the background: until it is done, older notifications are missing from their inboxes,
+    // which is better than an app that is not ready for minutes on a large collection.
+    this.legacyPagesAssigned = this.assignInboxPages().then(
+      (assigned) => {
+        if (assigned > 0) this.logger.log(`listed ${assigned} notifications from before inbox pages`);
+        return assigned;
+      },
+      (error: unknown) => {
+        this.logger.error(`could not list notifications from before inbox pages: ${String(error)}`);
+        return 0;
+      },
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    await this.legacyPagesAssigned;
   }
 
   /**
@@ -162,24 +194,28 @@ export class NotificationStore implements OnModuleInit {
    * Gives every notification without an inbox page (written before pages existed, or by an older
    * replica during a rolling deploy) one: each user's, oldest first, on the pages after theirs.
    * On MongoDB the inbox index finds them; on FerretDB this reads the collection once per start.
+   * A user stopped half way (the app stopping) is counted again next time: slots stay empty.
    */
   private async assignInboxPages(): Promise<number> {
     const unpaged: QueryFilter<NotificationDoc> = { inboxPage: { $exists: false } };
     const userIds: string[] = await this.models.notifications.distinct('userId', unpaged);
     let assigned = 0;
     for (const userId of userIds) {
+      if (this.stopping) break;
       const docs = await this.models.notifications
         .find({ ...unpaged, userId }, { _id: 1 })
         .sort({ createdAt: 1, _id: 1 })
         .lean<Pick<NotificationDoc, '_id'>[]>();
       if (docs.length === 0) continue;
       const pages = await this.countIntoInboxes(docs.map(() => userId));
-      await this.models.notifications.bulkWrite(
-        docs.map((doc, i) => ({
-          updateOne: { filter: { _id: doc._id, ...unpaged }, update: { $set: { inboxPage: pages[i] } } },
-        })),
-        { ordered: false },
-      );
+      const updates = docs.map((doc, i) => ({
+        updateOne: { filter: { _id: doc._id, ...unpaged }, update: { $set: { inboxPage: pages[i] } } },
+      }));
+      for (let start = 0; start < updates.length; start += UPDATES_PER_COMMAND) {
+        await this.models.notifications.bulkWrite(updates.slice(start, start + UPDATES_PER_COMMAND), {
+          ordered: false,
+        });
+      }
       assigned += docs.length;
     }
     return assigned;
