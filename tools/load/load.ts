@@ -41,6 +41,8 @@ import { Agent, type Dispatcher, request } from 'undici';
 import {
   type GroupUsage,
   intervalUsage,
+  PAGE_BYTES,
+  type ProcessStat,
   proportionalBytes,
   readProcessTable,
   systemRoots,
@@ -381,8 +383,16 @@ const infraHome = process.env['INFRA_HOME'] ?? join(process.cwd(), '.infra');
 const roots = new Map([...systemRoots(infraHome), ['load generator', process.pid]]);
 /** Readings at each minute since the start (and at the end); per-minute usage is their difference. */
 const usageReadings: { second: number; usage: Map<string, GroupUsage> }[] = [];
-const readUsage = (second: number) =>
-  usageReadings.push({ second, usage: usageByGroup(readProcessTable(), roots, proportionalBytes) });
+let usageRead = Promise.resolve();
+/** Takes a reading in the background, after the one before it; `usageRead` settles when all are in. */
+const readUsage = (second: number) => {
+  usageRead = usageRead.then(async () => {
+    const table = await readProcessTable();
+    const pss = await proportionalBytes(table);
+    const memoryOf = (p: ProcessStat) => pss.get(p.pid) ?? p.rssPages * PAGE_BYTES;
+    usageReadings.push({ second, usage: usageByGroup(table, roots, memoryOf) });
+  });
+};
 
 /** Runs one phase: open-model arrivals at its rate, a progress line and a timeline sample a second. */
 async function drive(
@@ -629,6 +639,7 @@ async function main(): Promise<void> {
   if (tty) process.stdout.write('\n');
   await Promise.race([Promise.all(running), delay(30_000)]);
   readUsage((performance.now() - runStart) / 1000);
+  await usageRead;
   clearInterval(lagSampling);
   await Promise.all(clients.map((client) => client.close()));
 

@@ -6,6 +6,7 @@
  * processes are not ours to see and the sampler reports nothing.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** One line of /proc/<pid>/stat, the fields this needs. */
@@ -35,21 +36,27 @@ export interface GroupUsage {
 }
 
 /**
- * The proportional set size of a process (/proc/<pid>/smaps_rollup): PostgreSQL's backends all
- * map its shared buffers, and summing their RSS counted those once per backend.
+ * The proportional set size of each process (/proc/<pid>/smaps_rollup), by pid: PostgreSQL's
+ * backends all map its shared buffers, and summing their RSS counted those once per backend.
+ * Absent where unreadable. The kernel walks every mapping for it: read off the event loop.
  */
-export function proportionalBytes(p: ProcessStat): number {
-  try {
-    const match = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${p.pid}/smaps_rollup`, 'utf8'));
-    if (match) return Number(match[1]) * 1_024;
-  } catch {
-    // gone, or not ours to read
-  }
-  return p.rssPages * PAGE_BYTES;
+export async function proportionalBytes(table: readonly ProcessStat[]): Promise<Map<number, number>> {
+  const pss = new Map<number, number>();
+  await Promise.all(
+    table.map(async (p) => {
+      try {
+        const match = /^Pss:\s+(\d+) kB$/m.exec(await readFile(`/proc/${p.pid}/smaps_rollup`, 'utf8'));
+        if (match) pss.set(p.pid, Number(match[1]) * 1_024);
+      } catch {
+        // gone, or not ours to read
+      }
+    }),
+  );
+  return pss;
 }
 
 const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux (getconf CLK_TCK)
-const PAGE_BYTES = 4_096;
+export const PAGE_BYTES = 4_096;
 
 /** Parses /proc/<pid>/stat; the command name may hold spaces and parentheses, so fields count from its last ')'. */
 export function parseStat(text: string, cmdline = ''): ProcessStat | undefined {
@@ -72,21 +79,25 @@ export function parseStat(text: string, cmdline = ''): ProcessStat | undefined {
   };
 }
 
-/** Every process visible in /proc now. */
-export function readProcessTable(): ProcessStat[] {
-  const table: ProcessStat[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+/**
+ * Every process visible in /proc now. Asynchronous, like {@link proportionalBytes}: read with
+ * blocking calls once a minute, it stalled the load generator for half a second, which showed as
+ * a dip in requests done and a p99 spike every minute.
+ */
+export async function readProcessTable(): Promise<ProcessStat[]> {
+  const entries = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
+  const read = async (entry: string): Promise<ProcessStat | undefined> => {
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-      const parsed = parseStat(stat, cmdline);
-      if (parsed) table.push(parsed);
+      const [stat, cmdline] = await Promise.all([
+        readFile(`/proc/${entry}/stat`, 'utf8'),
+        readFile(`/proc/${entry}/cmdline`, 'utf8'),
+      ]);
+      return parseStat(stat, cmdline.replaceAll('\0', ' ').trim());
     } catch {
-      // gone between readdir and read
+      return undefined; // gone between readdir and read
     }
-  }
-  return table;
+  };
+  return (await Promise.all(entries.map(read))).filter((p): p is ProcessStat => p !== undefined);
 }
 
 /** `postgres: <user> <database> <client> <activity>`: the database of a backend, else undefined. */

@@ -1,4 +1,11 @@
-import { intervalUsage, parseStat, type ProcessStat, usageByGroup } from './process-usage';
+import {
+  intervalUsage,
+  parseStat,
+  type ProcessStat,
+  proportionalBytes,
+  readProcessTable,
+  usageByGroup,
+} from './process-usage';
 
 /** A /proc/<pid>/stat line with the given fields; the rest zero. */
 function statLine(
@@ -109,5 +116,18 @@ describe('process usage from /proc', () => {
     ]);
     // Lifetime CPU of an exited backend is not counted again: readings the other way read 0, not less.
     expect(intervalUsage(after, before).every((u) => u.cpuSeconds >= 0)).toBe(true);
+  });
+});
+
+// Reads this machine's /proc (Linux, as the sampler itself): no server is involved.
+describe('reading /proc', () => {
+  it('finds this process, its parent and its memory', async () => {
+    const table = await readProcessTable();
+    const self = table.find((p) => p.pid === process.pid);
+    expect(self).toEqual(
+      expect.objectContaining({ ppid: process.ppid, cmdline: expect.stringContaining('node') }),
+    );
+    const pss = await proportionalBytes(table.filter((p) => p.pid === process.pid));
+    expect(pss.get(process.pid)).toBeGreaterThan(1_000_000);
   });
 });
