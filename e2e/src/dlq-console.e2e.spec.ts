@@ -50,7 +50,10 @@ describe('the DLQ triage console in headless Chromium (six built apps, real serv
       logLevel: logLevel.NOTHING,
     }).producer();
     await producer.connect();
-    [admin, customer] = await Promise.all([system.register({ roles: ['customer', 'admin'] }), system.register()]);
+    [admin, customer] = await Promise.all([
+      system.register({ roles: ['customer', 'admin'] }),
+      system.register(),
+    ]);
   }, 180_000);
 
   afterAll(async () => {

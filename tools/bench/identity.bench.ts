@@ -48,7 +48,14 @@ function hmacScheme() {
 async function main(): Promise<void> {
   const signer = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);
   const verifier = new GatewayIdentityVerifier(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.publicKey, 'orders');
-  const assertion = { sub: 'u-1', roles: ['customer'], ip: '203.0.113.7', aud: 'orders', htm: 'GET', htu: '/orders/o-1' };
+  const assertion = {
+    sub: 'u-1',
+    roles: ['customer'],
+    ip: '203.0.113.7',
+    aud: 'orders',
+    htm: 'GET',
+    htu: '/orders/o-1',
+  };
   const minted = signer.mint(assertion);
 
   const rsa = await generateKeyPair('RS256');
@@ -69,7 +76,11 @@ async function main(): Promise<void> {
     mintUs: await timePerCall(() => signer.mint(assertion)),
     mintedVerifyUs: await timePerCall(() => verifier.verify(minted, 'GET', '/orders/o-1')),
     forwardedVerifyUs: await timePerCall(() =>
-      jwtVerify(accessToken, rsa.publicKey, { issuer: 'auth-service', audience: 'platform', algorithms: ['RS256'] }),
+      jwtVerify(accessToken, rsa.publicKey, {
+        issuer: 'auth-service',
+        audience: 'platform',
+        algorithms: ['RS256'],
+      }),
     ),
   };
   const perRequest = {
@@ -79,13 +90,17 @@ async function main(): Promise<void> {
   };
   const row = (name: string, gateway: number, upstream: number) =>
     `| ${name.padEnd(36)} | ${gateway.toFixed(1).padStart(8)} | ${upstream.toFixed(1).padStart(9)} | ${(gateway + upstream).toFixed(1).padStart(6)} | ${((gateway + upstream) / perRequest.hmac).toFixed(1).padStart(8)}x |`;
-  console.log(`identity per forwarded request, µs of CPU (median of ${ROUNDS} rounds x ${PER_ROUND}, Node ${process.version})`);
+  console.log(
+    `identity per forwarded request, µs of CPU (median of ${ROUNDS} rounds x ${PER_ROUND}, Node ${process.version})`,
+  );
   console.log('| scheme                               | gateway  | upstream  | total  | vs hmac   |');
   console.log('| ------------------------------------ | -------- | --------- | ------ | --------- |');
   console.log(row('hmac headers (former, shared secret)', figures.hmacSignUs, figures.hmacVerifyUs));
   console.log(row('minted Ed25519 token (chosen)', figures.mintUs, figures.mintedVerifyUs));
   console.log(row('access token verified upstream (RS256)', 0, figures.forwardedVerifyUs));
-  console.log(`report: ${writeReport('identity', { figures, perRequest, rounds: ROUNDS, perRound: PER_ROUND, node: process.version })}`);
+  console.log(
+    `report: ${writeReport('identity', { figures, perRequest, rounds: ROUNDS, perRound: PER_ROUND, node: process.version })}`,
+  );
 }
 
 void main();

@@ -13,7 +13,9 @@ results_dir="$ROOT/tmp/test-results"
 rm -rf "$results_dir" && mkdir -p "$results_dir"
 export JEST_RESULTS_DIR=$results_dir
 
-step "lint and typecheck"
+step "format, lint and typecheck"
+# Formatting is checked, not fixed: \`npm run format\` writes it.
+npx prettier --check . --log-level warn
 npx nx run-many -t lint typecheck --outputStyle=static
 bash tools/ci/lint-deploy.sh
 

@@ -48,14 +48,23 @@ export function text({ min = 1, max, multiline = false }: TextOptions) {
     .trim()
     .superRefine((value, ctx) => {
       if (!isWellFormedText(value)) {
-        ctx.addIssue({ code: 'custom', message: 'must be well-formed Unicode (a lone UTF-16 surrogate was found)' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be well-formed Unicode (a lone UTF-16 surrogate was found)',
+        });
         return;
       }
       if (CONTROLS.test(value) || (!multiline && LINE_BREAKS.test(value))) {
-        ctx.addIssue({ code: 'custom', message: 'must not contain control characters (U+0000-U+001F, U+007F-U+009F)' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must not contain control characters (U+0000-U+001F, U+007F-U+009F)',
+        });
       }
       if (BIDI_CONTROLS.test(value)) {
-        ctx.addIssue({ code: 'custom', message: 'must not contain bidirectional override characters (U+202A-U+202E, U+2066-U+2069)' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must not contain bidirectional override characters (U+202A-U+202E, U+2066-U+2069)',
+        });
       }
       const length = codePointLength(value);
       if (length < min) ctx.addIssue({ code: 'custom', message: `must be at least ${min} characters` });

@@ -104,7 +104,11 @@ describe('parseEnv', () => {
 
     it('refuses a secret (or a URL password) shorter than its minimum outside development', () => {
       const parse = () =>
-        parseEnv(secrets, { NODE_ENV: 'production', SIGNING_KEY: 'short', DATABASE_URL: 'postgres://app:pw@db/app' });
+        parseEnv(secrets, {
+          NODE_ENV: 'production',
+          SIGNING_KEY: 'short',
+          DATABASE_URL: 'postgres://app:pw@db/app',
+        });
       expect(parse).toThrow(/SIGNING_KEY: it must be at least 32 characters/);
       expect(parse).toThrow(/DATABASE_URL: its password must be at least 16 characters/);
     });

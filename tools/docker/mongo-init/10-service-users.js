@@ -3,7 +3,11 @@
 // read and write its own database and nothing else (no admin, no other database).
 // A volume initialised before this script existed keeps its old users: `docker compose down -v`.
 const services = [
-  { user: 'notification_service', password: process.env.NOTIFICATION_MONGO_PASSWORD, database: 'notifications' },
+  {
+    user: 'notification_service',
+    password: process.env.NOTIFICATION_MONGO_PASSWORD,
+    database: 'notifications',
+  },
   { user: 'dlq_consumer', password: process.env.DLQ_MONGO_PASSWORD, database: 'dlq' },
 ];
 
