@@ -1,8 +1,10 @@
+import { aggregateStream, ExpectedVersionConflict, handleCommand } from '@platform/event-sourcing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { orderDecider } from '../src/orders/domain/order.decider';
 import type { OrderEvent } from '../src/orders/domain/order.events';
-import { NEW_ORDER, OrderEventStore } from '../src/orders/infrastructure/order-event-store';
-import { VersionConflict } from '../src/orders/infrastructure/version-conflict';
+import { evolveAll } from '../src/orders/domain/order.evolve';
+import { OrderEventStore } from '../src/orders/infrastructure/order-event-store';
 import { startOrderApp, type OrderApp } from './order-app.spec-helper';
 
 let orders: OrderApp;
@@ -28,13 +30,21 @@ const placed = (orderId: string): OrderEvent => ({
 });
 const confirmed = (orderId: string): OrderEvent => ({ type: 'OrderConfirmed', data: { orderId } });
 
+/** Appends `events` after `expectedVersion` (0: a new order), with the state they lead to. */
+async function append(orderId: string, events: OrderEvent[], expectedVersion = 0, before: OrderEvent[] = []) {
+  const stateAfter = evolveAll(events, evolveAll(before));
+  return (await store.appendToStream(orderId, events, { expectedVersion, stateAfter })).nextExpectedVersion;
+}
+
+const load = (orderId: string) => aggregateStream(store, orderDecider, orderId);
+
 describe('the order event store', () => {
   it('appends events with their versions and the same envelopes to the outbox, and folds them back', async () => {
     const orderId = randomUUID();
-    expect(await store.append(orderId, NEW_ORDER, [placed(orderId)])).toBe(1);
-    expect(await store.append(orderId, await store.load(orderId), [confirmed(orderId)])).toBe(2);
+    expect(await append(orderId, [placed(orderId)])).toBe(1);
+    expect(await append(orderId, [confirmed(orderId)], 1, [placed(orderId)])).toBe(2);
 
-    const loaded = await store.load(orderId);
+    const loaded = await load(orderId);
     expect(loaded.version).toBe(2);
     expect(loaded.state).toMatchObject({ status: 'confirmed', orderId, totalMinor: 2500 });
 
@@ -50,25 +60,27 @@ describe('the order event store', () => {
     ]);
   });
 
-  it('refuses an append at a stale version with VersionConflict and records nothing', async () => {
+  it('refuses an append at a stale version with ExpectedVersionConflict and records nothing', async () => {
     const orderId = randomUUID();
-    await store.append(orderId, NEW_ORDER, [placed(orderId)]);
-    await expect(store.append(orderId, NEW_ORDER, [placed(orderId)])).rejects.toBeInstanceOf(VersionConflict);
-    expect((await store.load(orderId)).version).toBe(1);
+    await append(orderId, [placed(orderId)]);
+    await expect(append(orderId, [placed(orderId)])).rejects.toEqual(
+      new ExpectedVersionConflict(orderId, 0, 1),
+    );
+    expect((await load(orderId)).version).toBe(1);
   });
 
-  it('lets exactly one of two concurrent appends at the same version win', async () => {
+  it('lets exactly one of two concurrent commands at the same version win', async () => {
     const orderId = randomUUID();
-    await store.append(orderId, NEW_ORDER, [placed(orderId)]);
-    const seen = await store.load(orderId);
+    await append(orderId, [placed(orderId)]);
+    const confirm = { type: 'ConfirmOrder', orderId } as const;
     const results = await Promise.allSettled([
-      store.append(orderId, seen, [confirmed(orderId)]),
-      store.append(orderId, seen, [confirmed(orderId)]),
+      handleCommand(store, orderDecider, orderId, confirm),
+      handleCommand(store, orderDecider, orderId, confirm),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(rejected).toHaveLength(1);
-    expect(rejected[0]?.reason).toBeInstanceOf(VersionConflict);
+    expect(rejected[0]?.reason).toBeInstanceOf(ExpectedVersionConflict);
     const [{ count }] = (await db.query(
       'SELECT count(*)::int AS count FROM outbox WHERE aggregate_key = $1',
       [orderId],
@@ -93,7 +105,7 @@ describe('the order event store', () => {
         JSON.stringify({ correlationId: 'c-1', causationId: null }),
       ],
     );
-    const { state } = await store.load(orderId);
+    const { state } = await load(orderId);
     expect(state).toMatchObject({
       status: 'placed',
       lines: [{ sku: 'LAMP-1', quantity: 2, unitPriceMinor: 1050 }],
@@ -101,9 +113,31 @@ describe('the order event store', () => {
     });
   });
 
+  it('writes the summary from the state the command reached, placed when the stream began', async () => {
+    const orderId = randomUUID();
+    await handleCommand(store, orderDecider, orderId, {
+      type: 'PlaceOrder',
+      orderId,
+      customerId: 'customer-1',
+      lines: [{ sku: 'BOOK-1', quantity: 2, unitPriceMinor: 1250 }],
+      currency: 'EUR',
+    });
+    // A summary lost (or never written, before the read model existed) comes back with the next append.
+    await db.query('DELETE FROM order_summaries WHERE order_id = $1', [orderId]);
+    await handleCommand(store, orderDecider, orderId, { type: 'ConfirmOrder', orderId });
+
+    const [summary] = (await db.query(
+      `SELECT s.status, s.version, s.placed_at = e.occurred_at AS placed_when_stream_began
+         FROM order_summaries s JOIN order_events e ON e.aggregate_id = s.order_id AND e.version = 1
+        WHERE s.order_id = $1`,
+      [orderId],
+    )) as { status: string; version: number; placed_when_stream_began: boolean }[];
+    expect(summary).toEqual({ status: 'confirmed', version: 2, placed_when_stream_began: true });
+  });
+
   it('keeps the history append-only', async () => {
     const orderId = randomUUID();
-    await store.append(orderId, NEW_ORDER, [placed(orderId)]);
+    await append(orderId, [placed(orderId)]);
     await expect(db.query('DELETE FROM order_events WHERE aggregate_id = $1', [orderId])).rejects.toThrow(
       /append-only/,
     );

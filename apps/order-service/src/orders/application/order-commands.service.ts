@@ -1,15 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  aggregateStream,
+  ExpectedVersionConflict,
+  handleCommand,
+  type CommandInput,
+  type EventStore,
+  type ExpectedVersion,
+} from '@platform/event-sourcing';
 import type { CallerIdentity } from '@platform/identity';
 import { randomUUID } from 'node:crypto';
 import { CatalogProducts } from '../../catalog/catalog-products';
 import type { OrderCommand } from '../domain/order.commands';
-import { decide } from '../domain/order.decide';
+import { orderDecider } from '../domain/order.decider';
 import { OrderForbidden } from '../domain/order.errors';
-import { evolveAll } from '../domain/order.evolve';
+import type { OrderEvent } from '../domain/order.events';
 import { orderAccess, type OrderAction } from '../domain/order.policy';
 import { priceLines, type RequestedLine } from '../domain/order.pricing';
 import type { OrderDetails, OrderState } from '../domain/order.state';
-import { NEW_ORDER, OrderEventStore, type LoadedOrder } from '../infrastructure/order-event-store';
+import { OrderEventStore } from '../infrastructure/order-event-store';
 import { VersionConflict } from '../infrastructure/version-conflict';
 import { OrderNotFound } from './order-not-found';
 
@@ -30,15 +38,17 @@ const ACTION_NAMES: Record<OrderAction, string> = {
 };
 
 /**
- * The use cases of orders: load the stream, check who is asking (order.policy), decide, append.
- * An order the caller may not see does not exist to it (404); one it sees but may not change
- * that way is a 403 ORDER.FORBIDDEN.
+ * The use cases of orders: check who is asking (order.policy) and run the command through
+ * `handleCommand` of `@platform/event-sourcing` (read and fold the stream once, decide, append at
+ * the version decided on). An order the caller may not see does not exist to it (404); one it
+ * sees but may not change that way is a 403 ORDER.FORBIDDEN. The store is the port, so the unit
+ * tests run these use cases over the InMemoryEventStore.
  */
 @Injectable()
 export class OrderCommands {
   constructor(
-    private readonly store: OrderEventStore,
-    private readonly catalog: CatalogProducts,
+    @Inject(OrderEventStore) private readonly store: EventStore<OrderEvent, OrderState>,
+    @Inject(CatalogProducts) private readonly catalog: Pick<CatalogProducts, 'pricesOf'>,
   ) {}
 
   /** Places an order of `requested` lines at the catalog's prices, in the catalog's currency. */
@@ -48,7 +58,8 @@ export class OrderCommands {
     const { lines, currency } = priceLines(requested, prices);
     const orderId = randomUUID();
     const command: OrderCommand = { type: 'PlaceOrder', orderId, customerId: caller.userId, lines, currency };
-    return this.record(orderId, NEW_ORDER, command);
+    // A fresh id has no stream: nothing to read, and the append refuses if one exists after all.
+    return this.record(orderId, command, 'no-stream');
   }
 
   /**
@@ -62,16 +73,14 @@ export class OrderCommands {
     toCommand: (order: OrderDetails, caller: CallerIdentity) => OrderCommand,
     ifMatch?: number,
   ): Promise<VersionedOrder> {
-    const loaded = await this.store.load(orderId);
-    const { state } = allowed(caller, action, orderId, loaded);
-    if (ifMatch !== undefined && ifMatch !== loaded.version) {
-      throw new VersionConflict(orderId, ifMatch, loaded.version);
-    }
-    return this.record(orderId, loaded, toCommand(state, caller));
+    // The caller's right comes before If-Match: a stale version of a hidden order is still a 404.
+    const command = (state: OrderState, version: number) =>
+      toCommand(allowed(caller, action, orderId, { state, version }).state, caller);
+    return this.record(orderId, command, ifMatch);
   }
 
   async find(caller: CallerIdentity, orderId: string): Promise<VersionedOrder> {
-    return allowed(caller, 'view', orderId, await this.store.load(orderId));
+    return allowed(caller, 'view', orderId, await aggregateStream(this.store, orderDecider, orderId));
   }
 
   /**
@@ -84,17 +93,33 @@ export class OrderCommands {
     amountMinor: number;
     currency: string;
   }): Promise<VersionedOrder> {
-    const loaded = await this.store.load(payment.orderId);
-    if (loaded.state.status === 'none') throw new OrderNotFound(payment.orderId);
-    return this.record(payment.orderId, loaded, { type: 'PayOrder', ...payment });
+    return this.record(payment.orderId, (state: OrderState): OrderCommand => {
+      if (state.status === 'none') throw new OrderNotFound(payment.orderId);
+      return { type: 'PayOrder', ...payment };
+    });
   }
 
-  private async record(orderId: string, loaded: LoadedOrder, command: OrderCommand): Promise<VersionedOrder> {
-    const events = decide(loaded.state, command);
-    const version = await this.store.append(orderId, loaded, events);
-    const state = evolveAll(events, loaded.state);
-    if (state.status === 'none') throw new Error(`order ${orderId} has no state after ${command.type}`);
-    return { state, version };
+  private async record(
+    orderId: string,
+    command: CommandInput<OrderCommand, OrderState>,
+    expectedVersion?: ExpectedVersion,
+  ): Promise<VersionedOrder> {
+    try {
+      const { newState, nextExpectedVersion } = await handleCommand(
+        this.store,
+        orderDecider,
+        orderId,
+        command,
+        {
+          expectedVersion,
+        },
+      );
+      if (newState.status === 'none') throw new Error(`order ${orderId} has no state after its command`);
+      return { state: newState, version: nextExpectedVersion };
+    } catch (error) {
+      if (error instanceof ExpectedVersionConflict) throw VersionConflict.of(error);
+      throw error;
+    }
   }
 }
 
@@ -102,9 +127,8 @@ function allowed(
   caller: CallerIdentity,
   action: OrderAction,
   orderId: string,
-  loaded: LoadedOrder,
+  { state, version }: { state: OrderState; version: number },
 ): VersionedOrder {
-  const { state, version } = loaded;
   if (state.status === 'none') throw new OrderNotFound(orderId);
   switch (orderAccess(caller, action, state)) {
     case 'allowed':

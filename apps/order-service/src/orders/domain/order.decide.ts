@@ -7,10 +7,10 @@ type Command<T extends OrderCommand['type']> = Extract<OrderCommand, { type: T }
 
 /**
  * What happens when `command` meets an order in `state`: the events to record, or an
- * OrderRuleViolation. A command whose effect is already there (confirming a confirmed order)
+ * OrderRuleViolation. The command comes first, as in the Decider of `@platform/event-sourcing`. A command whose effect is already there (confirming a confirmed order)
  * decides nothing, so a retried request is harmless.
  */
-export function decide(state: OrderState, command: OrderCommand): OrderEvent[] {
+export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
   switch (command.type) {
     case 'PlaceOrder':
       return place(state, command);

@@ -50,7 +50,7 @@ const cancelled: OrderEvent = {
 
 /** Given these events, when the command is decided: the events it records. */
 const given = (events: OrderEvent[]) => ({
-  when: (command: OrderCommand) => decide(evolveAll(events), command),
+  when: (command: OrderCommand) => decide(command, evolveAll(events)),
 });
 
 function expectViolation(decision: () => unknown, code: OrderRuleCode): void {

@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { createEvent, validateEvent, type DomainEvent, type EventEnvelope } from '@platform/contracts';
+import {
+  ExpectedVersionConflict,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type StreamRead,
+} from '@platform/event-sourcing';
 import { currentCorrelationId } from '@platform/observability';
 import { currentTraceParent, outboxInsertSql, OutboxRelayHost } from '@platform/outbox';
 import { randomUUID } from 'node:crypto';
 import { ORDER_OUTBOX } from '../../outbox/order-outbox.table';
 import { UnitOfWork } from '../../persistence/unit-of-work';
 import type { OrderEvent } from '../domain/order.events';
-import { evolveAll } from '../domain/order.evolve';
 import type { OrderState } from '../domain/order.state';
 import {
   ORDER_SUMMARIES,
@@ -14,18 +20,6 @@ import {
   summaryParameters,
   upsertSummariesSql,
 } from './order-summary.projection';
-import { VersionConflict } from './version-conflict';
-
-/** An order as its stream says: the fold of its events and the version of the last one (0: none). */
-export interface LoadedOrder {
-  state: OrderState;
-  version: number;
-  /** When it was placed (occurredAt of OrderPlaced); absent before. */
-  placedAt?: string;
-}
-
-/** The stream before its first event. */
-export const NEW_ORDER: LoadedOrder = { state: { status: 'none' }, version: 0 };
 
 /** A row of order_events. */
 export interface EventRow {
@@ -42,42 +36,50 @@ export interface EventRow {
 const STREAM_KEY = 'order_events_stream_key';
 
 /**
- * The append-only store of order events in Postgres. Each append is one transaction that also
- * writes the events' envelopes to the outbox, so what is published is exactly what is stored,
- * and updates the order_summaries read model (a rebuild in progress copies it by trigger). The
- * relays learn of new rows from `announce()` after the commit, not from a NOTIFY trigger.
+ * The append-only store of order events in Postgres, behind the EventStore port of
+ * `@platform/event-sourcing`. Each append is one transaction that also writes the events'
+ * envelopes to the outbox, so what is published is exactly what is stored, and updates the
+ * order_summaries read model from the state the writer already folded (a rebuild in progress
+ * copies it by trigger). The relays learn of new rows from `announce()` after the commit, not
+ * from a NOTIFY trigger.
  */
 @Injectable()
-export class OrderEventStore {
+export class OrderEventStore implements EventStore<OrderEvent, OrderState> {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly outbox: OutboxRelayHost,
   ) {}
 
-  /** Reads an order's stream, upcasting old event versions, and folds it into its state. */
-  async load(orderId: string): Promise<LoadedOrder> {
+  /**
+   * Reads an order's stream, upcasting old event versions; `createdAt` is when it was placed
+   * (occurredAt of OrderPlaced), which the read model keeps.
+   */
+  async readStream(orderId: string): Promise<StreamRead<OrderEvent>> {
     const rows = (await this.unitOfWork.runner().query(
       `SELECT event_id, aggregate_id, version, type, schema_version, payload, metadata, occurred_at
          FROM order_events WHERE aggregate_id = $1 ORDER BY version`,
       [orderId],
     )) as EventRow[];
-    const events = rows.map(orderEventOf);
-    const placedAt = rows[0]?.occurred_at.toISOString();
+    const createdAt = rows[0]?.occurred_at.toISOString();
     return {
-      state: evolveAll(events),
+      events: rows.map(orderEventOf),
       version: rows.at(-1)?.version ?? 0,
-      ...(placedAt ? { placedAt } : {}),
+      ...(createdAt ? { createdAt } : {}),
     };
   }
 
   /**
-   * Appends `events` to the order as `base` loaded it and returns the new version. Throws
-   * VersionConflict when the stream has moved past `base`, including when a concurrent writer
-   * commits the same version first (the unique (aggregate_id, version) constraint decides that race).
+   * Appends `events` after `expectedVersion`, with the order's summary as `stateAfter` says.
+   * Throws ExpectedVersionConflict when the stream has moved past `expectedVersion`, including
+   * when a concurrent writer commits the same version first (the unique (aggregate_id, version)
+   * constraint decides that race).
    */
-  async append(orderId: string, base: LoadedOrder, events: readonly OrderEvent[]): Promise<number> {
-    const expectedVersion = base.version;
-    if (events.length === 0) return expectedVersion;
+  async appendToStream(
+    orderId: string,
+    events: readonly OrderEvent[],
+    { expectedVersion, stateAfter, createdAt }: AppendOptions<OrderState>,
+  ): Promise<AppendResult> {
+    if (events.length === 0) return { nextExpectedVersion: expectedVersion };
     const correlationId = currentCorrelationId() ?? randomUUID();
     const envelopes = events.map((event, i) =>
       createEvent({
@@ -92,9 +94,9 @@ export class OrderEventStore {
     const first = envelopes[0] as EventEnvelope;
     const last = envelopes.at(-1) as EventEnvelope;
     const summary = summaryOf(
-      evolveAll(events, base.state),
+      stateAfter,
       last.aggregateVersion,
-      base.placedAt ?? first.occurredAt,
+      createdAt ?? first.occurredAt,
       last.occurredAt,
     );
     if (!summary)
@@ -114,12 +116,12 @@ export class OrderEventStore {
       }[];
       actual = row?.version ?? 0;
     } catch (error) {
-      if (isStreamKeyViolation(error)) throw new VersionConflict(orderId, expectedVersion);
+      if (isStreamKeyViolation(error)) throw new ExpectedVersionConflict(orderId, expectedVersion);
       throw error;
     }
-    if (actual !== expectedVersion) throw new VersionConflict(orderId, expectedVersion, actual);
+    if (actual !== expectedVersion) throw new ExpectedVersionConflict(orderId, expectedVersion, actual);
     this.unitOfWork.afterCommit(() => this.outbox.relay.announce());
-    return expectedVersion + events.length;
+    return { nextExpectedVersion: expectedVersion + events.length };
   }
 }
 
