@@ -4,13 +4,13 @@ import { gatewayIdentityProvider } from '@platform/identity';
 import { MessagingModule } from '@platform/messaging';
 import { MongoModule } from '@platform/mongo';
 import { DLQ_CONSUMER_CONFIG, type DlqConsumerConfig } from './config/dlq-consumer.config';
-import { AdminGuard } from './http/admin.guard';
-import { DlqController } from './http/dlq.controller';
+import { AdminGuard } from './admin/admin.guard';
+import { DlqController } from './admin/dlq.controller';
 
-import { DeadLetterHandler, decodeDeadLetter } from './quarantine/dead-letter.handler';
-import { QuarantineMetrics } from './quarantine/quarantine.metrics';
-import { QuarantineStore } from './quarantine/quarantine.store';
-import { Replayer } from './replay/replayer';
+import { DeadLetterHandler, decodeDeadLetter } from './quarantine/messaging/dead-letter.handler';
+import { QuarantineMetrics } from './quarantine/infrastructure/quarantine.metrics';
+import { QuarantineStore } from './quarantine/infrastructure/quarantine.store';
+import { Replayer } from './replay/application/replayer';
 
 /** Every dead-letter topic of the catalog: the DLQ app quarantines them all. */
 export const DEAD_LETTER_TOPICS = allTopics().map((topic) => ({

@@ -9,7 +9,7 @@ import {
   NotQuarantined,
   NotReplayable,
   ReplayFailed,
-} from '../replay/dlq.errors';
+} from './dlq.errors';
 
 function statusOf(error: DlqError): { status: number; title: string } {
   if (error instanceof InvalidRequest) return { status: 400, title: 'Invalid request' };

@@ -1,8 +1,8 @@
 import { Headers } from '@platform/contracts';
 import { infraEnv, reach, uniqueName } from '@platform/testing';
 import mongoose, { type Connection } from 'mongoose';
-import { bytesOf } from './bytes';
-import { readDeadLetter } from './dead-letter';
+import { bytesOf } from '../domain/bytes';
+import { readDeadLetter } from '../domain/dead-letter';
 import { QuarantineStore } from './quarantine.store';
 
 const NUL = String.fromCharCode(0);

@@ -1,5 +1,5 @@
-import { readDeadLetter } from '../quarantine/dead-letter';
-import type { QuarantineEntry } from '../quarantine/quarantine.model';
+import { readDeadLetter } from '../quarantine/domain/dead-letter';
+import type { QuarantineEntry } from '../quarantine/infrastructure/quarantine.model';
 import { entryView } from './quarantine.view';
 
 function entryOf(value: string): QuarantineEntry {

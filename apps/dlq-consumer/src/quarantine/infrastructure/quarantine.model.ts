@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { DeadLetter } from './dead-letter';
+import type { DeadLetter } from '../domain/dead-letter';
 
 export type QuarantineStatus = 'quarantined' | 'replayed' | 'discarded';
 

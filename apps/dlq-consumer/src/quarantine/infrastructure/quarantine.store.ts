@@ -3,7 +3,7 @@ import type { Connection, QueryFilter, Model } from 'mongoose';
 import { MONGO_CONNECTION, type ListPosition } from '@platform/mongo';
 import { PINO_LOGGER } from '@platform/observability';
 import type { Logger } from 'pino';
-import { storable, type DeadLetter } from './dead-letter';
+import { storable, type DeadLetter } from '../domain/dead-letter';
 import {
   quarantineBytesModel,
   quarantineModel,

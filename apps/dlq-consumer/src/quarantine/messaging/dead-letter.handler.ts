@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HandleRecord, type MessageContext, type MessageDecoder } from '@platform/messaging';
 import { PINO_LOGGER } from '@platform/observability';
 import type { Logger } from 'pino';
-import { readDeadLetter, type RawHeader } from './dead-letter';
-import { QuarantineMetrics } from './quarantine.metrics';
-import { QuarantineStore } from './quarantine.store';
+import { readDeadLetter, type RawHeader } from '../domain/dead-letter';
+import { QuarantineMetrics } from '../infrastructure/quarantine.metrics';
+import { QuarantineStore } from '../infrastructure/quarantine.store';
 
 /** A dead letter as the runtime hands it over: key, value and headers untouched, whatever the bytes. */
 export interface RawDeadLetter {

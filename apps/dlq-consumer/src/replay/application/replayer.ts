@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Headers } from '@platform/contracts';
 import { EventProducer } from '@platform/messaging';
-import { DLQ_CONSUMER_CONFIG, type DlqConsumerConfig } from '../config/dlq-consumer.config';
-import { bytesOf } from '../quarantine/bytes';
-import { PROVENANCE_HEADERS } from '../quarantine/dead-letter';
-import type { HistoryEntry, QuarantineEntry } from '../quarantine/quarantine.model';
-import { QuarantineMetrics } from '../quarantine/quarantine.metrics';
-import { QuarantineStore } from '../quarantine/quarantine.store';
-import { EntryNotFound, NotQuarantined, NotReplayable, ReplayFailed } from './dlq.errors';
-import { ReplayRate } from './replay-rate';
+import { DLQ_CONSUMER_CONFIG, type DlqConsumerConfig } from '../../config/dlq-consumer.config';
+import { bytesOf } from '../../quarantine/domain/bytes';
+import { PROVENANCE_HEADERS } from '../../quarantine/domain/dead-letter';
+import type { HistoryEntry, QuarantineEntry } from '../../quarantine/infrastructure/quarantine.model';
+import { QuarantineMetrics } from '../../quarantine/infrastructure/quarantine.metrics';
+import { QuarantineStore } from '../../quarantine/infrastructure/quarantine.store';
+import { EntryNotFound, NotQuarantined, NotReplayable, ReplayFailed } from '../../errors/dlq.errors';
+import { ReplayRate } from '../domain/replay-rate';
 
 /** What a group action did. */
 export interface GroupOutcome {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CallerGuard, type CallerIdentity } from '@platform/identity';
-import { AdminOnly } from '../replay/dlq.errors';
+import { AdminOnly } from '../errors/dlq.errors';
 
 /**
  * Admins only, as the gateway signed them (401 without valid identity headers, 403 without the

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { Caller as Admin, type CallerIdentity } from '@platform/identity';
 import { decodeCursor, encodeCursor } from '@platform/mongo';
-import { EntryNotFound, InvalidRequest } from '../replay/dlq.errors';
-import { Replayer, type GroupOutcome } from '../replay/replayer';
-import { QuarantineStore } from '../quarantine/quarantine.store';
+import { EntryNotFound, InvalidRequest } from '../errors/dlq.errors';
+import { Replayer, type GroupOutcome } from '../replay/application/replayer';
+import { QuarantineStore } from '../quarantine/infrastructure/quarantine.store';
 import { AdminGuard } from './admin.guard';
 import {
   dlqDiscardBodySchema as discardBodySchema,

@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { InvalidRequest } from '../replay/dlq.errors';
+import { InvalidRequest } from '../errors/dlq.errors';
 
 /** Validates a query or body at the edge (400 DLQ.INVALID_REQUEST with every problem); code behind it trusts the type. */
 export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
