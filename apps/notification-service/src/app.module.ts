@@ -4,13 +4,13 @@ import { CallerGuard, gatewayIdentityProvider } from '@platform/identity';
 import { MessagingModule, type ConsumerGroupOptions } from '@platform/messaging';
 import { MongoModule } from '@platform/mongo';
 import { NOTIFICATION_CONFIG, type NotificationServiceConfig } from './config/notification-service.config';
-import { DeliveryChannels } from './delivery/delivery-channels';
-import { DeliveryWorker } from './delivery/delivery.worker';
-import { NotificationsController } from './http/notifications.controller';
-import { EventReactions } from './notifications/event-reactions';
-import { NotificationMetrics } from './notifications/notification.metrics';
-import { NotificationStore } from './notifications/notification.store';
-import { isStoreOutage } from './notifications/store-outage';
+import { DeliveryChannels } from './delivery/application/delivery-channels';
+import { DeliveryWorker } from './notifications/messaging/delivery.worker';
+import { NotificationsController } from './notifications/http/notifications.controller';
+import { EventReactions } from './notifications/messaging/event-reactions';
+import { NotificationMetrics } from './notifications/infrastructure/notification.metrics';
+import { NotificationStore } from './notifications/infrastructure/notification.store';
+import { isStoreOutage } from './notifications/infrastructure/store-outage';
 
 /** The consumer groups of the roles this instance runs (NOTIFICATION_ROLES). */
 function groupsOf(config: NotificationServiceConfig): ConsumerGroupOptions[] {

@@ -1,10 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Semaphore } from '@platform/messaging';
-import { NOTIFICATION_CONFIG, type NotificationServiceConfig } from '../config/notification-service.config';
-import type { Channel } from '../notifications/notification.model';
+import {
+  NOTIFICATION_CONFIG,
+  type NotificationServiceConfig,
+} from '../../config/notification-service.config';
+import type { Channel } from '../../notifications/infrastructure/notification.model';
 import type { DeliveryChannel } from './channel';
-import { EmailChannel } from './email.channel';
-import { WebhookChannel } from './webhook.channel';
+import { EmailChannel } from '../infrastructure/email.channel';
+import { WebhookChannel } from '../infrastructure/webhook.channel';
 
 /**
  * The channels this deployment delivers on, each with its own concurrency limit: email always,

@@ -1,5 +1,5 @@
 import { PermanentError, RetriableError } from '@platform/messaging';
-import type { Channel } from '../notifications/notification.model';
+import type { Channel } from '../../notifications/infrastructure/notification.model';
 
 /** What a channel delivers: the rendered notification and who it is for. */
 export interface Delivery {

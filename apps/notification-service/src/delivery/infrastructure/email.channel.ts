@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createTransport, type Transporter } from 'nodemailer';
-import { ChannelDown, DeliveryRejected, type Delivery, type DeliveryChannel } from './channel';
+import { ChannelDown, DeliveryRejected, type Delivery, type DeliveryChannel } from '../application/channel';
 
 export interface EmailOptions {
   transport: 'file' | 'smtp';

@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { InvalidRequest } from './notification.errors';
+import { InvalidRequest } from '../../errors/notification.errors';
 
 /** Validates a query, body or parameter at the edge (400 with every problem); code behind it trusts the type. */
 export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { ChannelDown, DeliveryRejected, type Delivery } from './channel';
+import { ChannelDown, DeliveryRejected, type Delivery } from '../application/channel';
 import { EmailChannel } from './email.channel';
 import { WebhookChannel, webhookSignature } from './webhook.channel';
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ChannelDown, DeliveryRejected, type Delivery, type DeliveryChannel } from './channel';
+import { ChannelDown, DeliveryRejected, type Delivery, type DeliveryChannel } from '../application/channel';
 
 /** Headers of a webhook call; receivers verify `x-signature` before trusting the body. */
 export const WebhookHeaders = {

@@ -7,10 +7,10 @@ import {
   type NotificationsListQuery,
 } from '@platform/contracts';
 import { Caller, CallerGuard, type CallerIdentity } from '@platform/identity';
-import { decodeInboxCursor, encodeInboxCursor } from '../notifications/inbox-cursor';
-import type { NotificationDoc } from '../notifications/notification.model';
-import { NotificationStore } from '../notifications/notification.store';
-import { InvalidRequest, NotificationNotFound } from './notification.errors';
+import { decodeInboxCursor, encodeInboxCursor } from '../infrastructure/inbox-cursor';
+import type { NotificationDoc } from '../infrastructure/notification.model';
+import { NotificationStore } from '../infrastructure/notification.store';
+import { InvalidRequest, NotificationNotFound } from '../../errors/notification.errors';
 import { ZodPipe } from './zod.pipe';
 
 /** A notification as the API shows it. */

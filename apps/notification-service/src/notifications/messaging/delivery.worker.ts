@@ -4,11 +4,14 @@ import { isRetriable, PermanentError, RetriableError, type MessageContext } from
 import { HandleEvent } from '@platform/messaging';
 import { PINO_LOGGER } from '@platform/observability';
 import type { Logger } from 'pino';
-import { NOTIFICATION_CONFIG, type NotificationServiceConfig } from '../config/notification-service.config';
-import { NotificationMetrics } from '../notifications/notification.metrics';
-import { NotificationStore } from '../notifications/notification.store';
-import { DeliveryChannels } from './delivery-channels';
-import { isStoreOutage } from '../notifications/store-outage';
+import {
+  NOTIFICATION_CONFIG,
+  type NotificationServiceConfig,
+} from '../../config/notification-service.config';
+import { NotificationMetrics } from '../infrastructure/notification.metrics';
+import { NotificationStore } from '../infrastructure/notification.store';
+import { DeliveryChannels } from '../../delivery/application/delivery-channels';
+import { isStoreOutage } from '../infrastructure/store-outage';
 
 /**
  * The workers group on `notification.jobs`: delivers one notification per job through its

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createEvent, Topics, type DomainEvent, type EventOf } from '@platform/contracts';
 import { EventProducer, HandleEvent, PermanentError } from '@platform/messaging';
 import { v5 as uuidv5 } from 'uuid';
-import { DeliveryChannels } from '../delivery/delivery-channels';
-import { NotificationMetrics } from './notification.metrics';
-import type { NotificationDoc } from './notification.model';
-import { NotificationStore, type NewNotification } from './notification.store';
-import { render, type TemplateName } from './templates';
+import { DeliveryChannels } from '../../delivery/application/delivery-channels';
+import { NotificationMetrics } from '../infrastructure/notification.metrics';
+import type { NotificationDoc } from '../infrastructure/notification.model';
+import { NotificationStore, type NewNotification } from '../infrastructure/notification.store';
+import { render, type TemplateName } from '../domain/templates';
 
 /** Namespace of notification ids: uuid v5 of `<source event id>/<channel>`. */
 const NOTIFICATION_ID_NAMESPACE = '6f0c9d1e-4a55-4d0f-9c61-3f8e2b7a9d10';
