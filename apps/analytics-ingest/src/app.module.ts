@@ -4,10 +4,10 @@ import { gatewayIdentityProvider } from '@platform/identity';
 import { MessagingModule } from '@platform/messaging';
 import { ClickHouseModule } from './clickhouse/clickhouse.module';
 import { ANALYTICS_INGEST_CONFIG, type AnalyticsIngestConfig } from './config/analytics-ingest.config';
-import { AdminGuard, AnalyticsController } from './http/analytics.controller';
-import { AnalyticsStore } from './ingest/analytics.store';
-import { decodeAnyEvent, EventIngestHandler } from './ingest/event.handler';
-import { IngestMetrics } from './ingest/ingest.metrics';
+import { AdminGuard, AnalyticsController } from './queries/analytics.controller';
+import { AnalyticsStore } from './clickhouse/analytics.store';
+import { decodeAnyEvent, EventIngestHandler } from './ingest/messaging/event.handler';
+import { IngestMetrics } from './ingest/infrastructure/ingest.metrics';
 
 /**
  * The domain topics analytics reads: every business event. Their owners create them; until they

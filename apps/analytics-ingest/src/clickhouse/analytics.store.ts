@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Inject, Injectable } from '@nestjs/common';
-import { CLICKHOUSE } from '../clickhouse/clickhouse.module';
+import { CLICKHOUSE } from './clickhouse.module';
 import { ANALYTICS_INGEST_CONFIG, type AnalyticsIngestConfig } from '../config/analytics-ingest.config';
 import type { EventRow } from './event-row';
 

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { decodeEvent, type DomainEvent } from '@platform/contracts';
 import { HandleRecord, RetriableError, type MessageContext, type MessageDecoder } from '@platform/messaging';
-import { ANALYTICS_INGEST_CONFIG, type AnalyticsIngestConfig } from '../config/analytics-ingest.config';
-import { AnalyticsStore } from './analytics.store';
-import { toEventRow, type EventRow } from './event-row';
-import { IngestMetrics } from './ingest.metrics';
-import { MicroBatcher } from './micro-batcher';
+import { ANALYTICS_INGEST_CONFIG, type AnalyticsIngestConfig } from '../../config/analytics-ingest.config';
+import { AnalyticsStore } from '../../clickhouse/analytics.store';
+import { toEventRow, type EventRow } from '../../clickhouse/event-row';
+import { IngestMetrics } from '../infrastructure/ingest.metrics';
+import { MicroBatcher } from '../application/micro-batcher';
 
 /** Any catalog event, decoded (and upcast) as usual; undecodable records still go to the DLQ. */
 export interface AnyEvent {

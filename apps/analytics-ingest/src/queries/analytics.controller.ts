@@ -1,9 +1,9 @@
 import { Controller, Get, Injectable, Query, UseGuards, type PipeTransform } from '@nestjs/common';
 import { analyticsRangeQuerySchema, type AnalyticsRangeQuery } from '@platform/contracts';
 import { CallerGuard, type CallerIdentity } from '@platform/identity';
-import { AnalyticsStore } from '../ingest/analytics.store';
-import { IngestMetrics } from '../ingest/ingest.metrics';
-import { AdminOnly, InvalidAnalyticsQuery } from './analytics.errors';
+import { AnalyticsStore } from '../clickhouse/analytics.store';
+import { IngestMetrics } from '../ingest/infrastructure/ingest.metrics';
+import { AdminOnly, InvalidAnalyticsQuery } from '../errors/analytics.errors';
 
 const HOUR_MS = 3_600_000;
 
