@@ -1,12 +1,12 @@
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { createLogger, ObservabilityModule, PinoNestLogger, type Logger } from '@platform/observability';
-import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from './config/auth-service.config';
-import { AuthError } from './errors/auth.errors';
-import { PersistenceModule } from './persistence/persistence.module';
-import { RedisModule } from './redis/redis.module';
-import { RoleAssignments } from './roles/role-assignments';
-import { RevocationList } from './tokens/revocation-list';
-import { emailField } from './users/email';
+import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
+import { AuthError } from '../errors/auth.errors';
+import { PersistenceModule } from '../persistence/persistence.module';
+import { RedisModule } from '../redis/redis.module';
+import { RoleAssignments } from '../roles/application/role-assignments';
+import { RevocationList } from '../tokens/infrastructure/revocation-list';
+import { emailField } from '../users/domain/email';
 
 @Module({})
 class BootstrapAdminModule {

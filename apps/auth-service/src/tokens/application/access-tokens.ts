@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccessTokenClaims } from '@platform/identity';
-import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
-import { InvalidAccessToken } from '../errors/auth.errors';
+import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../../config/auth-service.config';
+import { InvalidAccessToken } from '../../errors/auth.errors';
 import { kidOf, signAccessToken, verifyAccessToken, type AccessTokenSubject } from './access-token.codec';
-import { RevocationList } from './revocation-list';
-import { SigningKeys } from './signing-keys';
+import { RevocationList } from '../infrastructure/revocation-list';
+import { SigningKeys } from '../infrastructure/signing-keys';
 
 /** Issues access tokens with the active key and checks bearer tokens against the published ones. */
 @Injectable()

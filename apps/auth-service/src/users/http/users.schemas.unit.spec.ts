@@ -1,4 +1,4 @@
-import { loginBodySchema } from '../sessions/sessions.schemas';
+import { loginBodySchema } from '../../sessions/http/sessions.schemas';
 import { registerBodySchema } from './users.schemas';
 
 const NUL = String.fromCharCode(0);

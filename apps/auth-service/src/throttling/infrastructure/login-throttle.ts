@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { createHash } from 'node:crypto';
-import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
-import { TooManyAttempts } from '../errors/auth.errors';
-import { REDIS } from '../redis/redis.module';
-import { decideThrottle } from './throttle-decision';
+import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../../config/auth-service.config';
+import { TooManyAttempts } from '../../errors/auth.errors';
+import { REDIS } from '../../redis/redis.module';
+import { decideThrottle } from '../domain/throttle-decision';
 
 // Count first, in one script: either key at its limit refuses the attempt without counting it;
 // otherwise the attempt is counted on both keys before the password is checked. Redis runs a

@@ -8,7 +8,7 @@ import {
   type Role,
 } from '@platform/identity';
 import { randomUUID } from 'node:crypto';
-import type { SigningKey } from './signing-key';
+import type { SigningKey } from '../domain/signing-key';
 
 // Stateless: keys are passed per call, so one instance serves every key.
 const jwt = new JwtService();

@@ -1,6 +1,6 @@
 import { accessTokenClaimsSchema } from '@platform/identity';
 import { kidOf, signAccessToken, verifyAccessToken } from './access-token.codec';
-import { generateSigningKey } from './signing-key';
+import { generateSigningKey } from '../domain/signing-key';
 
 describe('access token codec', () => {
   const subject = { userId: 'user-1', roles: ['customer' as const], familyId: 'family-1' };

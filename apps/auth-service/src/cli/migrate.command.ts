@@ -1,6 +1,6 @@
 import { runMigrateCommand } from '@platform/outbox';
-import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from './config/auth-service.config';
-import { PersistenceModule } from './persistence/persistence.module';
+import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
+import { PersistenceModule } from '../persistence/persistence.module';
 
 /** `node main.js migrate`: applies pending migrations and exits (see runMigrateCommand). */
 export function migrate(config: AuthServiceConfig): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CallerGuard, type CallerIdentity } from '@platform/identity';
-import { AdminOnly } from '../errors/auth.errors';
+import { AdminOnly } from '../../errors/auth.errors';
 
 /**
  * Admins only, as the gateway asserted the caller (401 without a valid gateway identity, 403

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ClientAddress, GatewayGuard } from '@platform/identity';
-import { ZodBodyPipe } from '../http/zod-body.pipe';
-import { AccessTokens } from '../tokens/access-tokens';
+import { ZodBodyPipe } from '../../http/zod-body.pipe';
+import { AccessTokens } from '../../tokens/application/access-tokens';
 import {
   loginBodySchema,
   refreshBodySchema,
@@ -9,7 +9,7 @@ import {
   type RefreshBody,
   type TokenPair,
 } from './sessions.schemas';
-import { SessionsService } from './sessions.service';
+import { SessionsService } from '../application/sessions.service';
 
 /**
  * Sessions are opened only through the gateway (GatewayGuard: 401 otherwise), which also says

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RefreshTokenFamilyRevokedV1 } from '@platform/contracts';
 import type { EntityManager } from 'typeorm';
-import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
-import { recordIdentityEvents, type IdentityEventDraft } from '../outbox/identity-events';
-import { RevocationList } from '../tokens/revocation-list';
+import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../../config/auth-service.config';
+import { recordIdentityEvents, type IdentityEventDraft } from '../../outbox/identity-events';
+import { RevocationList } from '../../tokens/infrastructure/revocation-list';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 /** Refresh-token families (sessions) in Postgres, and their revocation in Redis. */

@@ -1,5 +1,5 @@
 import type { Role } from '@platform/identity';
-import type { UserEntity } from './user.entity';
+import type { UserEntity } from '../infrastructure/user.entity';
 
 /** What the API shows of a user: never the password hash. */
 export interface UserView {

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { SigningKeys } from './signing-keys';
+import { SigningKeys } from '../infrastructure/signing-keys';
 
 /** The public keys the gateway verifies access tokens with. */
 @Controller('.well-known')

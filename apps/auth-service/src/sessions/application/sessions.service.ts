@@ -2,18 +2,18 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AccessTokenClaims, Role } from '@platform/identity';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
-import { InvalidCredentials, InvalidRefreshToken, RefreshTokenReused } from '../errors/auth.errors';
-import { recordIdentityEvents } from '../outbox/identity-events';
-import { LoginThrottle } from '../throttling/login-throttle';
-import { AccessTokens } from '../tokens/access-tokens';
-import { RevocationList } from '../tokens/revocation-list';
-import { PasswordHasher } from '../users/password-hasher';
-import { UserEntity } from '../users/user.entity';
-import { RefreshFamilies } from './refresh-families';
-import { hashRefreshToken, newRefreshToken } from './refresh-token';
-import { RefreshTokenEntity } from './refresh-token.entity';
-import type { LoginBody, TokenPair } from './sessions.schemas';
+import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../../config/auth-service.config';
+import { InvalidCredentials, InvalidRefreshToken, RefreshTokenReused } from '../../errors/auth.errors';
+import { recordIdentityEvents } from '../../outbox/identity-events';
+import { LoginThrottle } from '../../throttling/infrastructure/login-throttle';
+import { AccessTokens } from '../../tokens/application/access-tokens';
+import { RevocationList } from '../../tokens/infrastructure/revocation-list';
+import { PasswordHasher } from '../../users/application/password-hasher';
+import { UserEntity } from '../../users/infrastructure/user.entity';
+import { RefreshFamilies } from '../infrastructure/refresh-families';
+import { hashRefreshToken, newRefreshToken } from '../domain/refresh-token';
+import { RefreshTokenEntity } from '../infrastructure/refresh-token.entity';
+import type { LoginBody, TokenPair } from '../http/sessions.schemas';
 
 /** Where a login came from, as the gateway (or the client) saw it. */
 export interface ClientInfo {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
-import { generateSigningKey, signingKeyFromPem, type SigningKey } from './signing-key';
+import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../../config/auth-service.config';
+import { generateSigningKey, signingKeyFromPem, type SigningKey } from '../domain/signing-key';
 import { SigningKeyEntity } from './signing-key.entity';
 
 /** How long an instance trusts its cached keys; another instance may rotate meanwhile. */

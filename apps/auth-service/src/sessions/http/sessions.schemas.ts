@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { emailField } from '../users/email';
-import { passwordField } from '../users/password';
+import { emailField } from '../../users/domain/email';
+import { passwordField } from '../../users/domain/password';
 
 /**
  * POST /auth/login. The password is only bounded (and must be encodable): its rules are checked

@@ -1,7 +1,7 @@
 import { text } from '@platform/contracts';
 import { z } from 'zod';
-import { emailField } from './email';
-import { passwordField } from './password';
+import { emailField } from '../domain/email';
+import { passwordField } from '../domain/password';
 
 /**
  * POST /auth/register. Passwords: 12-128 code points, anything else is the user's choice (NIST

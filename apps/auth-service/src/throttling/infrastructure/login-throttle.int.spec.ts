@@ -1,7 +1,7 @@
 import { infraEnv, reach, uniqueName } from '@platform/testing';
 import Redis from 'ioredis';
-import { loadAuthServiceConfig } from '../config/auth-service.config';
-import { TooManyAttempts } from '../errors/auth.errors';
+import { loadAuthServiceConfig } from '../../config/auth-service.config';
+import { TooManyAttempts } from '../../errors/auth.errors';
 import { LoginThrottle } from './login-throttle';
 
 describe('LoginThrottle on a real Redis', () => {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
-import { ZodBodyPipe } from '../http/zod-body.pipe';
-import { AccessTokens } from '../tokens/access-tokens';
+import { ZodBodyPipe } from '../../http/zod-body.pipe';
+import { AccessTokens } from '../../tokens/application/access-tokens';
 import type { UserView } from './user.view';
 import {
   REGISTRATION_ACCEPTED,
@@ -8,7 +8,7 @@ import {
   type RegisterBody,
   type RegistrationAccepted,
 } from './users.schemas';
-import { UsersService } from './users.service';
+import { UsersService } from '../application/users.service';
 
 @Controller('auth')
 export class UsersController {

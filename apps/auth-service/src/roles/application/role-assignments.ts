@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ROLES, type Role } from '@platform/identity';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AdminAlreadyExists, OwnAdminRole, UserNotFound } from '../errors/auth.errors';
-import { recordIdentityEvents } from '../outbox/identity-events';
-import { RevocationList } from '../tokens/revocation-list';
-import { UserEntity } from '../users/user.entity';
-import { viewOf, type UserView } from '../users/user.view';
-import { userIdSchema } from './roles.schemas';
+import { AdminAlreadyExists, OwnAdminRole, UserNotFound } from '../../errors/auth.errors';
+import { recordIdentityEvents } from '../../outbox/identity-events';
+import { RevocationList } from '../../tokens/infrastructure/revocation-list';
+import { UserEntity } from '../../users/infrastructure/user.entity';
+import { viewOf, type UserView } from '../../users/http/user.view';
+import { userIdSchema } from '../http/roles.schemas';
 
 // Serialises bootstrap-admin runs: two at once must not both see "no admin yet".
 const BOOTSTRAP_LOCK = 0x61646d696e; // 'admin'

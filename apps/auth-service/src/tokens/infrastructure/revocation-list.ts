@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RevocationKeys } from '@platform/identity';
 import type Redis from 'ioredis';
-import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
-import { REDIS } from '../redis/redis.module';
+import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../../config/auth-service.config';
+import { REDIS } from '../../redis/redis.module';
 
 // The marker moves past the next whole second and past itself: tokens issued since the previous
 // change may be dated at the previous marker (AccessTokens.issue), and must be refused too.

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { InvalidAccessToken } from '../errors/auth.errors';
-import { recordIdentityEvents } from '../outbox/identity-events';
+import { InvalidAccessToken } from '../../errors/auth.errors';
+import { recordIdentityEvents } from '../../outbox/identity-events';
 import { PasswordHasher } from './password-hasher';
-import { UserEntity } from './user.entity';
-import { viewOf, type UserView } from './user.view';
-import type { RegisterBody } from './users.schemas';
+import { UserEntity } from '../infrastructure/user.entity';
+import { viewOf, type UserView } from '../http/user.view';
+import type { RegisterBody } from '../http/users.schemas';
 
 /** Registration and profiles. */
 @Injectable()

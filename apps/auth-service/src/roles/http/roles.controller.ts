@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Put, UseGuards } from '@nestjs/common';
 import { Caller, type CallerIdentity } from '@platform/identity';
-import { ZodBodyPipe } from '../http/zod-body.pipe';
-import type { UserView } from '../users/user.view';
+import { ZodBodyPipe } from '../../http/zod-body.pipe';
+import type { UserView } from '../../users/http/user.view';
 import { AdminGuard } from './admin.guard';
-import { RoleAssignments } from './role-assignments';
+import { RoleAssignments } from '../application/role-assignments';
 import { setRolesBodySchema, type SetRolesBody } from './roles.schemas';
 
 /** Users as admins see them, and their roles. Admins only (AdminGuard), whatever the gateway checked. */
