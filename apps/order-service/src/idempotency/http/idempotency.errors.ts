@@ -1,4 +1,4 @@
-import { OrderError } from '../orders/domain/order.errors';
+import { OrderError } from '../../orders/domain/order.errors';
 
 /** The key was used before for a different request: its answer cannot be this request's. */
 export class IdempotencyKeyReused extends OrderError {

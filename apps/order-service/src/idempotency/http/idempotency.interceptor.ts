@@ -11,9 +11,9 @@ import type { CallerIdentity } from '@platform/identity';
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { UnitOfWork } from '../persistence/unit-of-work';
+import { UnitOfWork } from '../../persistence/unit-of-work';
 import { IdempotencyKeyReused, InvalidIdempotencyKey } from './idempotency.errors';
-import { IdempotencyKeys } from './idempotency-keys';
+import { IdempotencyKeys } from '../infrastructure/idempotency-keys';
 
 type Request = {
   method: string;

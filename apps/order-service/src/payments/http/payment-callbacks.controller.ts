@@ -1,9 +1,9 @@
 import { Controller, Headers, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { PAYMENT_SIGNATURE_HEADER, paymentCallbackSchema, verifyPaymentSignature } from '@platform/contracts';
 import { GatewayGuard } from '@platform/identity';
-import { ORDER_SERVICE_CONFIG, type OrderServiceConfig } from '../config/order-service.config';
+import { ORDER_SERVICE_CONFIG, type OrderServiceConfig } from '../../config/order-service.config';
 import { InvalidPaymentCallback, InvalidPaymentSignature } from './payment.errors';
-import { Payments } from './payments.service';
+import { Payments } from '../application/payments.service';
 
 /**
  * The payment provider's callbacks, behind the gateway's public `/payments/callbacks` (no access

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../persistence/unit-of-work';
+import { UnitOfWork } from '../../persistence/unit-of-work';
 
 /** The payment_callbacks and manual_payments tables, written in the caller's unit of work. */
 @Injectable()

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SqlRunner } from '../persistence/unit-of-work';
+import type { SqlRunner } from '../../persistence/unit-of-work';
 
 /** A stored answer, replayed for a retry of the same request. */
 export interface StoredResponse {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { PayOrderBody, PaymentCallback } from '@platform/contracts';
 import type { CallerIdentity } from '@platform/identity';
-import { OrderCommands, type VersionedOrder } from '../orders/application/order-commands.service';
-import { UnitOfWork } from '../persistence/unit-of-work';
-import { PaymentRecords } from './payment-records';
+import { OrderCommands, type VersionedOrder } from '../../orders/application/order-commands.service';
+import { UnitOfWork } from '../../persistence/unit-of-work';
+import { PaymentRecords } from '../infrastructure/payment-records';
 
 /**
  * How an order gets paid: the provider reports it (a verified callback, applied once per

@@ -1,5 +1,5 @@
 import type { PaymentSignatureProblem } from '@platform/contracts';
-import { OrderError } from '../orders/domain/order.errors';
+import { OrderError } from '../../orders/domain/order.errors';
 
 const REASONS: Record<PaymentSignatureProblem, string> = {
   missing: 'the payment-signature header is missing',
