@@ -249,7 +249,7 @@ function placed({ names }: BenchRun): EventEnvelope {
   });
 }
 
-/** The row the app writes for an event (apps/analytics-ingest/src/ingest/event-row.ts). */
+/** The row the app writes for an event (apps/analytics-ingest/src/clickhouse/event-row.ts). */
 function rowOf(event: EventEnvelope) {
   const payload = event.payload as { currency: string; totalMinor: number };
   return {

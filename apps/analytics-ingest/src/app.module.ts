@@ -1,13 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Topics } from '@platform/contracts';
-import { gatewayIdentityProvider } from '@platform/identity';
 import { MessagingModule } from '@platform/messaging';
 import { ClickHouseModule } from './clickhouse/clickhouse.module';
 import { ANALYTICS_INGEST_CONFIG, type AnalyticsIngestConfig } from './config/analytics-ingest.config';
-import { AdminGuard, AnalyticsController } from './http/analytics.controller';
-import { AnalyticsStore } from './ingest/analytics.store';
-import { decodeAnyEvent, EventIngestHandler } from './ingest/event.handler';
-import { IngestMetrics } from './ingest/ingest.metrics';
+import { decodeAnyEvent } from './ingest/messaging/event.handler';
+import { IngestModule } from './ingest/ingest.module';
+import { QueriesModule } from './queries/queries.module';
 
 /**
  * The domain topics analytics reads: every business event. Their owners create them; until they
@@ -41,20 +39,10 @@ export class AppModule {
           },
         }),
         ClickHouseModule,
+        IngestModule,
+        QueriesModule,
       ],
-      controllers: [AnalyticsController],
-      providers: [
-        { provide: ANALYTICS_INGEST_CONFIG, useValue: config },
-        gatewayIdentityProvider(
-          ANALYTICS_INGEST_CONFIG,
-          'analytics',
-          (c: AnalyticsIngestConfig) => c.GATEWAY_IDENTITY_PUBLIC_KEYS,
-        ),
-        AnalyticsStore,
-        IngestMetrics,
-        EventIngestHandler,
-        AdminGuard,
-      ],
+      providers: [{ provide: ANALYTICS_INGEST_CONFIG, useValue: config }],
       exports: [ANALYTICS_INGEST_CONFIG],
     };
   }

@@ -2,7 +2,7 @@ import { tracing } from './instrument';
 import { bootstrapHttpApp } from '@platform/observability';
 import { AppModule } from './app.module';
 import { loadAnalyticsIngestConfig } from './config/analytics-ingest.config';
-import { mapAnalyticsError } from './http/analytics.errors';
+import { mapAnalyticsError } from './errors/analytics.errors';
 
 const config = loadAnalyticsIngestConfig();
 void bootstrapHttpApp(AppModule.with(config), {

@@ -14,7 +14,7 @@ import request from 'supertest';
 import { ObservabilityModule } from '@platform/observability';
 import { AppModule } from '../src/app.module';
 import { loadAnalyticsIngestConfig, type AnalyticsIngestConfig } from '../src/config/analytics-ingest.config';
-import { mapAnalyticsError } from '../src/http/analytics.errors';
+import { mapAnalyticsError } from '../src/errors/analytics.errors';
 
 /** Signs as the gateway does in development (the development key pair the app trusts under NODE_ENV=test). */
 const gatewaySigner = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);

@@ -1,11 +1,11 @@
 import { tracing } from './instrument';
 import { bootstrapHttpApp } from '@platform/observability';
 import { AppModule } from './app.module';
-import { bootstrapAdmin } from './bootstrap-admin.command';
+import { bootstrapAdmin } from './cli/bootstrap-admin.command';
 import { loadAuthServiceConfig } from './config/auth-service.config';
 import { mapAuthError } from './errors/auth-problem.mapper';
 import { configureHttp } from './http/configure-http';
-import { migrate } from './migrate.command';
+import { migrate } from './cli/migrate.command';
 
 const config = loadAuthServiceConfig();
 const command = process.argv[2];

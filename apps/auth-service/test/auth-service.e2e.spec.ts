@@ -7,7 +7,7 @@ import type { Registry } from 'prom-client';
 import { Kafka, logLevel } from 'kafkajs';
 import { createPublicKey } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { SigningKeys } from '../src/tokens/signing-keys';
+import { SigningKeys } from '../src/tokens/infrastructure/signing-keys';
 import { startAuthApp, type AuthApp } from './auth-app.spec-helper';
 
 const password = 'correct horse battery staple';

@@ -1,7 +1,7 @@
 import { uniqueName } from '@platform/testing';
 import { DataSource } from 'typeorm';
-import { PasswordHasher } from '../src/users/password-hasher';
-import { scryptHash } from '../src/users/scrypt-hash';
+import { PasswordHasher } from '../src/users/application/password-hasher';
+import { scryptHash } from '../src/users/application/scrypt-hash';
 import { startAuthApp, type AuthApp } from './auth-app.spec-helper';
 
 const password = 'correct horse battery staple';

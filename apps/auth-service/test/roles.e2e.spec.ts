@@ -9,7 +9,7 @@ import {
 import { uniqueName } from '@platform/testing';
 import { DataSource } from 'typeorm';
 import { AdminAlreadyExists, UserNotFound } from '../src/errors/auth.errors';
-import { RoleAssignments } from '../src/roles/role-assignments';
+import { RoleAssignments } from '../src/roles/application/role-assignments';
 import { startAuthApp, type AuthApp } from './auth-app.spec-helper';
 
 const password = 'correct horse battery staple';

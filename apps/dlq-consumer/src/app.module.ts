@@ -1,16 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { allTopics } from '@platform/contracts';
-import { gatewayIdentityProvider } from '@platform/identity';
 import { MessagingModule } from '@platform/messaging';
 import { MongoModule } from '@platform/mongo';
 import { DLQ_CONSUMER_CONFIG, type DlqConsumerConfig } from './config/dlq-consumer.config';
-import { AdminGuard } from './http/admin.guard';
-import { DlqController } from './http/dlq.controller';
-
-import { DeadLetterHandler, decodeDeadLetter } from './quarantine/dead-letter.handler';
-import { QuarantineMetrics } from './quarantine/quarantine.metrics';
-import { QuarantineStore } from './quarantine/quarantine.store';
-import { Replayer } from './replay/replayer';
+import { AdminModule } from './admin/admin.module';
+import { decodeDeadLetter } from './quarantine/messaging/dead-letter.handler';
+import { QuarantineModule } from './quarantine/quarantine.module';
+import { ReplayModule } from './replay/replay.module';
 
 /** Every dead-letter topic of the catalog: the DLQ app quarantines them all. */
 export const DEAD_LETTER_TOPICS = allTopics().map((topic) => ({
@@ -46,21 +42,11 @@ export class AppModule {
           },
         }),
         MongoModule.forRoot({ url: config.MONGO_URL, database: config.DLQ_MONGO_DATABASE }),
+        QuarantineModule,
+        ReplayModule,
+        AdminModule,
       ],
-      controllers: [DlqController],
-      providers: [
-        { provide: DLQ_CONSUMER_CONFIG, useValue: config },
-        QuarantineStore,
-        QuarantineMetrics,
-        DeadLetterHandler,
-        Replayer,
-        AdminGuard,
-        gatewayIdentityProvider(
-          DLQ_CONSUMER_CONFIG,
-          'dlq',
-          (c: DlqConsumerConfig) => c.GATEWAY_IDENTITY_PUBLIC_KEYS,
-        ),
-      ],
+      providers: [{ provide: DLQ_CONSUMER_CONFIG, useValue: config }],
       exports: [DLQ_CONSUMER_CONFIG],
     };
   }

@@ -2,7 +2,7 @@ import { tracing } from './instrument';
 import { bootstrapHttpApp } from '@platform/observability';
 import { AppModule } from './app.module';
 import { loadDlqConsumerConfig } from './config/dlq-consumer.config';
-import { mapDlqError } from './http/dlq-problem.mapper';
+import { mapDlqError } from './errors/dlq-problem.mapper';
 
 const config = loadDlqConsumerConfig();
 void bootstrapHttpApp(AppModule.with(config), {

@@ -15,7 +15,7 @@ import request from 'supertest';
 import { ObservabilityModule } from '@platform/observability';
 import { AppModule, DEAD_LETTER_TOPICS } from '../src/app.module';
 import { loadDlqConsumerConfig, type DlqConsumerConfig } from '../src/config/dlq-consumer.config';
-import { mapDlqError } from '../src/http/dlq-problem.mapper';
+import { mapDlqError } from '../src/errors/dlq-problem.mapper';
 
 /** Signs as the gateway does in development (the development key pair the app trusts under NODE_ENV=test). */
 const gatewaySigner = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);

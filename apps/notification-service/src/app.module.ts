@@ -1,16 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Topics } from '@platform/contracts';
-import { CallerGuard, gatewayIdentityProvider } from '@platform/identity';
 import { MessagingModule, type ConsumerGroupOptions } from '@platform/messaging';
 import { MongoModule } from '@platform/mongo';
 import { NOTIFICATION_CONFIG, type NotificationServiceConfig } from './config/notification-service.config';
-import { DeliveryChannels } from './delivery/delivery-channels';
-import { DeliveryWorker } from './delivery/delivery.worker';
-import { NotificationsController } from './http/notifications.controller';
-import { EventReactions } from './notifications/event-reactions';
-import { NotificationMetrics } from './notifications/notification.metrics';
-import { NotificationStore } from './notifications/notification.store';
-import { isStoreOutage } from './notifications/store-outage';
+import { DeliveryModule } from './delivery/delivery.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { isStoreOutage } from './notifications/infrastructure/store-outage';
 
 /** The consumer groups of the roles this instance runs (NOTIFICATION_ROLES). */
 function groupsOf(config: NotificationServiceConfig): ConsumerGroupOptions[] {
@@ -67,22 +62,10 @@ export class AppModule {
           extraGroups: groupsOf(config),
         }),
         MongoModule.forRoot({ url: config.MONGO_URL, database: config.NOTIFICATION_MONGO_DATABASE }),
+        DeliveryModule,
+        NotificationsModule,
       ],
-      controllers: [NotificationsController],
-      providers: [
-        { provide: NOTIFICATION_CONFIG, useValue: config },
-        NotificationStore,
-        NotificationMetrics,
-        DeliveryChannels,
-        EventReactions,
-        DeliveryWorker,
-        CallerGuard,
-        gatewayIdentityProvider(
-          NOTIFICATION_CONFIG,
-          'notifications',
-          (c: NotificationServiceConfig) => c.GATEWAY_IDENTITY_PUBLIC_KEYS,
-        ),
-      ],
+      providers: [{ provide: NOTIFICATION_CONFIG, useValue: config }],
       exports: [NOTIFICATION_CONFIG],
     };
   }

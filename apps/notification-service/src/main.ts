@@ -2,7 +2,7 @@ import { tracing } from './instrument';
 import { bootstrapHttpApp } from '@platform/observability';
 import { AppModule } from './app.module';
 import { loadNotificationServiceConfig } from './config/notification-service.config';
-import { mapNotificationError } from './http/notification-problem.mapper';
+import { mapNotificationError } from './errors/notification-problem.mapper';
 
 const config = loadNotificationServiceConfig();
 void bootstrapHttpApp(AppModule.with(config), {

@@ -23,7 +23,7 @@ import {
   loadNotificationServiceConfig,
   type NotificationServiceConfig,
 } from '../src/config/notification-service.config';
-import { mapNotificationError } from '../src/http/notification-problem.mapper';
+import { mapNotificationError } from '../src/errors/notification-problem.mapper';
 
 /** Signs as the gateway does in development (the development key pair the app trusts under NODE_ENV=test). */
 const gatewaySigner = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);

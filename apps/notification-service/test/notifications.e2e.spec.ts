@@ -5,7 +5,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { webhookSignature } from '../src/delivery/webhook.channel';
+import { webhookSignature } from '../src/delivery/infrastructure/webhook.channel';
 import {
   eventOf,
   startNotificationApp,

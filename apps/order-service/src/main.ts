@@ -3,9 +3,9 @@ import { bootstrapHttpApp } from '@platform/observability';
 import { AppModule } from './app.module';
 import { loadOrderServiceConfig } from './config/order-service.config';
 import { mapOrderError } from './errors/order-problem.mapper';
-import { migrate } from './migrate.command';
-import { keepRawJsonBodies } from './payments/raw-json-body';
-import { rebuildReadModel } from './read-model/rebuild-read-model.command';
+import { migrate } from './cli/migrate.command';
+import { keepRawJsonBodies } from './payments/http/raw-json-body';
+import { rebuildReadModel } from './cli/rebuild-read-model.command';
 
 const config = loadOrderServiceConfig();
 const command = process.argv[2];

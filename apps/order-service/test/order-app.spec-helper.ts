@@ -13,7 +13,7 @@ import { ObservabilityModule } from '@platform/observability';
 import { AppModule } from '../src/app.module';
 import { loadOrderServiceConfig, type OrderServiceConfig } from '../src/config/order-service.config';
 import { mapOrderError } from '../src/errors/order-problem.mapper';
-import { keepRawJsonBodies } from '../src/payments/raw-json-body';
+import { keepRawJsonBodies } from '../src/payments/http/raw-json-body';
 
 /** Signs as the gateway does in development (the development key pair the app trusts under NODE_ENV=test). */
 const gatewaySigner = new GatewayIdentitySigner(DEVELOPMENT_GATEWAY_IDENTITY_KEYS.signingKey);

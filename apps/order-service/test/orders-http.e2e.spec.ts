@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { eventually, infraEnv, tailTopic, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { IdempotencyKeys } from '../src/idempotency/idempotency-keys';
+import { IdempotencyKeys } from '../src/idempotency/infrastructure/idempotency-keys';
 import { startOrderApp, type OrderApp } from './order-app.spec-helper';
 
 let orders: OrderApp;

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TokensModule } from '../tokens/tokens.module';
-import { AdminGuard } from './admin.guard';
-import { RoleAssignments } from './role-assignments';
-import { RolesController } from './roles.controller';
+import { AdminGuard } from './http/admin.guard';
+import { RoleAssignments } from './application/role-assignments';
+import { RolesController } from './http/roles.controller';
 
 /** Roles: granted and revoked by admins (PUT /users/:id/roles), the first admin by bootstrap-admin. */
 @Module({

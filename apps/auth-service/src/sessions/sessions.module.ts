@@ -2,9 +2,9 @@ import { Module } from '@nestjs/common';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
-import { RefreshFamilies } from './refresh-families';
-import { SessionsController } from './sessions.controller';
-import { SessionsService } from './sessions.service';
+import { RefreshFamilies } from './infrastructure/refresh-families';
+import { SessionsController } from './http/sessions.controller';
+import { SessionsService } from './application/sessions.service';
 
 /** Login, refresh rotation, logout. */
 @Module({

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { LoginThrottle } from './login-throttle';
+import { LoginThrottle } from './infrastructure/login-throttle';
 
 /** Failed-login throttling (Redis). */
 @Module({ providers: [LoginThrottle], exports: [LoginThrottle] })

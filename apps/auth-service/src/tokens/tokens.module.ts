@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { AccessTokens } from './access-tokens';
-import { JwksController } from './jwks.controller';
-import { RevocationList } from './revocation-list';
-import { SigningKeys } from './signing-keys';
+import { AccessTokens } from './application/access-tokens';
+import { JwksController } from './http/jwks.controller';
+import { RevocationList } from './infrastructure/revocation-list';
+import { SigningKeys } from './infrastructure/signing-keys';
 
 /** Signing keys and their rotation, access tokens, the JWKS and the revocation list. */
 @Module({

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TokensModule } from '../tokens/tokens.module';
-import { PasswordHasher } from './password-hasher';
-import { UsersController } from './users.controller';
-import { UsersService } from './users.service';
+import { PasswordHasher } from './application/password-hasher';
+import { UsersController } from './http/users.controller';
+import { UsersService } from './application/users.service';
 
 /** Accounts: registration, profiles, password hashing. */
 @Module({

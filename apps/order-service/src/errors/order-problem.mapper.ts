@@ -1,7 +1,7 @@
 import { IdentityHeaderError } from '@platform/identity';
 import { dependencyUnavailable, type Problem } from '@platform/observability';
 import { isPostgresUnavailable } from '@platform/outbox';
-import { IdempotencyKeyReused, InvalidIdempotencyKey } from '../idempotency/idempotency.errors';
+import { IdempotencyKeyReused, InvalidIdempotencyKey } from '../idempotency/http/idempotency.errors';
 import { OrderNotFound } from '../orders/application/order-not-found';
 import {
   OrderError,
@@ -11,7 +11,7 @@ import {
 } from '../orders/domain/order.errors';
 import { InvalidBody, InvalidIfMatch, InvalidQuery } from '../orders/http/order-http.errors';
 import { VersionConflict } from '../orders/infrastructure/version-conflict';
-import { InvalidPaymentCallback, InvalidPaymentSignature } from '../payments/payment.errors';
+import { InvalidPaymentCallback, InvalidPaymentSignature } from '../payments/http/payment.errors';
 
 /** Rules about what the request carries (422); the others are about the order's state (409). */
 const unprocessable = new Set<OrderRuleCode>([

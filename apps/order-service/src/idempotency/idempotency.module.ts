@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { IdempotencyKeys } from './idempotency-keys';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyKeys } from './infrastructure/idempotency-keys';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 
 /** Idempotency-Key support for POST routes (apply IdempotencyInterceptor). */
 @Module({

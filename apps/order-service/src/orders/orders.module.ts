@@ -4,9 +4,9 @@ import { ORDER_SERVICE_CONFIG, type OrderServiceConfig } from '../config/order-s
 import { CatalogController } from '../catalog/catalog.controller';
 import { CatalogProducts } from '../catalog/catalog-products';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
-import { PaymentCallbacksController } from '../payments/payment-callbacks.controller';
-import { PaymentRecords } from '../payments/payment-records';
-import { Payments } from '../payments/payments.service';
+import { PaymentCallbacksController } from '../payments/http/payment-callbacks.controller';
+import { PaymentRecords } from '../payments/infrastructure/payment-records';
+import { Payments } from '../payments/application/payments.service';
 import { OrderCommands } from './application/order-commands.service';
 import { OrdersController } from './http/orders.controller';
 import { OrderEventStoreModule } from './infrastructure/order-event-store.module';

@@ -13,8 +13,8 @@ import {
 } from '@nestjs/common';
 import { Caller, CallerGuard, type CallerIdentity } from '@platform/identity';
 import type { ServerResponse } from 'node:http';
-import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor';
-import { Payments } from '../../payments/payments.service';
+import { IdempotencyInterceptor } from '../../idempotency/http/idempotency.interceptor';
+import { Payments } from '../../payments/application/payments.service';
 import { OrderCommands, type VersionedOrder } from '../application/order-commands.service';
 import type { OrderCommand } from '../domain/order.commands';
 import type { OrderAction } from '../domain/order.policy';

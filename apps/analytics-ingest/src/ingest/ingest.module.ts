@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AnalyticsStore } from '../clickhouse/analytics.store';
+import { IngestMetrics } from './infrastructure/ingest.metrics';
+import { EventIngestHandler } from './messaging/event.handler';
+
+/**
+ * Ingest: business events from Kafka into ClickHouse, micro-batched. It owns the events table's
+ * store; queries read through it.
+ */
+@Module({
+  providers: [AnalyticsStore, IngestMetrics, EventIngestHandler],
+  exports: [AnalyticsStore, IngestMetrics],
+})
+export class IngestModule {}
