@@ -1,5 +1,5 @@
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { AccessTokenVerifier } from './auth/access-token.verifier';
+import { AccessTokenVerifier } from './auth/application/access-token.verifier';
 import { ProxyMiddleware } from './http/proxy.middleware';
 import { GatewayMetrics } from './metrics/gateway.metrics';
 import { RateLimitGate } from './rate-limit/rate-limit.gate';

@@ -13,8 +13,8 @@ import {
 } from '@platform/observability';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { AccessTokenVerifier } from '../auth/access-token.verifier';
-import { AuthFailure, AuthUnavailable } from '../auth/auth-failure';
+import { AccessTokenVerifier } from '../auth/application/access-token.verifier';
+import { AuthFailure, AuthUnavailable } from '../auth/domain/auth-failure';
 import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../config/api-gateway.config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { RateLimitGate } from '../rate-limit/rate-limit.gate';

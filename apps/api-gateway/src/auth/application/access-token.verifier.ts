@@ -8,10 +8,10 @@ import {
   RevocationKeys,
 } from '@platform/identity';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../config/api-gateway.config';
-import { RedisClient } from '../redis/redis.client';
-import { AuthFailure, AuthUnavailable, classifyJoseError } from './auth-failure';
-import { NotRevokedCache } from './not-revoked.cache';
+import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../../config/api-gateway.config';
+import { RedisClient } from '../../redis/redis.client';
+import { AuthFailure, AuthUnavailable, classifyJoseError } from '../domain/auth-failure';
+import { NotRevokedCache } from '../domain/not-revoked.cache';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-_.=]+)$/i;
 
