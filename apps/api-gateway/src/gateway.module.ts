@@ -2,8 +2,8 @@ import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common
 import { AccessTokenVerifier } from './auth/application/access-token.verifier';
 import { ProxyMiddleware } from './http/proxy.middleware';
 import { GatewayMetrics } from './metrics/gateway.metrics';
-import { RateLimitGate } from './rate-limit/rate-limit.gate';
-import { RateLimiter } from './rate-limit/rate-limiter';
+import { RateLimitGate } from './rate-limit/http/rate-limit.gate';
+import { RateLimiter } from './rate-limit/infrastructure/rate-limiter';
 import { RedisClient } from './redis/redis.client';
 import { routeTableProvider } from './routing/route-table.provider';
 import { UpstreamForwarder } from './routing/upstream-forwarder';

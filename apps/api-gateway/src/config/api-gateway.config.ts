@@ -3,7 +3,7 @@ import { env, parseEnv } from '@platform/observability';
 import { z } from 'zod';
 import { routeTableSchema } from '../routing/route-table';
 import { trustedProxiesSchema } from '../http/client-address';
-import { rateLimitClassesSchema } from '../rate-limit/rate-limit-classes';
+import { rateLimitClassesSchema } from '../rate-limit/domain/rate-limit-classes';
 
 const positive = () => env.positiveInt();
 

@@ -17,7 +17,7 @@ import { AccessTokenVerifier } from '../auth/application/access-token.verifier';
 import { AuthFailure, AuthUnavailable } from '../auth/domain/auth-failure';
 import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../config/api-gateway.config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
-import { RateLimitGate } from '../rate-limit/rate-limit.gate';
+import { RateLimitGate } from '../rate-limit/http/rate-limit.gate';
 import { withoutHopByHop } from '../routing/hop-by-hop';
 import { type CompiledRoute, hasDotSegment, RouteTable } from '../routing/route-table';
 import { UpstreamForwarder } from '../routing/upstream-forwarder';

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PINO_LOGGER, type Logger } from '@platform/observability';
-import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../config/api-gateway.config';
-import { GatewayMetrics } from '../metrics/gateway.metrics';
-import { RedisClient } from '../redis/redis.client';
-import type { RateLimitClass } from './rate-limit-classes';
-import type { RateLimitDecision } from './rate-limit.headers';
+import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../../config/api-gateway.config';
+import { GatewayMetrics } from '../../metrics/gateway.metrics';
+import { RedisClient } from '../../redis/redis.client';
+import type { RateLimitClass } from '../domain/rate-limit-classes';
+import type { RateLimitDecision } from '../domain/rate-limit.headers';
 
 /**
  * Token buckets, atomic in Redis so every gateway instance shares them. A request takes one token

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../config/api-gateway.config';
-import { GatewayError } from '../http/gateway.error';
-import { GatewayMetrics } from '../metrics/gateway.metrics';
-import type { RateLimitClass } from './rate-limit-classes';
-import { rateLimitHeaders } from './rate-limit.headers';
-import { RateLimiter } from './rate-limiter';
+import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../../config/api-gateway.config';
+import { GatewayError } from '../../http/gateway.error';
+import { GatewayMetrics } from '../../metrics/gateway.metrics';
+import type { RateLimitClass } from '../domain/rate-limit-classes';
+import { rateLimitHeaders } from '../domain/rate-limit.headers';
+import { RateLimiter } from '../infrastructure/rate-limiter';
 
 /**
  * Admits a request or refuses it with 429, with the RateLimit-* headers on every answer. A
