@@ -1,13 +1,13 @@
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { AccessTokenVerifier } from './auth/application/access-token.verifier';
-import { ProxyMiddleware } from './http/proxy.middleware';
+import { ProxyMiddleware } from './proxy/http/proxy.middleware';
 import { GatewayMetrics } from './metrics/gateway.metrics';
 import { RateLimitGate } from './rate-limit/http/rate-limit.gate';
 import { RateLimiter } from './rate-limit/infrastructure/rate-limiter';
 import { RedisClient } from './redis/redis.client';
 import { routeTableProvider } from './routing/route-table.provider';
-import { UpstreamForwarder } from './routing/upstream-forwarder';
-import { Upstreams } from './routing/upstreams';
+import { UpstreamForwarder } from './proxy/infrastructure/upstream-forwarder';
+import { Upstreams } from './proxy/infrastructure/upstreams';
 
 /**
  * Routing, authentication, rate limiting and resilience, wired around one middleware: the proxy

@@ -2,7 +2,7 @@ import { METRICS_REGISTRY } from '@platform/observability';
 import { eventually } from '@platform/testing';
 import type Redis from 'ioredis';
 import type { Registry } from 'prom-client';
-import { Upstreams } from '../src/routing/upstreams';
+import { Upstreams } from '../src/proxy/infrastructure/upstreams';
 import {
   answerJson,
   connectRedis,

@@ -2,7 +2,7 @@ import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS } from '@platform/identity';
 import { env, parseEnv } from '@platform/observability';
 import { z } from 'zod';
 import { routeTableSchema } from '../routing/route-table';
-import { trustedProxiesSchema } from '../http/client-address';
+import { trustedProxiesSchema } from '../proxy/domain/client-address';
 import { rateLimitClassesSchema } from '../rate-limit/domain/rate-limit-classes';
 
 const positive = () => env.positiveInt();

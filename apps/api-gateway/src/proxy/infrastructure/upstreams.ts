@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'undici';
-import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../config/api-gateway.config';
-import { GatewayMetrics } from '../metrics/gateway.metrics';
-import { Bulkhead } from '../resilience/bulkhead';
-import { CircuitBreaker, type CircuitState } from '../resilience/circuit-breaker';
-import { UPSTREAM_NAMES, type UpstreamName } from './route-table';
+import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../../config/api-gateway.config';
+import { GatewayMetrics } from '../../metrics/gateway.metrics';
+import { Bulkhead } from '../../resilience/bulkhead';
+import { CircuitBreaker, type CircuitState } from '../../resilience/circuit-breaker';
+import { UPSTREAM_NAMES, type UpstreamName } from '../../routing/route-table';
 
 /** One upstream service: a keep-alive connection pool, its circuit breaker and its bulkhead. */
 export interface Upstream {

@@ -4,12 +4,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
-import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../config/api-gateway.config';
-import { GatewayError } from '../http/gateway.error';
-import { GatewayMetrics } from '../metrics/gateway.metrics';
-import { backoffMs, isConnectError, mayRetry, RETRIABLE_STATUSES } from '../resilience/retry-policy';
-import { type OutgoingHeaders, withoutHopByHop } from './hop-by-hop';
-import type { CompiledRoute } from './route-table';
+import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../../config/api-gateway.config';
+import { GatewayError } from '../../http/gateway.error';
+import { GatewayMetrics } from '../../metrics/gateway.metrics';
+import { backoffMs, isConnectError, mayRetry, RETRIABLE_STATUSES } from '../../resilience/retry-policy';
+import { type OutgoingHeaders, withoutHopByHop } from '../domain/hop-by-hop';
+import type { CompiledRoute } from '../../routing/route-table';
 import { type Upstream, Upstreams } from './upstreams';
 import { BodyTooLarge, limitBody } from './body-limit';
 

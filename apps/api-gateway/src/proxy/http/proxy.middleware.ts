@@ -13,17 +13,17 @@ import {
 } from '@platform/observability';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { AccessTokenVerifier } from '../auth/application/access-token.verifier';
-import { AuthFailure, AuthUnavailable } from '../auth/domain/auth-failure';
-import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../config/api-gateway.config';
-import { GatewayMetrics } from '../metrics/gateway.metrics';
-import { RateLimitGate } from '../rate-limit/http/rate-limit.gate';
-import { withoutHopByHop } from '../routing/hop-by-hop';
-import { type CompiledRoute, hasDotSegment, RouteTable } from '../routing/route-table';
-import { UpstreamForwarder } from '../routing/upstream-forwarder';
-import { type Upstream, Upstreams } from '../routing/upstreams';
-import { clientAddressOf, type TrustedProxies } from './client-address';
-import { GatewayError } from './gateway.error';
+import { AccessTokenVerifier } from '../../auth/application/access-token.verifier';
+import { AuthFailure, AuthUnavailable } from '../../auth/domain/auth-failure';
+import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../../config/api-gateway.config';
+import { GatewayMetrics } from '../../metrics/gateway.metrics';
+import { RateLimitGate } from '../../rate-limit/http/rate-limit.gate';
+import { withoutHopByHop } from '../domain/hop-by-hop';
+import { type CompiledRoute, hasDotSegment, RouteTable } from '../../routing/route-table';
+import { UpstreamForwarder } from '../infrastructure/upstream-forwarder';
+import { type Upstream, Upstreams } from '../infrastructure/upstreams';
+import { clientAddressOf, type TrustedProxies } from '../domain/client-address';
+import { GatewayError } from '../../http/gateway.error';
 
 type GatewayRequest = IncomingMessage & { originalUrl?: string };
 
