@@ -40,9 +40,11 @@ describe('the DLQ triage console in headless Chromium (six built apps, real serv
     if (!existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} not found: run tools/dev/ensure-browser.sh (installs Debian's chromium)`);
     }
-    [system, browser] = await Promise.all([
-      startSystem(),
-      chromium.launch({ executablePath: CHROMIUM, headless: true }),
+    // Each is kept as soon as it is up: when the other fails, afterAll still stops it (a browser
+    // left running would keep jest from exiting).
+    await Promise.all([
+      startSystem().then((started) => (system = started)),
+      chromium.launch({ executablePath: CHROMIUM, headless: true }).then((launched) => (browser = launched)),
     ]);
     producer = new Kafka({
       clientId: 'e2e-dlq-console',
@@ -124,6 +126,25 @@ describe('the DLQ triage console in headless Chromium (six built apps, real serv
       },
       { timeoutMs: 90_000 },
     );
+
+  it("serves the built page, script and styles with their types, revalidated, under helmet's CSP", async () => {
+    for (const [path, type] of [
+      ['/console/dlq', 'text/html; charset=utf-8'],
+      ['/console/dlq/console.js', 'text/javascript; charset=utf-8'],
+      ['/console/dlq/console.css', 'text/css; charset=utf-8'],
+    ] as const) {
+      const res = await system.call(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(type);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'self';");
+      // Unchanged since the browser's last load: a 304 with no body. (fetch adds `cache-control:
+      // no-cache` to a conditional request unless it has one, and Express never answers 304 to that.)
+      const headers = { 'if-none-match': res.headers.get('etag') as string, 'cache-control': 'max-age=0' };
+      expect((await system.call(path, { headers })).status).toBe(304);
+    }
+  });
 
   it('groups a poison message by its failure, shows its payload and provenance, replays it and discards its group', async () => {
     const { type, body, entries } = await quarantinePoison();
