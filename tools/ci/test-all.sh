@@ -16,6 +16,7 @@ export JEST_RESULTS_DIR=$results_dir
 step "format, lint and typecheck"
 # Formatting is checked, not fixed: \`npm run format\` writes it.
 npx prettier --check . --log-level warn
+bash tools/ci/shellcheck.sh
 npx nx run-many -t lint typecheck --outputStyle=static
 bash tools/ci/lint-deploy.sh
 
