@@ -55,7 +55,7 @@ done < <(git log --no-merges --format='%H %s' "${range[@]}")
 noun=commits
 [ "$count" -ne 1 ] || noun=commit
 if [ "$failed" -gt 0 ]; then
-  echo "check-commits: $failed of $count $noun $since need a shorter subject (git commit --amend, or git rebase -i to reword)" >&2
+  echo "check-commits: subjects over $MAX_SUBJECT characters in $failed of $count $noun $since: reword them (git commit --amend, git rebase -i)" >&2
   exit 1
 fi
 echo "check-commits: $count $noun $since, every subject at most $MAX_SUBJECT characters"
