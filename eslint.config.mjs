@@ -64,6 +64,33 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ inTests: true })] },
   },
   {
+    // Type-aware rules: each file is checked with the types of the tsconfig that owns it (the
+    // nearest tsconfig.json, or the project it references that includes the file).
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // A promise nobody awaits loses its rejection: await it, .catch() it, or `void` it with a
+      // comment saying who handles its errors.
+      '@typescript-eslint/no-floating-promises': 'error',
+      // An async callback where a void one is expected (an event listener, forEach, setInterval)
+      // has its rejection dropped the same way.
+      '@typescript-eslint/no-misused-promises': 'error',
+      // A switch over a union names every member (its `default`, if any, assigns to `never`: the
+      // compiler's proof), or has a `default` saying what happens to the rest. What it catches: a
+      // switch with neither, where a member left out would silently do nothing.
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        {
+          allowDefaultCaseForExhaustiveSwitch: true,
+          considerDefaultExhaustiveForUnions: true,
+          requireDefaultForNonUnion: false,
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

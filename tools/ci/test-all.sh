@@ -14,8 +14,10 @@ rm -rf "$results_dir" && mkdir -p "$results_dir"
 export JEST_RESULTS_DIR=$results_dir
 
 step "format, lint and typecheck"
+bash tools/ci/check-commits.sh
 # Formatting is checked, not fixed: \`npm run format\` writes it.
 npx prettier --check . --log-level warn
+bash tools/ci/shellcheck.sh
 npx nx run-many -t lint typecheck --outputStyle=static
 bash tools/ci/lint-deploy.sh
 

@@ -97,7 +97,7 @@ render() {
 # --- postgres ------------------------------------------------------------------------------------
 PG_DIR="$INFRA_HOME/postgres"
 
-pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+pg_bindir() { compgen -G '/usr/lib/postgresql/*/bin' | sort -V | tail -1; }
 
 # Postgres refuses to run as root, so as root the cluster belongs to the `postgres` system user,
 # which must be able to reach the data directory (a clone under a 0700 mktemp dir is not).
@@ -223,12 +223,15 @@ kafka_up() {
   mkdir -p "$KAFKA_DIR"
   kafka_install
   kafka_java
+  # shellcheck disable=SC2034 # read by render, through ${!key}
   local DIR=$KAFKA_DIR PORT=$KAFKA_PORT CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
   # A second listener for clients that must reach the broker through a TCP proxy (the fault suite's
   # network scenario): the broker listens on KAFKA_PROXIED_PORT and advertises the proxy's port
   # there, so the metadata a client reads through the proxy sends it back through the proxy, never
   # around it. The first listener stays as it is for everyone else.
+  # shellcheck disable=SC2034 # read by render, through ${!key}
   local PROXIED_LISTENER="" PROXIED_ADVERTISED="" PROXIED_PROTOCOL=""
+  # shellcheck disable=SC2034 # read by render, through ${!key}
   if [ -n "${KAFKA_PROXIED_PORT:-}" ]; then
     [ -n "${KAFKA_PROXIED_ADVERTISED_PORT:-}" ] || die "KAFKA_PROXIED_PORT needs KAFKA_PROXIED_ADVERTISED_PORT (the proxy's port)"
     PROXIED_LISTENER=",PROXIED://127.0.0.1:$KAFKA_PROXIED_PORT"
@@ -274,6 +277,7 @@ ch_up() {
   command -v clickhouse-server >/dev/null || [ -x /usr/sbin/clickhouse-server ] || apt_install clickhouse-server
   command -v curl >/dev/null || apt_install curl
   mkdir -p "$CH_DIR"/{data,tmp,user_files,format_schemas,log}
+  # shellcheck disable=SC2034 # read by render, through ${!key}
   local DIR=$CH_DIR HTTP_PORT=$CLICKHOUSE_HTTP_PORT TCP_PORT=$CLICKHOUSE_TCP_PORT PASSWORD=$CLICKHOUSE_PASSWORD
   render "$HERE/clickhouse/config.xml.tmpl" "$CH_DIR/config.xml" DIR HTTP_PORT TCP_PORT
   render "$HERE/clickhouse/users.xml.tmpl" "$CH_DIR/users.xml" PASSWORD
@@ -348,6 +352,7 @@ prometheus_up() {
   command -v curl >/dev/null || apt_install curl
   mkdir -p "$PROM_DIR/data"
   # The apps' internal metrics ports (their defaults), as tools/dev/up.sh starts them.
+  # shellcheck disable=SC2034 # read by render, through ${!key}
   local PORT=$PROMETHEUS_PORT RULES="$ROOT/tools/observability/prometheus/rules"
   local GATEWAY_METRICS_PORT=${GATEWAY_METRICS_PORT:-9400} AUTH_METRICS_PORT=${AUTH_METRICS_PORT:-9401}
   local ORDER_METRICS_PORT=${ORDER_METRICS_PORT:-9402} NOTIFICATION_METRICS_PORT=${NOTIFICATION_METRICS_PORT:-9403}
@@ -398,7 +403,9 @@ jaeger_up() {
   mkdir -p "$JAEGER_DIR"
   jaeger_install
   command -v curl >/dev/null || apt_install curl
+  # shellcheck disable=SC2034 # read by render, through ${!key}
   local UI_PORT=$JAEGER_UI_PORT QUERY_GRPC_PORT=$JAEGER_QUERY_GRPC_PORT HEALTH_PORT=$JAEGER_HEALTH_PORT
+  # shellcheck disable=SC2034 # read by render, through ${!key}
   local OTLP_GRPC_PORT=$JAEGER_OTLP_GRPC_PORT OTLP_HTTP_PORT=$JAEGER_OTLP_HTTP_PORT
   render "$HERE/jaeger/jaeger.yml.tmpl" "$JAEGER_DIR/jaeger.yml" UI_PORT QUERY_GRPC_PORT HEALTH_PORT OTLP_GRPC_PORT OTLP_HTTP_PORT
   if pid_alive "$JAEGER_DIR/jaeger.pid"; then

@@ -127,11 +127,13 @@ describe('api-gateway under overload', () => {
   });
 
   it('sheds before checking the token or the rate limit', async () => {
-    await fillOrders();
+    const pending = await fillOrders();
     const res = await get(`${gateway.url}/orders/more`, 'not.a.token');
     // Neither the token (it would be 401) nor the rate limit (RateLimit-* headers) was looked at.
     expect(res.headers.get('ratelimit-limit')).toBeNull();
     await expectShed(res);
+    answerHeld();
+    await Promise.all(pending);
   });
 
   it('gives the slot back when a slow response ends, and when the upstream times out', async () => {

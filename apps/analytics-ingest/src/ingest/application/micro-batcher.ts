@@ -30,8 +30,9 @@ export class MicroBatcher<R> {
   add(row: R): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.buffer.push({ row, resolve, reject });
-      if (this.buffer.length >= this.options.maxRows) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+      // `void`: the flush never rejects, write() settles each row's own promise with the outcome.
+      if (this.buffer.length >= this.options.maxRows) void this.flush();
+      else this.timer ??= setTimeout(() => void this.flush(), this.options.maxWaitMs);
     });
   }
 
