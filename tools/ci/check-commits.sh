@@ -5,7 +5,7 @@
 #   - the argument, when it names a commit here: the workflow passes the pull request's base, or
 #     the commit before a push;
 #   - else the merge base of HEAD and origin/main, when the clone has that branch;
-#   - else BASELINE below: the last commit written before this check existed, so that the history
+#   - else BASELINE below: the last commit before this check existed, so that the history
 #     before it, which has longer subjects, never fails it.
 # A clone too shallow to hold the base checks HEAD alone.
 set -euo pipefail
@@ -13,7 +13,7 @@ export LC_ALL=C.UTF-8 # ${#subject} counts characters, not bytes
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 MAX_SUBJECT=72
-BASELINE=50658cadaf753e600c4b188ad3c342fde3747a3b
+BASELINE=2e54d45d7152bd77b9f9c64accfff12712796f00
 
 if ! git rev-parse --git-dir >/dev/null 2>&1; then
   echo "check-commits: not a git checkout, nothing to check"
