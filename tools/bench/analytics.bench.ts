@@ -15,6 +15,7 @@
  * (bench-names.ts); all are removed at the end, also when the run fails or is interrupted.
  * Reports, never asserts; figures go to tmp/bench/analytics.json.
  */
+import { median, percentile } from '@platform/service-edge';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createEvent, Topics, type EventEnvelope } from '@platform/contracts';
 import type { Producer } from 'kafkajs';
@@ -31,7 +32,7 @@ import {
   writeReport,
   type BenchRun,
 } from './harness';
-import { grouped, median, percentile } from './stats';
+import { grouped } from './stats';
 
 const args = parseArgs(process.argv.slice(2), '--events N --rounds N --rate N --seconds N');
 const EVENTS = args['events'] ?? 100_000;

@@ -1,3 +1,11 @@
+import {
+  gatewayIdentityEnv,
+  kafkaEnv,
+  mongoEnv,
+  outboxEnv,
+  redisEnv,
+  serviceEnv,
+} from '@platform/service-edge';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchKafka } from './bench-kafka';
@@ -5,6 +13,15 @@ import { BenchNames, devNames } from './bench-names';
 import { isolationProblems, STORE_VARIABLES, type AppName } from './built-app';
 
 const root = join(__dirname, '../..');
+/** The env fragments app configs spread (`...kafkaEnv`), by name: their variables are the app's too. */
+const fragments: Record<string, object> = {
+  gatewayIdentityEnv,
+  kafkaEnv,
+  mongoEnv,
+  outboxEnv,
+  redisEnv,
+  serviceEnv,
+};
 const apps = Object.keys(STORE_VARIABLES) as AppName[];
 const kafka = { brokers: ['127.0.0.1:40001'] } as BenchKafka;
 const envExample = Object.fromEntries(
@@ -63,9 +80,13 @@ describe('apps a benchmark starts', () => {
     const storeVariable = /^(?:KAFKA_BROKERS|[A-Z_]+_(?:DATABASE|DATABASE_URL|GROUP|PREFIX))$/;
     for (const app of apps) {
       const config = readFileSync(join(root, `apps/${app}/src/config/${app}.config.ts`), 'utf8');
-      const read = [...config.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)]
-        .map((match) => match[1] ?? '')
-        .filter((name) => storeVariable.test(name));
+      const declared = [...config.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1] ?? '');
+      const spread = [...config.matchAll(/^\s+\.\.\.(\w+),/gm)].flatMap((match) => {
+        const fragment = fragments[match[1] ?? ''];
+        if (!fragment) throw new Error(`${app} spreads ${match[1]}: add it to this test's fragments`);
+        return Object.keys(fragment);
+      });
+      const read = [...declared, ...spread].filter((name) => storeVariable.test(name));
       expect({ app, variables: [...read].sort() }).toEqual({
         app,
         variables: [...STORE_VARIABLES[app]].sort(),

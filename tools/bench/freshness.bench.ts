@@ -22,6 +22,7 @@
  *
  * Reports, never asserts; figures go to tmp/bench/freshness.json.
  */
+import { percentile } from '@platform/service-edge';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -31,7 +32,7 @@ import { clickhouseClient, postgresUrlOf } from './bench-stores';
 import { machine as describeMachine, parseArgs, runBench, writeReport, type BenchRun } from './harness';
 import { PLACE_ORDER_BODY } from './order-placed';
 import { startOrderPipeline, type OrderPipeline } from './order-pipeline';
-import { grouped, percentile } from './stats';
+import { grouped } from './stats';
 import { VisibilityTracker } from './visibility-tracker';
 
 const args = parseArgs(

@@ -6,6 +6,7 @@
 //   forwarded the alternative: the upstream verifies the caller's RS256 access token itself
 //             (jose, key already in memory; a JWKS fetch and the revocation lookup come on top)
 // CPU time only, in one process; 5 rounds, medians reported:  npm run bench:identity
+import { median } from '@platform/service-edge';
 import {
   DEVELOPMENT_GATEWAY_IDENTITY_KEYS,
   GatewayIdentitySigner,
@@ -14,7 +15,6 @@ import {
 import { generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { writeReport } from './harness';
-import { median } from './stats';
 
 const ROUNDS = 5;
 const PER_ROUND = Number(process.argv[2] ?? 20_000);

@@ -12,6 +12,7 @@
  * a broker of its own (bench-kafka.ts), removed at the end. The acknowledged writes lost on a broker kill are the fault suite's
  * (e2e/src/faults/broker-loss.faults.spec.ts), not this script's.
  */
+import { median, percentile } from '@platform/service-edge';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type EventOf } from '@platform/contracts';
 import {
@@ -30,7 +31,7 @@ import { benchRuntime } from './bench-runtime';
 import { machine as describeMachine, parseArgs, runBench, writeReport, type BenchRun } from './harness';
 import { orderPlaced } from './order-placed';
 import { RateClock } from './rate-clock';
-import { grouped, median, percentile } from './stats';
+import { grouped } from './stats';
 
 const args = parseArgs(process.argv.slice(2), '--messages N --rounds N --rate N --seconds N');
 const N = args['messages'] ?? 100_000;

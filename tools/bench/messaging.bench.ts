@@ -13,6 +13,7 @@
  * Prints a table (ratios first) and writes tmp/bench/messaging.json. Runs on a broker of its own
  * (bench-kafka.ts), removed at the end, also when the run fails or is interrupted.
  */
+import { median, percentile } from '@platform/service-edge';
 import { setTimeout as delay } from 'node:timers/promises';
 import { decodeEvent, type EventOf } from '@platform/contracts';
 import {
@@ -28,7 +29,7 @@ import { startBenchKafka } from './bench-kafka';
 import type { BenchNames } from './bench-names';
 import { benchRuntime } from './bench-runtime';
 import { parseArgs, machine as describeMachine, runBench, writeReport, type BenchRun } from './harness';
-import { grouped, median, percentile } from './stats';
+import { grouped } from './stats';
 import { orderPlaced } from './order-placed';
 import { RateClock } from './rate-clock';
 

@@ -19,6 +19,7 @@
  * Prints a table (ratios first) and writes tmp/bench/nest-kafka.json. Runs on a broker of its own
  * (bench-kafka.ts), removed at the end, also when the run fails or is interrupted.
  */
+import { median } from '@platform/service-edge';
 import { Controller, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
@@ -38,7 +39,7 @@ import { benchRuntime } from './bench-runtime';
 import { machine as describeMachine, parseArgs, runBench, writeReport, type BenchRun } from './harness';
 import { orderPlaced } from './order-placed';
 import { RateClock } from './rate-clock';
-import { grouped, median } from './stats';
+import { grouped } from './stats';
 
 const args = parseArgs(process.argv.slice(2), '--messages N --rounds N --produce N');
 const N = args['messages'] ?? 200_000;

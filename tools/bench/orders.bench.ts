@@ -18,6 +18,7 @@
  * database the run's (bench-names.ts); both are removed at the end, also when the run fails or is
  * interrupted. Reports, never asserts; figures go to tmp/bench/orders.json.
  */
+import { median, percentile } from '@platform/service-edge';
 import { createEvent, decodeEnvelope, Topics, type EventEnvelope } from '@platform/contracts';
 import {
   DEVELOPMENT_GATEWAY_IDENTITY_KEYS,
@@ -48,7 +49,7 @@ import {
   type BenchRun,
 } from './harness';
 import { PLACE_ORDER_BODY } from './order-placed';
-import { grouped, median, percentile } from './stats';
+import { grouped } from './stats';
 
 const args = parseArgs(
   process.argv.slice(2),

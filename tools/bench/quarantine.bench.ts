@@ -18,6 +18,7 @@
  * order.events.dlq of the run's own broker (bench-kafka.ts), the quarantine to a FerretDB database
  * of the run (bench-names.ts); both are removed at the end, also when the run fails or is stopped.
  */
+import { median, percentile } from '@platform/service-edge';
 import { allTopics, Headers, Topics } from '@platform/contracts';
 import {
   DEVELOPMENT_GATEWAY_IDENTITY_KEYS,
@@ -38,7 +39,7 @@ import {
   writeReport,
   type BenchRun,
 } from './harness';
-import { grouped, median, percentile } from './stats';
+import { grouped } from './stats';
 
 const args = parseArgs(process.argv.slice(2), '--entries N --large-every N --calls N');
 const ENTRIES = args['entries'] ?? 2_500;

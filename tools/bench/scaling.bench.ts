@@ -14,6 +14,7 @@
  * partition and against one instance, and writes tmp/bench/scaling.json. Runs on a broker of its
  * own (bench-kafka.ts), removed at the end, also when the run fails or is interrupted.
  */
+import { median } from '@platform/service-edge';
 import { encodeEnvelope, Headers } from '@platform/contracts';
 import { ensureTopics } from '@platform/messaging';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -25,7 +26,7 @@ import type { BenchNames } from './bench-names';
 import { machine as describeMachine, parseArgs, runBench, writeReport, type BenchRun } from './harness';
 import { orderPlaced } from './order-placed';
 import type { InstanceCommand, InstanceReport, Tally } from './scaling-consumer';
-import { grouped, median } from './stats';
+import { grouped } from './stats';
 
 const args = parseArgs(process.argv.slice(2), '--messages N --rounds N');
 const N = args['messages'] ?? 100_000;

@@ -1,15 +1,4 @@
-/** Small statistics for benchmark reports: medians over runs, percentiles over samples. */
-
-/** The p-th percentile (0-100) of `values`, nearest rank; NaN for none. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] as number;
-}
-
-/** The median of `values`. */
-export const median = (values: readonly number[]): number => percentile(values, 50);
+// Medians and percentiles of reports are @platform/service-edge's (shared with tools/load).
 
 /** `1 234 567` style thousands for tables. */
 export const grouped = (n: number): string => Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');

@@ -32,6 +32,7 @@
  * the whole run as one client.
  */
 import { DEVELOPMENT_PAYMENT_WEBHOOK_SECRET, paymentCallbackRequest } from '@platform/contracts';
+import { percentile } from '@platform/service-edge';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -51,7 +52,6 @@ import {
 import {
   lagFromExpositions,
   type MinuteUsage,
-  percentile,
   plotSvg,
   type SecondSample,
   Timeline,

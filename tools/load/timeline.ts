@@ -1,12 +1,6 @@
-/** Per-second samples of a load run: latencies by second, errors, and consumer lag. */
+import { percentile } from '@platform/service-edge';
 
-/** The p-th percentile (0-100) of `values`, nearest rank; NaN for none. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] as number;
-}
+// Per-second samples of a load run: latencies by second, errors, and consumer lag.
 
 export interface SecondSample {
   /** Seconds since the start. */

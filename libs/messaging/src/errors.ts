@@ -1,3 +1,4 @@
+import { causeChain } from '@platform/service-edge';
 import { KafkaJSError } from 'kafkajs';
 import { KafkaClientError } from './client/kafka-client';
 
@@ -24,12 +25,6 @@ export class PermanentError extends Error {
   }
 }
 
-/** The error and its causes, outermost first (bounded: a cause chain is never a cycle we follow far). */
-function* causeChain(error: unknown): Generator<unknown> {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++)
-    yield e;
-}
-
 const flag = (e: unknown, name: 'retriable' | 'unavailable'): unknown =>
   typeof e === 'object' && e !== null ? (e as Record<string, unknown>)[name] : undefined;
 
@@ -42,7 +37,7 @@ const flag = (e: unknown, name: 'retriable' | 'unavailable'): unknown =>
  */
 export function isRetriable(error: unknown): boolean {
   if (flag(error, 'retriable') !== false) return true;
-  return [...causeChain(error)].some((e) => flag(e, 'retriable') === true);
+  return causeChain(error).some((e) => flag(e, 'retriable') === true);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { causeChain } from '@platform/service-edge';
 import { mongo } from 'mongoose';
 
 /** Driver errors that say the server cannot be reached right now, whatever the operation was. */
@@ -15,8 +16,5 @@ const OUTAGE_ERRORS = [
  * (pass it as the group's `retry.isOutage`, with the messaging runtime's own test).
  */
 export function isMongoUnavailable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (OUTAGE_ERRORS.some((type) => e instanceof type)) return true;
-  }
-  return false;
+  return causeChain(error).some((e) => OUTAGE_ERRORS.some((type) => e instanceof type));
 }

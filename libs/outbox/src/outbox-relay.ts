@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@platform/contracts';
+import { causeChain } from '@platform/service-edge';
 import { Client, Pool, type PoolClient } from 'pg';
 import type { Registry } from 'prom-client';
 import { startRowPublishSpan } from './outbox-trace';
@@ -60,10 +61,7 @@ interface OutboxRow {
  * something in the records (too large, invalid, no topic for the event type).
  */
 export function isBrokerWide(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { retriable?: unknown }).retriable === true) return true;
-  }
-  return false;
+  return causeChain(error).some((e) => (e as { retriable?: unknown }).retriable === true);
 }
 
 /**

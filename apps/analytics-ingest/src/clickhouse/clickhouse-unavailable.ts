@@ -1,3 +1,5 @@
+import { causeChain } from '@platform/service-edge';
+
 /** Socket errors that say ClickHouse cannot be reached right now, whatever the query was. */
 const OUTAGE_CODES = new Set([
   'ECONNREFUSED',
@@ -17,10 +19,12 @@ const OUTAGE_CODES = new Set([
  * `ClickHouseError` with a server code) is not one: that is a bug to see as a 500.
  */
 export function isClickHouseUnavailable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  return causeChain(error).some((e) => {
     const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && OUTAGE_CODES.has(code)) return true;
-    if (message === 'Timeout error.' || message === 'socket hang up') return true;
-  }
-  return false;
+    return (
+      (typeof code === 'string' && OUTAGE_CODES.has(code)) ||
+      message === 'Timeout error.' ||
+      message === 'socket hang up'
+    );
+  });
 }

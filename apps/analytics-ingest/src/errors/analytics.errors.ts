@@ -1,5 +1,4 @@
-import { IdentityHeaderError } from '@platform/identity';
-import { dependencyUnavailable, type Problem } from '@platform/observability';
+import { problemMapper } from '@platform/service-edge';
 import { isClickHouseUnavailable } from '../clickhouse/clickhouse-unavailable';
 
 /** An error of the analytics API, with a stable code. */
@@ -24,22 +23,11 @@ export class InvalidAnalyticsQuery extends AnalyticsError {
 }
 
 /** The one mapping of analytics-ingest's errors to RFC 9457 problems. */
-export function mapAnalyticsError(error: unknown): Problem | undefined {
-  if (error instanceof IdentityHeaderError) {
-    return { status: 401, title: 'Unauthenticated', code: error.code, detail: error.message };
-  }
-  if (error instanceof InvalidAnalyticsQuery) {
-    return {
-      status: 400,
-      title: 'Invalid query parameters',
-      code: error.code,
-      detail: error.message,
-      errors: error.errors,
-    };
-  }
-  if (error instanceof AdminOnly)
-    return { status: 403, title: 'Forbidden', code: error.code, detail: error.message };
+export const mapAnalyticsError = problemMapper({
   // A query while ClickHouse is away: 503 with Retry-After, not a 500 (ingest waits it out too).
-  if (isClickHouseUnavailable(error)) return dependencyUnavailable('ClickHouse');
-  return undefined;
-}
+  unavailable: [{ when: isClickHouseUnavailable, store: 'ClickHouse' }],
+  errors: [
+    [InvalidAnalyticsQuery, 400, 'Invalid query parameters'],
+    [AdminOnly, 403, 'Forbidden'],
+  ],
+});

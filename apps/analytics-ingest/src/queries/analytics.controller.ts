@@ -1,6 +1,7 @@
-import { Controller, Get, Injectable, Query, UseGuards, type PipeTransform } from '@nestjs/common';
+import { Controller, Get, Injectable, Query, UseGuards } from '@nestjs/common';
 import { analyticsRangeQuerySchema, type AnalyticsRangeQuery } from '@platform/contracts';
 import { CallerGuard, type CallerIdentity } from '@platform/identity';
+import { zodPipe } from '@platform/service-edge';
 import { AnalyticsStore } from '../clickhouse/analytics.store';
 import { IngestMetrics } from '../ingest/infrastructure/ingest.metrics';
 import { AdminOnly, InvalidAnalyticsQuery } from '../errors/analytics.errors';
@@ -15,18 +16,8 @@ export class AdminGuard extends CallerGuard {
   }
 }
 
-class RangePipe implements PipeTransform<unknown, AnalyticsRangeQuery> {
-  transform(value: unknown): AnalyticsRangeQuery {
-    const result = analyticsRangeQuerySchema.safeParse(value ?? {});
-    if (result.success) return result.data;
-    throw new InvalidAnalyticsQuery(
-      result.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
-        message: issue.message,
-      })),
-    );
-  }
-}
+/** The `from`/`to` range of every query (400 ANALYTICS.INVALID_QUERY naming each bad parameter). */
+const RangePipe = zodPipe({ invalid: (errors) => new InvalidAnalyticsQuery(errors) });
 
 /** The analytics queries, computed in ClickHouse over deduplicated rows (FINAL). */
 @Controller('analytics')
@@ -38,19 +29,19 @@ export class AnalyticsController {
   ) {}
 
   @Get('orders-per-minute')
-  async ordersPerMinute(@Query(new RangePipe()) range: AnalyticsRangeQuery) {
+  async ordersPerMinute(@Query(new RangePipe(analyticsRangeQuerySchema)) range: AnalyticsRangeQuery) {
     const [from, to] = bounds(range, HOUR_MS);
     return { items: await this.store.ordersPerMinute(from, to) };
   }
 
   @Get('revenue')
-  async revenue(@Query(new RangePipe()) range: AnalyticsRangeQuery) {
+  async revenue(@Query(new RangePipe(analyticsRangeQuerySchema)) range: AnalyticsRangeQuery) {
     const [from, to] = bounds(range, 30 * 24 * HOUR_MS);
     return { items: await this.store.revenue(from, to) };
   }
 
   @Get('event-counts')
-  async eventCounts(@Query(new RangePipe()) range: AnalyticsRangeQuery) {
+  async eventCounts(@Query(new RangePipe(analyticsRangeQuerySchema)) range: AnalyticsRangeQuery) {
     const [from, to] = bounds(range, 24 * HOUR_MS);
     return { items: await this.store.countsByType(from, to) };
   }

@@ -1,5 +1,6 @@
 import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS } from '@platform/identity';
 import { env, parseEnv } from '@platform/observability';
+import { metricsPort, redisEnv, serviceEnv } from '@platform/service-edge';
 import { z } from 'zod';
 import { routeTableSchema } from '../routing/route-table';
 import { trustedProxiesSchema } from '../proxy/domain/client-address';
@@ -10,15 +11,9 @@ const positive = () => env.positiveInt();
 /** Every variable api-gateway reads, with local defaults (see .env.example). */
 export const apiGatewayConfigSchema = z.object({
   GATEWAY_HTTP_PORT: env.port().default(3000),
-  /** Port of GET /metrics, for Prometheus only (the public port answers 404 there); 0 = any free one. */
-  GATEWAY_METRICS_PORT: env.listenPort().default(9400),
-  /** Interface of both ports: loopback natively (the default); containers set 0.0.0.0. */
-  HTTP_HOST: env.host().default('127.0.0.1'),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
-  /** After SIGTERM, keep serving this long with readiness false so load balancers move away. */
-  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
-  /** redis[s]://user:password@host:port; outside development a password of its own is required. */
-  REDIS_URL: env.secretUrl({ developmentValue: 'redis://127.0.0.1:6379', protocols: ['redis:', 'rediss:'] }),
+  GATEWAY_METRICS_PORT: metricsPort(9400),
+  ...serviceEnv,
+  ...redisEnv,
   AUTH_SERVICE_URL: env.url('http:', 'https:').default('http://127.0.0.1:3001'),
   ORDER_SERVICE_URL: env.url('http:', 'https:').default('http://127.0.0.1:3002'),
   NOTIFICATION_SERVICE_URL: env.url('http:', 'https:').default('http://127.0.0.1:3003'),

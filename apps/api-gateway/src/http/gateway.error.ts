@@ -1,4 +1,4 @@
-import type { Problem } from '@platform/observability';
+import { problemMapper } from '@platform/service-edge';
 
 /** Stable codes of the gateway's own refusals (clients and dashboards rely on them). */
 export type GatewayErrorCode =
@@ -34,8 +34,7 @@ export class GatewayError extends Error {
   }
 }
 
-/** ObservabilityOptions.mapError of the gateway. */
-export function gatewayProblemOf(error: unknown): Problem | undefined {
-  if (!(error instanceof GatewayError)) return undefined;
-  return { status: error.status, title: error.title, code: error.code, detail: error.message };
-}
+/** ObservabilityOptions.mapError of the gateway: its refusals carry their own status and title. */
+export const gatewayProblemOf = problemMapper({
+  errors: [[GatewayError, (error: GatewayError) => ({ status: error.status, title: error.title })]],
+});

@@ -1,3 +1,5 @@
+import { causeChain } from '@platform/service-edge';
+
 /** Methods whose repetition has the effect of one call (RFC 9110 §9.2.2). */
 const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
@@ -25,12 +27,10 @@ export function mayRetry(method: string, hasBody: boolean): boolean {
 
 /** The upstream was not reached (refused, reset, unroutable): the call had no effect. */
 export function isConnectError(error: unknown): boolean {
-  let current = error as { code?: unknown; cause?: unknown } | undefined;
-  for (let depth = 0; current && depth < 3; depth += 1) {
-    if (typeof current.code === 'string' && CONNECT_ERRORS.has(current.code)) return true;
-    current = current.cause as typeof current;
-  }
-  return false;
+  return causeChain(error).some((e) => {
+    const { code } = e as { code?: unknown };
+    return typeof code === 'string' && CONNECT_ERRORS.has(code);
+  });
 }
 
 /** Exponential backoff with full jitter: attempt 1 waits up to base, 2 up to 2×base, … */

@@ -1,31 +1,26 @@
-import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS } from '@platform/identity';
 import { kafkaClientSetting } from '@platform/messaging';
 import { env, parseEnv } from '@platform/observability';
+import {
+  gatewayIdentityEnv,
+  kafkaEnv,
+  metricsPort,
+  outboxEnv,
+  postgresUrl,
+  redisEnv,
+  serviceEnv,
+} from '@platform/service-edge';
 import { z } from 'zod';
 
 /** Every variable auth-service reads, with local defaults (see .env.example). */
 export const authServiceConfigSchema = z.object({
   AUTH_HTTP_PORT: env.port().default(3001),
-  /** Port of GET /metrics, for Prometheus only (the public port answers 404 there); 0 = any free one. */
-  AUTH_METRICS_PORT: env.listenPort().default(9401),
-  /** Interface of both ports: loopback natively (the default); containers set 0.0.0.0. */
-  HTTP_HOST: env.host().default('127.0.0.1'),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
-  /** After SIGTERM, keep serving this long with readiness false so load balancers move away. */
-  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
-  KAFKA_BROKERS: env.list().default(['127.0.0.1:9092']),
-  /** The Kafka client library: kafkajs (default) or platformatic (docs/messaging.md). */
+  AUTH_METRICS_PORT: metricsPort(9401),
+  ...serviceEnv,
+  ...kafkaEnv,
   KAFKA_CLIENT: kafkaClientSetting(),
-  KAFKA_REPLICATION_FACTOR: env.positiveInt().default(1),
-  AUTH_DATABASE_URL: env.secretUrl({
-    developmentValue: 'postgres://postgres:postgres@127.0.0.1:5432/auth',
-    protocols: ['postgres:', 'postgresql:'],
-  }),
-  /** Sent outbox rows are kept this long (debugging, late replays), then purged. */
-  OUTBOX_RETENTION_HOURS: env.positiveInt().default(168),
-  RETENTION_PURGE_INTERVAL_SECONDS: env.positiveInt().default(300),
-  /** redis[s]://user:password@host:port; outside development a password of its own is required. */
-  REDIS_URL: env.secretUrl({ developmentValue: 'redis://127.0.0.1:6379', protocols: ['redis:', 'rediss:'] }),
+  AUTH_DATABASE_URL: postgresUrl('auth'),
+  ...outboxEnv,
+  ...redisEnv,
   /** Lifetime of an access JWT, seconds. */
   AUTH_ACCESS_TOKEN_TTL_SECONDS: env.positiveInt().default(900),
   /** Lifetime of a refresh token (and of its family's revocation key), seconds. */
@@ -46,11 +41,7 @@ export const authServiceConfigSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)?$/i)
     .default('128kb'),
-  /** The gateway's Ed25519 public keys (base64 SPKI DER; two, comma-separated, during a rotation): docs/security.md. */
-  GATEWAY_IDENTITY_PUBLIC_KEYS: env.secret({
-    developmentValue: DEVELOPMENT_GATEWAY_IDENTITY_KEYS.publicKey,
-    minLength: 40,
-  }),
+  ...gatewayIdentityEnv,
 });
 
 export type AuthServiceConfig = z.infer<typeof authServiceConfigSchema>;

@@ -1,19 +1,5 @@
-import type { PipeTransform } from '@nestjs/common';
-import type { z } from 'zod';
+import { zodPipe } from '@platform/service-edge';
 import { InvalidBody } from '../errors/auth.errors';
 
-/** Validates a body at the edge; code behind it trusts the parsed type. */
-export class ZodBodyPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
-  constructor(private readonly schema: S) {}
-
-  transform(value: unknown): z.infer<S> {
-    const result = this.schema.safeParse(value ?? {});
-    if (result.success) return result.data;
-    throw new InvalidBody(
-      result.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.') || '(body)',
-        message: issue.message,
-      })),
-    );
-  }
-}
+/** Validates a body at the edge (400 AUTH.INVALID_BODY naming each field); code behind it trusts the type. */
+export const ZodBodyPipe = zodPipe({ invalid: (errors) => new InvalidBody(errors), whole: '(body)' });

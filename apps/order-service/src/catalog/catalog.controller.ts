@@ -26,7 +26,7 @@ export class CatalogController {
   @Put(':sku')
   put(
     @Caller() caller: CallerIdentity,
-    @Param('sku', new ZodParamPipe('sku', catalogSkuParamSchema)) sku: string,
+    @Param('sku', new ZodParamPipe(catalogSkuParamSchema, 'sku')) sku: string,
     @Body(new ZodBodyPipe(catalogProductBodySchema)) body: CatalogProductBody,
   ): Promise<CatalogProduct> {
     if (!mayEditCatalog(caller)) throw new OrderForbidden('edit the catalog');

@@ -1,6 +1,5 @@
-import { IdentityHeaderError } from '@platform/identity';
-import { dependencyUnavailable, type Problem } from '@platform/observability';
 import { isPostgresUnavailable } from '@platform/outbox';
+import { problemMapper, type ProblemShape } from '@platform/service-edge';
 import { IdempotencyKeyReused, InvalidIdempotencyKey } from '../idempotency/http/idempotency.errors';
 import { OrderNotFound } from '../orders/application/order-not-found';
 import {
@@ -26,43 +25,30 @@ const unprocessable = new Set<OrderRuleCode>([
   'ORDER.CURRENCY_MISMATCH',
 ]);
 
-function statusOf(error: OrderError): { status: number; title: string } {
-  if (error instanceof InvalidBody) return { status: 400, title: 'Invalid request body' };
-  if (error instanceof InvalidQuery) return { status: 400, title: 'Invalid query parameters' };
-  if (error instanceof InvalidIfMatch) return { status: 400, title: 'Invalid If-Match header' };
-  if (error instanceof InvalidPaymentCallback) return { status: 400, title: 'Invalid payment callback' };
-  if (error instanceof InvalidPaymentSignature) return { status: 401, title: 'Invalid payment signature' };
-  if (error instanceof OrderForbidden) return { status: 403, title: 'Forbidden' };
-  if (error instanceof InvalidIdempotencyKey) return { status: 400, title: 'Invalid Idempotency-Key header' };
-  if (error instanceof IdempotencyKeyReused) return { status: 422, title: 'Idempotency-Key reused' };
-  if (error instanceof OrderNotFound) return { status: 404, title: 'Order not found' };
-  if (error instanceof VersionConflict) return { status: 409, title: 'Order changed meanwhile' };
-  if (error instanceof OrderRuleViolation) {
-    if (error.code === 'ORDER.NOT_PLACED') return { status: 404, title: 'Order not found' };
-    return unprocessable.has(error.code)
-      ? { status: 422, title: 'Order rule violated' }
-      : { status: 409, title: 'Order is not in a state that allows this' };
-  }
-  return { status: 500, title: 'Internal error' };
+/** A broken rule: 404 for an order never placed, 422 for the request's content, 409 for the order's state. */
+function ruleViolationProblem(error: OrderRuleViolation): ProblemShape {
+  const errors = error.field ? { errors: [{ path: error.field, message: error.message }] } : {};
+  if (error.code === 'ORDER.NOT_PLACED') return { status: 404, title: 'Order not found', ...errors };
+  return unprocessable.has(error.code)
+    ? { status: 422, title: 'Order rule violated', ...errors }
+    : { status: 409, title: 'Order is not in a state that allows this', ...errors };
 }
 
 /** The one mapping of order-service's errors to RFC 9457 problems (ObservabilityOptions.mapError). */
-export function mapOrderError(error: unknown): Problem | undefined {
-  if (error instanceof IdentityHeaderError) {
-    return { status: 401, title: 'Unauthenticated', code: error.code, detail: error.message };
-  }
-  if (isPostgresUnavailable(error)) return dependencyUnavailable('the order store');
-  if (!(error instanceof OrderError)) return undefined;
-  const problem: Problem = { ...statusOf(error), code: error.code, detail: error.message };
-  if (
-    error instanceof InvalidBody ||
-    error instanceof InvalidQuery ||
-    error instanceof InvalidPaymentCallback
-  ) {
-    problem['errors'] = error.errors;
-  }
-  if (error instanceof OrderRuleViolation && error.field) {
-    problem['errors'] = [{ path: error.field, message: error.message }];
-  }
-  return problem;
-}
+export const mapOrderError = problemMapper({
+  unavailable: [{ when: isPostgresUnavailable, store: 'the order store' }],
+  errors: [
+    [InvalidBody, 400, 'Invalid request body'],
+    [InvalidQuery, 400, 'Invalid query parameters'],
+    [InvalidIfMatch, 400, 'Invalid If-Match header'],
+    [InvalidPaymentCallback, 400, 'Invalid payment callback'],
+    [InvalidPaymentSignature, 401, 'Invalid payment signature'],
+    [OrderForbidden, 403, 'Forbidden'],
+    [InvalidIdempotencyKey, 400, 'Invalid Idempotency-Key header'],
+    [IdempotencyKeyReused, 422, 'Idempotency-Key reused'],
+    [OrderNotFound, 404, 'Order not found'],
+    [VersionConflict, 409, 'Order changed meanwhile'],
+    [OrderRuleViolation, ruleViolationProblem],
+    [OrderError, 500, 'Internal error'],
+  ],
+});

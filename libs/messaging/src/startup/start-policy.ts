@@ -1,4 +1,5 @@
 import { allTopics } from '@platform/contracts';
+import { causeChain } from '@platform/service-edge';
 import { KafkaJSTimeout } from 'kafkajs';
 import { backoffMs } from '../consumer/retry-policy';
 import { errorClassOf } from '../errors';
@@ -55,11 +56,9 @@ export function isWorthWaiting(error: unknown): boolean {
         (inner as { type?: unknown }).type === 'TOPIC_ALREADY_EXISTS' || isWorthWaiting(inner),
     );
   }
-  // A cause chain is never a cycle we follow far.
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof KafkaJSTimeout || (e as { retriable?: unknown }).retriable === true) return true;
-  }
-  return false;
+  return causeChain(error).some(
+    (e) => e instanceof KafkaJSTimeout || (e as { retriable?: unknown }).retriable === true,
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Controller, Headers, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { PAYMENT_SIGNATURE_HEADER, paymentCallbackSchema, verifyPaymentSignature } from '@platform/contracts';
 import { GatewayGuard } from '@platform/identity';
+import { fieldErrors } from '@platform/service-edge';
 import { ORDER_SERVICE_CONFIG, type OrderServiceConfig } from '../../config/order-service.config';
 import { InvalidPaymentCallback, InvalidPaymentSignature } from './payment.errors';
 import { Payments } from '../application/payments.service';
@@ -37,12 +38,7 @@ export class PaymentCallbacksController {
     }
     const parsed = paymentCallbackSchema.safeParse(request.body);
     if (!parsed.success) {
-      throw new InvalidPaymentCallback(
-        parsed.error.issues.map((issue) => ({
-          path: issue.path.map(String).join('.') || '(body)',
-          message: issue.message,
-        })),
-      );
+      throw new InvalidPaymentCallback(fieldErrors(parsed.error.issues, { whole: '(body)' }));
     }
     const { duplicate } = await this.payments.applyCallback(parsed.data);
     return { received: true, duplicate };
