@@ -3,7 +3,8 @@ import { Client, Pool, type PoolClient } from 'pg';
 import type { Registry } from 'prom-client';
 import { startRowPublishSpan } from './outbox-trace';
 import { OutboxMetrics } from './outbox.metrics';
-import { assertIdentifier, channelOf, type OutboxTable } from './outbox.schema';
+import { assertIdentifier } from '@platform/postgres';
+import { channelOf, type OutboxTable } from './outbox.schema';
 import { relayBackoffMs } from './relay-backoff';
 
 /** Where the relay reports what it could not do; pino's signature. */

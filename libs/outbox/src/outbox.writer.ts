@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@platform/contracts';
-import { assertIdentifier } from './outbox.schema';
+import { assertIdentifier } from '@platform/postgres';
 import { currentTraceParent } from './outbox-trace';
 
 /**

@@ -1,6 +1,6 @@
 import { IdentityHeaderError } from '@platform/identity';
 import { dependencyUnavailable, type Problem } from '@platform/observability';
-import { isPostgresUnavailable } from '@platform/outbox';
+import { isPostgresUnavailable } from '@platform/postgres';
 import { AuthError, InvalidBody, TooManyAttempts } from './auth.errors';
 
 /** The one mapping of auth-service's errors to RFC 9457 problems (ObservabilityOptions.mapError). */

@@ -1,6 +1,6 @@
 import { IdentityHeaderError } from '@platform/identity';
 import { dependencyUnavailable, type Problem } from '@platform/observability';
-import { isPostgresUnavailable } from '@platform/outbox';
+import { isPostgresUnavailable } from '@platform/postgres';
 import { IdempotencyKeyReused, InvalidIdempotencyKey } from '../idempotency/idempotency.errors';
 import { OrderNotFound } from '../orders/application/order-not-found';
 import {
