@@ -39,7 +39,13 @@ export {
   RetriableError,
 } from './errors';
 export { MessagingMetrics } from './metrics';
-export { EventProducer, ProduceIncompleteError, type EventProducerOptions } from './producer/event-producer';
+export {
+  EventProducer,
+  ProduceIncompleteError,
+  type EventProducerOptions,
+  type PublishOptions,
+  type TracedEvent,
+} from './producer/event-producer';
 export { HandleEvent, HandleRecord } from './nest/handle-event.decorator';
 export { MessagingModule } from './nest/messaging.module';
 export type {

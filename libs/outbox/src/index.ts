@@ -8,7 +8,9 @@
  * database, migrating, telling an outage) are in @platform/postgres.
  */
 export { OutboxMetrics } from './outbox.metrics';
-export { OutboxRelay, type OutboxLogger, type OutboxRelayOptions } from './outbox-relay';
+export { type OutboxPublish, type OutboxRecord } from './outbox-batch.publisher';
+export { type OutboxLogger } from './outbox-logger';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export {
   channelOf,
   outboxAnnouncedByWriterSql,
