@@ -9,7 +9,10 @@ import { DlqController } from './http/dlq.controller';
 
 import { DeadLetterHandler, decodeDeadLetter } from './quarantine/dead-letter.handler';
 import { QuarantineMetrics } from './quarantine/quarantine.metrics';
+import { QuarantineCollections } from './quarantine/quarantine-collections';
+import { QuarantineQueries } from './quarantine/quarantine.queries';
 import { QuarantineStore } from './quarantine/quarantine.store';
+import { QuarantineTransitions } from './quarantine/quarantine-transitions';
 import { Replayer } from './replay/replayer';
 
 /** Every dead-letter topic of the catalog: the DLQ app quarantines them all. */
@@ -50,7 +53,10 @@ export class AppModule {
       controllers: [DlqController],
       providers: [
         { provide: DLQ_CONSUMER_CONFIG, useValue: config },
+        QuarantineCollections,
         QuarantineStore,
+        QuarantineQueries,
+        QuarantineTransitions,
         QuarantineMetrics,
         DeadLetterHandler,
         Replayer,

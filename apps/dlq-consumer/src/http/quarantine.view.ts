@@ -1,6 +1,6 @@
 import { bytesOf } from '../quarantine/bytes';
 import type { QuarantineEntry } from '../quarantine/quarantine.model';
-import type { QuarantineSummary } from '../quarantine/quarantine.store';
+import type { QuarantineSummary } from '../quarantine/quarantine.queries';
 
 /** An entry in a list: provenance and failure, no bytes. */
 export function summaryView(entry: QuarantineSummary) {
