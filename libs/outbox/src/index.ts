@@ -21,7 +21,12 @@ export {
   type OutboxTable,
 } from './outbox.schema';
 export { currentTraceParent } from './outbox-trace';
-export { appendToOutbox, outboxInsertSql, type SqlExecutor } from './outbox.writer';
+export {
+  appendToOutbox,
+  outboxInsertSql,
+  type OutboxInsertParameters,
+  type SqlExecutor,
+} from './outbox.writer';
 export { processedEventsSchemaSql, recordProcessed } from './processed-events';
 export { relayBackoffMs } from './relay-backoff';
 export { RetentionPurge, type RetentionPurgeOptions, type RetentionRule } from './retention-purge';

@@ -77,7 +77,12 @@ export class OutboxRelay {
       rowBackoff: { initialMs: options.backoffInitialMs ?? 200, maxMs: options.rowBackoffMaxMs ?? 300_000 },
     });
     this.publisher = new OutboxBatchPublisher(options.publish);
-    this.wakeUps = new OutboxWakeUps(options.connectionString, this.channel, this.logger, this.table);
+    this.wakeUps = new OutboxWakeUps({
+      connectionString: options.connectionString,
+      channel: this.channel,
+      table: this.table,
+      logger: this.logger,
+    });
     // Two connections: one for the batches, one spare for metrics scrapes.
     this.pool = new Pool({ connectionString: options.connectionString, max: 2 });
     this.pool.on('error', (error) => this.logger.warn({ err: error }, 'outbox pool connection failed'));

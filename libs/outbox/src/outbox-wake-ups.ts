@@ -1,6 +1,16 @@
 import { Client } from 'pg';
 import type { OutboxLogger } from './outbox-logger';
 
+/** Where the relay listens, and for which table it logs. */
+export interface OutboxWakeUpsOptions {
+  connectionString: string;
+  /** The NOTIFY channel of the table's inserts. */
+  channel: string;
+  /** Named in log lines. */
+  table: string;
+  logger: OutboxLogger;
+}
+
 /**
  * When a relay looks at its outbox again: at once after a NOTIFY on the table's channel (LISTEN
  * on a connection of its own), else after a poll interval. A dropped LISTEN connection degrades
@@ -13,18 +23,16 @@ export class OutboxWakeUps {
   private wakeUp: (() => void) | undefined;
   private woken = false;
 
-  constructor(
-    private readonly connectionString: string,
-    private readonly channel: string,
-    private readonly logger: OutboxLogger,
-    private readonly table: string,
-  ) {}
+  constructor(private readonly options: OutboxWakeUpsOptions) {}
 
   /** Opens, and listens if it can (a failure is logged: polling until `listen` works). */
   async start(): Promise<void> {
     this.open = true;
     await this.listen().catch((error: unknown) =>
-      this.logger.warn({ err: error, table: this.table }, 'outbox LISTEN failed, polling until it works'),
+      this.options.logger.warn(
+        { err: error, table: this.options.table },
+        'outbox LISTEN failed, polling until it works',
+      ),
     );
   }
 
@@ -48,15 +56,15 @@ export class OutboxWakeUps {
 
   /** Connects and LISTENs; keeps the connection only while open. */
   async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.connectionString });
+    const client = new Client({ connectionString: this.options.connectionString });
     client.on('notification', () => this.wake());
     client.on('error', (error) => {
-      this.logger.warn({ err: error, table: this.table }, 'outbox LISTEN connection lost');
+      this.options.logger.warn({ err: error, table: this.options.table }, 'outbox LISTEN connection lost');
       if (this.listener === client) this.listener = undefined;
       void client.end().catch(() => undefined);
     });
     await client.connect();
-    await client.query(`LISTEN ${this.channel}`);
+    await client.query(`LISTEN ${this.options.channel}`);
     if (!this.open) {
       await client.end();
       return;
