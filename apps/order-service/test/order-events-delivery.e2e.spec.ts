@@ -3,11 +3,16 @@ import {
   DEVELOPMENT_PAYMENT_WEBHOOK_SECRET,
   paymentCallbackRequest,
   Topics,
-  type DomainEvent,
   type EventEnvelope,
 } from '@platform/contracts';
 import { EventProducer } from '@platform/messaging';
-import { OutboxRelay, OutboxRelayHost, processedEventsSchemaSql, recordProcessed } from '@platform/outbox';
+import {
+  OutboxRelay,
+  OutboxRelayHost,
+  processedEventsSchemaSql,
+  recordProcessed,
+  type OutboxRecord,
+} from '@platform/outbox';
 import { eventually, infraEnv, tailTopic, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Pool } from 'pg';
@@ -134,7 +139,7 @@ describe('a relay that dies between publish and mark-as-sent', () => {
       connectionString: orders.config.ORDER_DATABASE_URL,
       batchSize: 50,
     };
-    const publish = (events: EventEnvelope[]) => producer.publishEvents(events as DomainEvent[]);
+    const publish = (records: OutboxRecord[]) => producer.publishTraced(records);
 
     const ids = new Set(
       await Promise.all(Array.from({ length: 5 }, () => lifecycle(uniqueName('customer')))),
@@ -163,9 +168,9 @@ describe('a relay that dies between publish and mark-as-sent', () => {
     let publishedBeforeDying = 0;
     const dying = new OutboxRelay({
       ...relayOptions,
-      publish: async (events) => {
-        await publish(events);
-        publishedBeforeDying += events.length;
+      publish: async (records) => {
+        await publish(records);
+        publishedBeforeDying += records.length;
         // Retriable: the whole batch fails, as when the process dies; not one record refused.
         throw Object.assign(
           new Error('relay died after the broker acknowledged, before marking the rows sent'),

@@ -27,7 +27,8 @@ export {
 export { ConsumerRuntime, type ConsumerRuntimeOptions } from './consumer/consumer-runtime';
 export { baseTopicOf, deadLetterRecord, DlqHeaders, type DeadLetterReason } from './consumer/dead-letter';
 export type { EventHandlerFn, MessageContext, MessageDecoder, RawRecordParts } from './consumer/handler';
-export type { Outcome, RuntimeLogger } from './consumer/message-processor';
+export type { Outcome } from './consumer/message-processor';
+export type { RuntimeLogger } from './consumer/runtime-logger';
 export { backoffMs, defaultRetryPolicy, type RetryPolicy } from './consumer/retry-policy';
 export { Semaphore } from './consumer/semaphore';
 export {
@@ -39,7 +40,13 @@ export {
   RetriableError,
 } from './errors';
 export { MessagingMetrics } from './metrics';
-export { EventProducer, ProduceIncompleteError, type EventProducerOptions } from './producer/event-producer';
+export {
+  EventProducer,
+  ProduceIncompleteError,
+  type EventProducerOptions,
+  type PublishOptions,
+  type TracedEvent,
+} from './producer/event-producer';
 export { HandleEvent, HandleRecord } from './nest/handle-event.decorator';
 export { MessagingModule } from './nest/messaging.module';
 export type {

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The messaging runtime's Prometheus metrics, registered in the app's registry. Labels stay
@@ -15,6 +15,14 @@ export class MessagingMetrics {
       MessagingMetrics.byRegistry.set(registry, metrics);
     }
     return metrics;
+  }
+
+  /**
+   * Metrics in a registry of their own that nothing scrapes: the default of a runtime built
+   * without the app's registry (tests, tools), so the hot path never checks for absent metrics.
+   */
+  static detached(): MessagingMetrics {
+    return new MessagingMetrics(new Registry());
   }
 
   readonly consumed: Counter<'topic' | 'group'>;

@@ -37,11 +37,6 @@ export {
 export { type ObservabilityOptions } from './observability.options';
 export { ObservabilityModule } from './observability.module';
 export { bootstrapHttpApp, type HttpAppOptions } from './bootstrap-http-app';
-export {
-  defaultProblem,
-  dependencyUnavailable,
-  ProblemDetailsFilter,
-  type Problem,
-  type ProblemMapper,
-} from './problem-details.filter';
+export { defaultProblem, ProblemDetailsFilter } from './problem-details.filter';
+export { dependencyUnavailable, type Problem, type ProblemMapper } from './problem';
 export { routeTemplate, type RoutedRequest, UNMATCHED_ROUTE } from './route-template';

@@ -1,5 +1,5 @@
 import type { Level, Logger } from 'pino';
-import type { ProblemMapper } from './problem-details.filter';
+import type { ProblemMapper } from './problem';
 
 /** Nest provider token of the {@link ObservabilityOptions} an app passed to `forRoot`. */
 export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');

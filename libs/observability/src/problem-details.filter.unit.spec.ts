@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { ObservabilityModule } from './observability.module';
-import { dependencyUnavailable } from './problem-details.filter';
+import { dependencyUnavailable } from './problem';
 
 class OrderAlreadyShipped extends Error {
   readonly code = 'ORDER.ALREADY_SHIPPED';

@@ -2,18 +2,16 @@
  * @platform/outbox: the transactional outbox of a Postgres-backed service. The app's migration
  * creates the table (`outboxSchemaSql`), its transactions append events (`appendToOutbox`), and
  * an `OutboxRelay` publishes them in order, at least once, from as many instances as run; a row
- * the broker refuses holds back only its own key (`outboxRetrySql`).
- * `ensureDatabase` creates a service's own database at start when it is missing; `isPostgresUnavailable`
- * tells an outage of the server from a failed statement. A consumer that
- * writes to Postgres dedupes with `recordProcessed`; `RetentionPurge` deletes sent rows and
- * processed records after their retention.
+ * the broker refuses holds back only its own key (`outboxRetrySql`). A consumer that writes to
+ * Postgres dedupes with `recordProcessed`; `RetentionPurge` deletes sent rows and processed
+ * records after their retention. Postgres helpers that are not about the outbox (creating the
+ * database, migrating, telling an outage) are in @platform/postgres.
  */
-export { ensureDatabase } from './ensure-database';
-export { isPostgresUnavailable } from './postgres-unavailable';
 export { OutboxMetrics } from './outbox.metrics';
-export { OutboxRelay, type OutboxLogger, type OutboxRelayOptions } from './outbox-relay';
+export { type OutboxPublish, type OutboxRecord } from './outbox-batch.publisher';
+export { type OutboxLogger } from './outbox-logger';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export {
-  assertIdentifier,
   channelOf,
   outboxAnnouncedByWriterSql,
   outboxRetentionIndexSql,
@@ -23,7 +21,12 @@ export {
   type OutboxTable,
 } from './outbox.schema';
 export { currentTraceParent } from './outbox-trace';
-export { appendToOutbox, outboxInsertSql, type SqlExecutor } from './outbox.writer';
+export {
+  appendToOutbox,
+  outboxInsertSql,
+  type OutboxInsertParameters,
+  type SqlExecutor,
+} from './outbox.writer';
 export { processedEventsSchemaSql, recordProcessed } from './processed-events';
 export { relayBackoffMs } from './relay-backoff';
 export { RetentionPurge, type RetentionPurgeOptions, type RetentionRule } from './retention-purge';
@@ -33,4 +36,3 @@ export {
   RetentionPurgeHost,
   type RetentionPurgeHostOptions,
 } from './nest/retention-purge.host';
-export { runMigrateCommand, type MigrateCommandOptions } from './nest/migrate.command';

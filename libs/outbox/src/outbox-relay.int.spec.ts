@@ -12,6 +12,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import {
   appendToOutbox,
   OutboxRelay,
+  type OutboxPublish,
+  type OutboxRecord,
   outboxAnnouncedByWriterSql,
   outboxRetrySql,
   outboxSchemaSql,
@@ -67,13 +69,13 @@ async function readAll(topic: string): Promise<EventEnvelope[]> {
 
 function relay(
   topic: string,
-  publish?: (events: EventEnvelope[], traceParents: (string | null)[]) => Promise<unknown>,
+  publish?: OutboxPublish,
   overrides: { backoffInitialMs?: number } = {},
 ): OutboxRelay {
   const created = new OutboxRelay({
     table,
     connectionString: databaseUrl,
-    publish: publish ?? ((events, traceParents) => producer.publish(topic, events, {}, traceParents)),
+    publish: publish ?? ((records) => producer.publishTraced(records, { topic })),
     batchSize: 7,
     shards: 4,
     pollIntervalMs: 200,
@@ -186,7 +188,8 @@ describe('OutboxRelay', () => {
     await appendToOutbox(db, table, events);
     let dying = true;
     const publishedBeforeDying: string[] = [];
-    const crashing = relay(topic, async (batch) => {
+    const crashing = relay(topic, async (records) => {
+      const batch = records.map((r) => r.event);
       await producer.publish(topic, batch);
       if (!dying) return;
       // The broker has the records; the process "dies" before the UPDATE and COMMIT. (Retriable:
@@ -216,7 +219,8 @@ describe('OutboxRelay', () => {
     await appendToOutbox(db, table, events);
     const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     let restarting = true;
-    const interrupted = relay(topic, async (batch) => {
+    const interrupted = relay(topic, async (records) => {
+      const batch = records.map((r) => r.event);
       if (restarting) {
         // A restart of the server terminates every session while the batch's client is checked out.
         await admin.query(
@@ -249,7 +253,7 @@ describe('OutboxRelay', () => {
     const options = {
       ...quiet,
       connectionString: databaseUrl,
-      publish: (events: EventEnvelope[]) => producer.publish(topic, events),
+      publish: (records: OutboxRecord[]) => producer.publishTraced(records, { topic }),
       pollIntervalMs: 60_000,
     };
     // One relay listening (another instance), one the writer announces through.
@@ -290,7 +294,8 @@ describe('OutboxRelay', () => {
     );
     const flaky = relay(
       topic,
-      async (batch) => {
+      async (records) => {
+        const batch = records.map((r) => r.event);
         if (refusing && batch.some((e) => e.aggregateId === poisoned && e.aggregateVersion === 1))
           throw refused;
         await producer.publish(topic, batch);

@@ -1,20 +1,11 @@
+import { assertIdentifier } from '@platform/postgres';
+
 /** Where one service keeps its outbox: a table and the NOTIFY channel its inserts wake relays on. */
 export interface OutboxTable {
   /** Table name, e.g. `outbox` (one outbox per service database). */
   table: string;
   /** LISTEN/NOTIFY channel; defaults to `<table>_inserted`. */
   channel?: string;
-}
-
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,50}$/;
-
-/**
- * Checks a table or channel name before it is spliced into SQL: identifiers cannot be bound as
- * parameters, so only plain lowercase names are accepted.
- */
-export function assertIdentifier(name: string): string {
-  if (!IDENTIFIER.test(name)) throw new Error(`"${name}" is not a plain lowercase SQL identifier`);
-  return name;
 }
 
 /** The channel a table's inserts notify on. */

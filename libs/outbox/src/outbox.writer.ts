@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@platform/contracts';
-import { assertIdentifier } from './outbox.schema';
+import { assertIdentifier } from '@platform/postgres';
 import { currentTraceParent } from './outbox-trace';
 
 /**
@@ -10,19 +10,23 @@ export interface SqlExecutor {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
 
+/** Where the outbox INSERT finds its values, and when it inserts. */
+export interface OutboxInsertParameters {
+  /** The `$n` parameter bound to the JSON array of envelopes, e.g. `$2`. */
+  envelopes: string;
+  /** The `$n` parameter bound to the writer's `traceparent` (see currentTraceParent). Default: none. */
+  traceParent?: string;
+  /** SQL condition gating the insert on the same condition as the state change. Default `true`. */
+  where?: string;
+}
+
 /**
- * The INSERT that appends a JSON array of envelopes (bound at `envelopesParameter`, e.g. `$2`) to
- * the outbox, in array order, with the writer's `traceparent` (bound at `traceParentParameter`;
- * see currentTraceParent). Usable as a data-modifying CTE, so a caller can append its state
- * change and its events in one statement; `where` (SQL) gates the insert on the same condition as
- * the state change.
+ * The INSERT that appends a JSON array of envelopes to the outbox, in array order, with the
+ * writer's `traceparent`. Usable as a data-modifying CTE, so a caller can append its state change
+ * and its events in one statement.
  */
-export function outboxInsertSql(
-  table: string,
-  envelopesParameter: string,
-  where = 'true',
-  traceParentParameter?: string,
-): string {
+export function outboxInsertSql(table: string, parameters: OutboxInsertParameters): string {
+  const { envelopes: envelopesParameter, traceParent: traceParentParameter, where = 'true' } = parameters;
   const t = assertIdentifier(table);
   for (const parameter of [envelopesParameter, traceParentParameter ?? '$1']) {
     if (!/^\$\d{1,4}$/.test(parameter)) throw new Error(`"${parameter}" is not a $n parameter`);
@@ -46,7 +50,7 @@ export async function appendToOutbox(
   events: readonly EventEnvelope[],
 ): Promise<void> {
   if (events.length === 0) return;
-  await executor.query(outboxInsertSql(table, '$1', 'true', '$2'), [
+  await executor.query(outboxInsertSql(table, { envelopes: '$1', traceParent: '$2' }), [
     JSON.stringify(events),
     currentTraceParent(),
   ]);

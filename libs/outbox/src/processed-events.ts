@@ -1,4 +1,4 @@
-import { assertIdentifier } from './outbox.schema';
+import { assertIdentifier } from '@platform/postgres';
 import type { SqlExecutor } from './outbox.writer';
 
 /**

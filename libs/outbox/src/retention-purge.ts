@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { Counter, type Registry } from 'prom-client';
-import type { OutboxLogger } from './outbox-relay';
-import { assertIdentifier } from './outbox.schema';
+import type { OutboxLogger } from './outbox-logger';
+import { assertIdentifier } from '@platform/postgres';
 
 /** Rows of `table` whose `column` is older than `retentionMs` are deleted; NULL keeps a row. */
 export interface RetentionRule {

@@ -1,4 +1,4 @@
-import { runMigrateCommand } from '@platform/outbox';
+import { runMigrateCommand } from '@platform/postgres';
 import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
 import { PersistenceModule } from '../persistence/persistence.module';
 

@@ -1,4 +1,4 @@
-import { isPostgresUnavailable } from '@platform/outbox';
+import { isPostgresUnavailable } from '@platform/postgres';
 import { problemMapper } from '@platform/service-edge';
 import { AuthError, TooManyAttempts } from './auth.errors';
 

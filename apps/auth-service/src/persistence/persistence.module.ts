@@ -1,4 +1,4 @@
-import { ensureDatabase } from '@platform/outbox';
+import { ensureDatabase } from '@platform/postgres';
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReadinessRegistry } from '@platform/observability';

@@ -3,6 +3,7 @@ import { Caller as Admin, type CallerIdentity } from '@platform/identity';
 import { decodeCursor, encodeCursor } from '@platform/mongo';
 import { EntryNotFound, InvalidRequest } from '../errors/dlq.errors';
 import { Replayer, type GroupOutcome } from '../replay/application/replayer';
+import { QuarantineQueries } from '../quarantine/infrastructure/quarantine.queries';
 import { QuarantineStore } from '../quarantine/infrastructure/quarantine.store';
 import { AdminGuard } from './admin.guard';
 import {
@@ -27,6 +28,7 @@ import { ZodPipe } from './zod.pipe';
 export class DlqController {
   constructor(
     private readonly store: QuarantineStore,
+    private readonly queries: QuarantineQueries,
     private readonly replayer: Replayer,
   ) {}
 
@@ -37,7 +39,7 @@ export class DlqController {
     if (query.cursor !== undefined && !after) {
       throw new InvalidRequest([{ path: 'cursor', message: 'not a cursor of this list' }]);
     }
-    const page = await this.store.list(
+    const page = await this.queries.list(
       {
         status: query.status,
         ...(query.topic ? { topic: query.topic } : {}),
@@ -55,7 +57,7 @@ export class DlqController {
   /** Kinds of failure with counts and the age of their oldest message, largest first. */
   @Get('groups')
   async groups(@Query(new ZodPipe(groupsQuerySchema)) query: GroupsQuery) {
-    const items = await this.store.groups({
+    const items = await this.queries.groups({
       status: query.status,
       ...(query.topic ? { topic: query.topic } : {}),
       ...(query.type ? { eventType: query.type } : {}),

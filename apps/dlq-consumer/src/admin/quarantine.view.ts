@@ -1,6 +1,6 @@
 import { bytesOf } from '../quarantine/domain/bytes';
 import type { QuarantineEntry } from '../quarantine/infrastructure/quarantine.model';
-import type { QuarantineSummary } from '../quarantine/infrastructure/quarantine.store';
+import type { QuarantineSummary } from '../quarantine/infrastructure/quarantine.queries';
 
 /** An entry in a list: provenance and failure, no bytes. */
 export function summaryView(entry: QuarantineSummary) {

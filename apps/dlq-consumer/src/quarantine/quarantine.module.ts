@@ -1,11 +1,21 @@
 import { Module } from '@nestjs/common';
+import { QuarantineCollections } from './infrastructure/quarantine-collections';
 import { QuarantineMetrics } from './infrastructure/quarantine.metrics';
+import { QuarantineQueries } from './infrastructure/quarantine.queries';
 import { QuarantineStore } from './infrastructure/quarantine.store';
+import { QuarantineTransitions } from './infrastructure/quarantine-transitions';
 import { DeadLetterHandler } from './messaging/dead-letter.handler';
 
 /** Quarantine: every `*.dlq` record kept in MongoDB, grouped by fingerprint, and its metrics. */
 @Module({
-  providers: [QuarantineStore, QuarantineMetrics, DeadLetterHandler],
-  exports: [QuarantineStore, QuarantineMetrics],
+  providers: [
+    QuarantineCollections,
+    QuarantineStore,
+    QuarantineQueries,
+    QuarantineTransitions,
+    QuarantineMetrics,
+    DeadLetterHandler,
+  ],
+  exports: [QuarantineStore, QuarantineQueries, QuarantineTransitions, QuarantineMetrics],
 })
 export class QuarantineModule {}

@@ -1,4 +1,4 @@
-import { runMigrateCommand } from '@platform/outbox';
+import { runMigrateCommand } from '@platform/postgres';
 import { ORDER_SERVICE_CONFIG, type OrderServiceConfig } from '../config/order-service.config';
 import { PersistenceModule } from '../persistence/persistence.module';
 

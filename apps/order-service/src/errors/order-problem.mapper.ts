@@ -1,4 +1,4 @@
-import { isPostgresUnavailable } from '@platform/outbox';
+import { isPostgresUnavailable } from '@platform/postgres';
 import { problemMapper, type ProblemShape } from '@platform/service-edge';
 import { IdempotencyKeyReused, InvalidIdempotencyKey } from '../idempotency/http/idempotency.errors';
 import { OrderNotFound } from '../orders/application/order-not-found';

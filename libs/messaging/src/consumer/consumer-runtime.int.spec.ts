@@ -214,7 +214,9 @@ describe(`ConsumerRuntime (real Kafka, ${clientUnderTest})`, () => {
 
     const replayed = testEvent('Thing', 'k');
     const marker = testEvent('Thing', 'k');
-    await harness.producer.publish(retryTopicOf(topic), [replayed], { [Headers.targetGroup]: failedGroupId });
+    await harness.producer.publish(retryTopicOf(topic), [replayed], {
+      headers: { [Headers.targetGroup]: failedGroupId },
+    });
     await harness.producer.publish(topic, [marker]);
 
     await eventually(() => seenBy['failed']?.length === 2 && seenBy['other']?.length === 1, {

@@ -1,12 +1,13 @@
 import type { ConsumerClient, FetchedBatch, KafkaClient } from '../client/kafka-client';
 import { retryTopicOf } from '@platform/contracts';
 import { errorClassOf } from '../errors';
-import type { MessagingMetrics } from '../metrics';
+import { MessagingMetrics } from '../metrics';
 import type { EventProducer } from '../producer/event-producer';
 import type { EventHandlerFn, MessageDecoder } from './handler';
-import { MessageProcessor, type RuntimeLogger } from './message-processor';
+import { MessageProcessor } from './message-processor';
 import { PartitionWorker } from './partition-worker';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy';
+import { silentRuntimeLogger, type RuntimeLogger } from './runtime-logger';
 import { Semaphore } from './semaphore';
 
 /** A consumer group's settings. Times in ms. */
@@ -19,8 +20,10 @@ export interface ConsumerRuntimeOptions {
   decode: MessageDecoder;
   /** Writes dead letters; usually the app's EventProducer. */
   dlqProducer: EventProducer;
-  metrics: MessagingMetrics;
-  logger: RuntimeLogger;
+  /** The app's metrics (MessagingMetrics.for(registry)). Default: metrics nobody scrapes. */
+  metrics?: MessagingMetrics;
+  /** Default: a logger that says nothing. */
+  logger?: RuntimeLogger;
   retry?: Partial<RetryPolicy>;
   consumeRetryTopics?: boolean;
   /** A new group starts at the earliest offset (true) or only sees new records (false). */
@@ -62,7 +65,9 @@ const defaults = {
  */
 export class ConsumerRuntime {
   private readonly consumer: ConsumerClient;
-  private readonly settings: typeof defaults & ConsumerRuntimeOptions;
+  private readonly settings: typeof defaults &
+    Required<Pick<ConsumerRuntimeOptions, 'metrics' | 'logger'>> &
+    ConsumerRuntimeOptions;
   private readonly processor: MessageProcessor;
   private readonly workers = new Map<string, PartitionWorker>();
   private readonly positions = new Map<string, { topic: string; partition: number; offset: number }>();
@@ -76,7 +81,12 @@ export class ConsumerRuntime {
   private crash: { error: unknown; restart: boolean } | undefined;
 
   constructor(client: KafkaClient, options: ConsumerRuntimeOptions) {
-    this.settings = { ...defaults, ...options };
+    this.settings = {
+      ...defaults,
+      ...options,
+      metrics: options.metrics ?? MessagingMetrics.detached(),
+      logger: options.logger ?? silentRuntimeLogger,
+    };
     const { groupId, sessionTimeoutMs, heartbeatIntervalMs } = this.settings;
     this.consumer = client.consumer({ groupId, sessionTimeoutMs, heartbeatIntervalMs });
     this.processor = new MessageProcessor({
@@ -85,8 +95,8 @@ export class ConsumerRuntime {
       handlers: options.handlers,
       retry: { ...defaultRetryPolicy, ...options.retry },
       dlqProducer: options.dlqProducer,
-      metrics: options.metrics,
-      logger: options.logger,
+      metrics: this.settings.metrics,
+      logger: this.settings.logger,
       handlerSlots: new Semaphore(this.settings.maxConcurrentHandlers),
     });
   }

@@ -10,11 +10,12 @@ import {
 import type { ConsumedRecord, RecordHeaders } from '../client/kafka-client';
 import { Headers } from '@platform/contracts';
 import { errorClassOf, isRetriable } from '../errors';
-import type { MessagingMetrics } from '../metrics';
+import { MessagingMetrics } from '../metrics';
 import type { EventProducer } from '../producer/event-producer';
-import { deadLetterRecord, reducedDeadLetterRecord, type DeadLetterReason } from './dead-letter';
+import { deadLetterRecord, reducedDeadLetterRecord, type Failure } from './dead-letter';
 import type { EventHandlerFn, MessageContext, MessageDecoder } from './handler';
 import { backoffMs, type RetryPolicy } from './retry-policy';
+import { silentRuntimeLogger, type RuntimeLogger } from './runtime-logger';
 import type { Semaphore } from './semaphore';
 
 /** How one record ended. `given-back` is not done: it will be redelivered. */
@@ -27,16 +28,12 @@ export interface ProcessorDeps {
   handlers: ReadonlyMap<string, EventHandlerFn>;
   retry: RetryPolicy;
   dlqProducer: EventProducer;
-  metrics: MessagingMetrics;
-  logger: RuntimeLogger;
+  /** Default: metrics nobody scrapes (MessagingMetrics.detached). */
+  metrics?: MessagingMetrics;
+  /** Default: a logger that says nothing. */
+  logger?: RuntimeLogger;
   /** Bounds handlers running at once; held during an attempt, not during its backoff. */
   handlerSlots: Semaphore;
-}
-
-/** The runtime logs through this; pino, Nest's Logger and console all fit. */
-export interface RuntimeLogger {
-  warn(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
 }
 
 const tracer = trace.getTracer('@platform/messaging');
@@ -46,6 +43,9 @@ const kafkaHeaders: TextMapGetter<RecordHeaders> = {
   get: (carrier, key) => headerValue(carrier, key),
   keys: (carrier) => Object.keys(carrier),
 };
+
+/** A record the processor gives up on: where it was, what failed, why, after how many attempts. */
+type GivenUp = Omit<Failure, 'groupId' | 'lastFailureAt' | 'traceId'>;
 
 /** Label-bound metric children per (topic, type): the hot path skips prom-client's label hashing. */
 interface TypeMetrics {
@@ -59,8 +59,15 @@ interface TypeMetrics {
  */
 export class MessageProcessor {
   private readonly typeMetrics = new Map<string, TypeMetrics>();
+  private readonly deps: Required<ProcessorDeps>;
 
-  constructor(private readonly deps: ProcessorDeps) {}
+  constructor(deps: ProcessorDeps) {
+    this.deps = {
+      ...deps,
+      metrics: deps.metrics ?? MessagingMetrics.detached(),
+      logger: deps.logger ?? silentRuntimeLogger,
+    };
+  }
 
   /** Processes a record to one of its outcomes; never throws. */
   async process(
@@ -82,7 +89,11 @@ export class MessageProcessor {
     try {
       event = deps.decode(message.value, { key: message.key ?? null, headers: message.headers ?? {} });
     } catch (error) {
-      return this.deadLetter(topic, partition, message, error, 'decode', 1, new Date(), signal);
+      const firstFailureAt = new Date();
+      return this.deadLetter(
+        { topic, partition, message, error, reason: 'decode', attempts: 1, firstFailureAt },
+        signal,
+      );
     }
     const handler = deps.handlers.get(event.type);
     if (!handler) return this.ignore(topic, 'no-handler');
@@ -108,7 +119,10 @@ export class MessageProcessor {
       const permanent = !isRetriable(error);
       if (permanent || (attempt >= deps.retry.maxAttempts && !deps.retry.isOutage(error))) {
         const reason = permanent ? 'permanent' : 'exhausted';
-        return this.deadLetter(topic, partition, message, error, reason, attempt, firstFailureAt, signal);
+        return this.deadLetter(
+          { topic, partition, message, error, reason, attempts: attempt, firstFailureAt },
+          signal,
+        );
       }
       deps.metrics.retries.inc({ topic, group: deps.groupId });
       if (!(await sleep(backoffMs(deps.retry, attempt), signal))) return 'given-back';
@@ -170,30 +184,12 @@ export class MessageProcessor {
     return metrics;
   }
 
-  private async deadLetter(
-    topic: string,
-    partition: number,
-    message: ConsumedRecord,
-    error: unknown,
-    reason: DeadLetterReason,
-    attempts: number,
-    firstFailureAt: Date,
-    signal: AbortSignal,
-  ): Promise<Outcome> {
+  /** Writes the record to its DLQ (waiting out a DLQ that is down); `given-back` if aborted first. */
+  private async deadLetter(given: GivenUp, signal: AbortSignal): Promise<Outcome> {
     const { deps } = this;
+    const { topic, partition, message, error, reason, attempts } = given;
     const traceId = traceIdOf(headerValue(message.headers ?? {}, Headers.traceparent));
-    const failure = {
-      topic,
-      partition,
-      message,
-      groupId: deps.groupId,
-      error,
-      reason,
-      attempts,
-      firstFailureAt,
-      lastFailureAt: new Date(),
-      traceId,
-    };
+    const failure: Failure = { ...given, groupId: deps.groupId, lastFailureAt: new Date(), traceId };
     let record = deadLetterRecord(failure);
     // The record is committed only once the DLQ has it: a DLQ that is down holds the key, it
     // never loses the message. Waits back off like handler retries and end on give-back.

@@ -6,7 +6,7 @@ import { infraEnv, reach, uniqueName } from '@platform/testing';
 import { createKafkaClient, kafkaClientFromEnv } from '../client/create-kafka-client';
 import { ConsumerRuntime, type ConsumerRuntimeOptions } from './consumer-runtime';
 import type { EventHandlerFn } from './handler';
-import type { RuntimeLogger } from './message-processor';
+import type { RuntimeLogger } from './runtime-logger';
 import { MessagingMetrics } from '../metrics';
 import { EventProducer } from '../producer/event-producer';
 import { ensureTopics } from '../topic-admin';

@@ -13,7 +13,7 @@ import { ReadinessRegistry } from '@platform/observability';
 import type { AdminClient, KafkaClient } from '../client/kafka-client';
 import { ConsumerRuntime } from '../consumer/consumer-runtime';
 import type { EventHandlerFn } from '../consumer/handler';
-import type { RuntimeLogger } from '../consumer/message-processor';
+import type { RuntimeLogger } from '../consumer/runtime-logger';
 import type { MessagingMetrics } from '../metrics';
 import { EventProducer } from '../producer/event-producer';
 import { retryUntilStarted } from '../startup/retry-until-started';

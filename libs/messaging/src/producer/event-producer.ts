@@ -31,6 +31,18 @@ export interface EventProducerOptions {
   compression?: Compression;
 }
 
+/** What a publish adds to every record it sends. */
+export interface PublishOptions {
+  /** Extra headers, e.g. the target group of a replay. */
+  headers?: RecordHeaders;
+}
+
+/** An event and the W3C `traceparent` it continues (null: the publisher's active trace). */
+export interface TracedEvent {
+  event: EventEnvelope;
+  traceParent: string | null;
+}
+
 interface Pending {
   topic: string;
   messages: OutgoingRecord[];
@@ -88,22 +100,10 @@ export class EventProducer {
   publish(
     topic: string,
     events: readonly EventEnvelope[],
-    extraHeaders: RecordHeaders = {},
-    traceParents?: readonly (string | null)[],
+    options: PublishOptions = {},
   ): Promise<RecordAck[]> {
-    const trace: Record<string, string> = {};
-    propagation.inject(context.active(), trace);
-    const messages = events.map((event, i) => ({
-      key: event.aggregateId,
-      value: encodeEnvelope(event),
-      headers: {
-        ...extraHeaders,
-        ...(traceParents?.[i] ? { traceparent: traceParents[i] } : trace),
-        [Headers.correlationId]: event.correlationId,
-        [Headers.eventType]: event.type,
-        [Headers.eventVersion]: String(event.version),
-      },
-    }));
+    const trace = activeTraceHeaders();
+    const messages = events.map((event) => recordOf(event, trace, options.headers));
     return this.send(topic, messages);
   }
 
@@ -111,23 +111,46 @@ export class EventProducer {
    * Publishes domain events, each to the topic the contracts' registry assigns to its type
    * (`OrderPlaced` -> `order.events`), in order per topic.
    */
-  async publishEvents(
-    events: readonly DomainEvent[],
-    traceParents?: readonly (string | null)[],
-  ): Promise<RecordAck[]> {
-    const byTopic = new Map<string, { events: DomainEvent[]; traceParents: (string | null)[] }>();
-    events.forEach((event, i) => {
-      const topic = topicOfEvent(event.type).name;
-      const list = byTopic.get(topic) ?? { events: [], traceParents: [] };
-      list.events.push(event);
-      list.traceParents.push(traceParents?.[i] ?? null);
-      byTopic.set(topic, list);
-    });
-    const results = await Promise.all(
-      [...byTopic].map(([topic, list]) =>
-        this.publish(topic, list.events, {}, traceParents && list.traceParents),
-      ),
+  async publishEvents(events: readonly DomainEvent[]): Promise<RecordAck[]> {
+    const trace = activeTraceHeaders();
+    return this.sendByTopic(
+      events,
+      (event) => topicOfEvent(event.type).name,
+      (event) => recordOf(event, trace),
     );
+  }
+
+  /**
+   * Publishes events that each continue their own trace (an outbox row continues the request that
+   * wrote it; null: the active one), to `options.topic` or else to the topic the contracts'
+   * registry assigns to each event's type, in order per topic.
+   */
+  async publishTraced(
+    records: readonly TracedEvent[],
+    options: { topic?: string } = {},
+  ): Promise<RecordAck[]> {
+    const trace = activeTraceHeaders();
+    const { topic } = options;
+    return this.sendByTopic(
+      records,
+      (record) => topic ?? topicOfEvent(record.event.type as DomainEvent['type']).name,
+      (record) => recordOf(record.event, record.traceParent ? { traceparent: record.traceParent } : trace),
+    );
+  }
+
+  private async sendByTopic<T>(
+    items: readonly T[],
+    topicOf: (item: T) => string,
+    toRecord: (item: T) => OutgoingRecord,
+  ): Promise<RecordAck[]> {
+    const byTopic = new Map<string, OutgoingRecord[]>();
+    for (const item of items) {
+      const topic = topicOf(item);
+      const list = byTopic.get(topic);
+      if (list) list.push(toRecord(item));
+      else byTopic.set(topic, [toRecord(item)]);
+    }
+    const results = await Promise.all([...byTopic].map(([topic, messages]) => this.send(topic, messages)));
     return results.flat();
   }
 
@@ -192,6 +215,28 @@ export class EventProducer {
       metrics.produceDuration.observe({ topic }, seconds);
     }
   }
+}
+
+/** The active trace context as headers; read once per publish, shared by its records. */
+function activeTraceHeaders(): Record<string, string> {
+  const trace: Record<string, string> = {};
+  propagation.inject(context.active(), trace);
+  return trace;
+}
+
+/** The Kafka record of an event: keyed by its aggregate, with trace, correlation and type headers. */
+function recordOf(event: EventEnvelope, trace: RecordHeaders, extraHeaders?: RecordHeaders): OutgoingRecord {
+  return {
+    key: event.aggregateId,
+    value: encodeEnvelope(event),
+    headers: {
+      ...extraHeaders,
+      ...trace,
+      [Headers.correlationId]: event.correlationId,
+      [Headers.eventType]: event.type,
+      [Headers.eventVersion]: String(event.version),
+    },
+  };
 }
 
 /** One entry per topic, keeping the order in which records were published. */

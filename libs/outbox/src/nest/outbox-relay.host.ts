@@ -4,7 +4,6 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { DomainEvent } from '@platform/contracts';
 import { EventProducer } from '@platform/messaging';
 import { METRICS_REGISTRY, PINO_LOGGER } from '@platform/observability';
 import type { Logger } from 'pino';
@@ -43,8 +42,9 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
   ) {
     this.relay = new OutboxRelay({
       ...options,
-      // Rows hold envelopes validated when they were written (createEvent), so they are events.
-      publish: (events, traceParents) => producer.publishEvents(events as DomainEvent[], traceParents),
+      // Rows hold envelopes validated when they were written (createEvent), so they are events of
+      // the registry and publishTraced finds each one's topic.
+      publish: (records) => producer.publishTraced(records),
       registry,
       logger,
     });

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { allTopics } from '@platform/contracts';
 import { METRICS_REGISTRY } from '@platform/observability';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { QuarantineStore } from './quarantine.store';
+import { QuarantineQueries } from './quarantine.queries';
 
 /**
  * The DLQ's Prometheus metrics. Sizes and ages are read from the store at scrape time, so they
@@ -14,7 +14,7 @@ export class QuarantineMetrics {
   private readonly replays: Counter<'topic' | 'outcome'>;
   private readonly discards: Counter<'topic'>;
 
-  constructor(@Inject(METRICS_REGISTRY) registry: Registry, store: QuarantineStore) {
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry, queries: QuarantineQueries) {
     this.quarantined = new Counter({
       name: 'dlq_quarantined_total',
       help: 'Dead letters quarantined (outcome quarantined) or returned after a replay failed again (failed-again)',
@@ -36,7 +36,7 @@ export class QuarantineMetrics {
     // One query per scrape feeds both gauges; a failed query keeps the last values.
     let scrape: Promise<{ topic: string; count: number; oldest: Date }[] | undefined> | undefined;
     const read = () => {
-      scrape ??= store
+      scrape ??= queries
         .stats()
         .catch(() => undefined)
         .finally(() => setTimeout(() => (scrape = undefined), 0));

@@ -1,10 +1,10 @@
 import { allTopics } from '@platform/contracts';
 import { Registry } from 'prom-client';
 import { QuarantineMetrics } from './quarantine.metrics';
-import type { QuarantineStore } from './quarantine.store';
+import type { QuarantineQueries } from './quarantine.queries';
 
 const withStats = (stats: { topic: string; count: number; oldest: Date }[]) =>
-  ({ stats: async () => stats }) as unknown as QuarantineStore;
+  ({ stats: async () => stats }) as unknown as QuarantineQueries;
 
 describe('QuarantineMetrics', () => {
   it('gives every live topic a quarantine size, 0 when nothing of it is quarantined', async () => {

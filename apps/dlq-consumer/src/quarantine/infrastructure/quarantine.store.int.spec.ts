@@ -3,20 +3,25 @@ import { infraEnv, reach, uniqueName } from '@platform/testing';
 import mongoose, { type Connection } from 'mongoose';
 import { bytesOf } from '../domain/bytes';
 import { readDeadLetter } from '../domain/dead-letter';
+import { QuarantineCollections } from './quarantine-collections';
+import { QuarantineQueries } from './quarantine.queries';
 import { QuarantineStore } from './quarantine.store';
+import { QuarantineTransitions } from './quarantine-transitions';
 
 const NUL = String.fromCharCode(0);
 
 describe('QuarantineStore on the Mongo-compatible store', () => {
   let connection: Connection;
+  let collections: QuarantineCollections;
   let store: QuarantineStore;
 
   beforeAll(async () => {
     connection = await reach('MongoDB', infraEnv.mongoUrl, () =>
       mongoose.createConnection(infraEnv.mongoUrl, { dbName: uniqueName('quarantine_store') }).asPromise(),
     );
-    store = new QuarantineStore(connection);
-    await store.onModuleInit();
+    collections = new QuarantineCollections(connection);
+    await collections.onModuleInit();
+    store = new QuarantineStore(collections);
   });
 
   afterAll(async () => {
@@ -40,17 +45,18 @@ describe('QuarantineStore on the Mongo-compatible store', () => {
     );
     expect(await store.record(letter)).toBe('quarantined');
 
-    const listed = await store.list({ eventType: `Odd${NUL}Type`, topic: `order.events` }, 10);
+    const queries = new QuarantineQueries(collections);
+    const listed = await queries.list({ eventType: `Odd${NUL}Type`, topic: `order.events` }, 10);
     expect(listed.items.map((item) => item._id)).toEqual([letter.id]);
-    expect(await store.list({ topic: `order${NUL}.events` }, 10)).toEqual({ items: [], next: null });
-    expect(await store.groups({ eventType: `Odd${NUL}Type` })).toHaveLength(1);
+    expect(await queries.list({ topic: `order${NUL}.events` }, 10)).toEqual({ items: [], next: null });
+    expect(await queries.groups({ eventType: `Odd${NUL}Type` })).toHaveLength(1);
 
     const withNul = letter.id.replace('\u2400', NUL);
     expect(withNul).not.toBe(letter.id);
     expect((await store.get(withNul))?._id).toBe(letter.id);
     expect(await store.get(`no${NUL}such`)).toBeNull();
 
-    const discarded = await store.leave(withNul, 'discarded', {
+    const discarded = await new QuarantineTransitions(collections).leave(withNul, 'discarded', {
       at: new Date(),
       action: 'discarded',
       by: 'admin-1',
@@ -58,48 +64,6 @@ describe('QuarantineStore on the Mongo-compatible store', () => {
     });
     expect(discarded?.status).toBe('discarded');
     expect(discarded?.history.at(-1)?.detail).toBe('bad\u2400reason');
-  });
-
-  it('counts each kind of failure, described by its oldest entry, largest first', async () => {
-    const letterOf = (offset: number, errorClass: string, group: string) =>
-      readDeadLetter({ topic: 'notification.jobs.dlq', partition: 0, offset: String(offset) }, null, null, [
-        { name: Headers.originalTopic, value: Buffer.from('notification.jobs') },
-        { name: Headers.originalPartition, value: Buffer.from('0') },
-        { name: Headers.originalOffset, value: Buffer.from(String(offset)) },
-        { name: Headers.consumerGroup, value: Buffer.from(group) },
-        { name: Headers.errorClass, value: Buffer.from(errorClass) },
-      ]);
-    const at = (second: number) => new Date(Date.UTC(2026, 11, 1, 12, 0, second));
-    await store.record(letterOf(2, 'KindA', 'second'), at(2));
-    await store.record(letterOf(1, 'KindA', 'first'), at(1));
-    await store.record(letterOf(3, 'KindA', 'third'), at(3));
-    await store.record(letterOf(4, 'KindB', 'only'), at(4));
-    const gone = letterOf(5, 'KindB', 'discarded');
-    await store.record(gone, at(0));
-    await store.leave(gone.id, 'discarded', { at: at(6), action: 'discarded' });
-
-    const groups = await store.groups({ status: 'quarantined', topic: 'notification.jobs' });
-    expect(
-      groups.map(({ errorClass, count, consumerGroup, oldest, newest }) => ({
-        errorClass,
-        count,
-        consumerGroup,
-        oldest,
-        newest,
-      })),
-    ).toEqual([
-      { errorClass: 'KindA', count: 3, consumerGroup: 'first', oldest: at(1), newest: at(3) },
-      { errorClass: 'KindB', count: 1, consumerGroup: 'only', oldest: at(4), newest: at(4) },
-    ]);
-    expect(await store.groups({ status: 'discarded', topic: 'notification.jobs' })).toMatchObject([
-      { errorClass: 'KindB', count: 1, consumerGroup: 'discarded' },
-    ]);
-    const stats = await store.stats();
-    expect(stats.find((s) => s.topic === 'notification.jobs')).toEqual({
-      topic: 'notification.jobs',
-      count: 4,
-      oldest: at(1),
-    });
   });
 
   it('keeps the bytes apart from the entry, and gives them back whole', async () => {
@@ -116,7 +80,7 @@ describe('QuarantineStore on the Mongo-compatible store', () => {
     expect(await store.record(letter)).toBe('quarantined');
     expect(await store.record(letter)).toBe('duplicate');
 
-    const stored = await store.model.findById(letter.id).lean<Record<string, unknown>>();
+    const stored = await collections.model.findById(letter.id).lean<Record<string, unknown>>();
     expect(stored).not.toHaveProperty('value');
     expect(stored).not.toHaveProperty('headers');
     const entry = await store.get(letter.id);
@@ -130,7 +94,7 @@ describe('QuarantineStore on the Mongo-compatible store', () => {
   it('reads entries stored inline, as an earlier version wrote them, and moves their bytes', async () => {
     const id = 'order.events:0:1@legacy';
     const value = Buffer.from('{"legacy":true}');
-    await store.model.collection.insertOne({
+    await collections.model.collection.insertOne({
       _id: id,
       status: 'quarantined',
       topic: 'order.events',
@@ -156,14 +120,14 @@ describe('QuarantineStore on the Mongo-compatible store', () => {
     expect(bytesOf(before?.value)).toEqual(value);
     expect(before?.headers.map((h) => h.name)).toEqual(['x-legacy']);
 
-    const restarted = new QuarantineStore(connection);
+    const restarted = new QuarantineStore(new QuarantineCollections(connection));
     const moved = await Promise.all([
       restarted.moveInlineBytes(),
-      new QuarantineStore(connection).moveInlineBytes(),
+      new QuarantineStore(new QuarantineCollections(connection)).moveInlineBytes(),
     ]);
     expect(Math.max(...moved)).toBe(1);
 
-    expect(await store.model.findById(id).lean<Record<string, unknown>>()).not.toHaveProperty('value');
+    expect(await collections.model.findById(id).lean<Record<string, unknown>>()).not.toHaveProperty('value');
     const entry = await restarted.get(id);
     expect(bytesOf(entry?.value)).toEqual(value);
     expect(entry?.headers.map((h) => h.name)).toEqual(['x-legacy']);

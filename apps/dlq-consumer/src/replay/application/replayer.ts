@@ -7,6 +7,7 @@ import { PROVENANCE_HEADERS } from '../../quarantine/domain/dead-letter';
 import type { HistoryEntry, QuarantineEntry } from '../../quarantine/infrastructure/quarantine.model';
 import { QuarantineMetrics } from '../../quarantine/infrastructure/quarantine.metrics';
 import { QuarantineStore } from '../../quarantine/infrastructure/quarantine.store';
+import { QuarantineTransitions } from '../../quarantine/infrastructure/quarantine-transitions';
 import { EntryNotFound, NotQuarantined, NotReplayable, ReplayFailed } from '../../errors/dlq.errors';
 import { ReplayRate } from '../domain/replay-rate';
 
@@ -30,6 +31,7 @@ export class Replayer {
 
   constructor(
     private readonly store: QuarantineStore,
+    private readonly transitions: QuarantineTransitions,
     private readonly producer: EventProducer,
     private readonly metrics: QuarantineMetrics,
     @Inject(DLQ_CONSUMER_CONFIG) private readonly config: DlqConsumerConfig,
@@ -57,7 +59,7 @@ export class Replayer {
       ]);
     } catch (error) {
       this.metrics.recordReplay(entry.topic, 'failed');
-      await this.store.note(id, {
+      await this.transitions.note(id, {
         at: new Date(),
         action: 'replay-failed',
         by,
@@ -74,17 +76,17 @@ export class Replayer {
     };
     // Only if it has not failed again yet: a fast consumer can send the replay back to quarantine
     // before this line runs, and then the entry must stay quarantined.
-    const replayed = await this.store.leave(id, 'replayed', line, entry.failures);
+    const replayed = await this.transitions.leave(id, 'replayed', line, entry.failures);
     if (replayed) return { ...entry, ...replayed };
     // Failed again, discarded or replayed by someone else meanwhile: the replay went out all the
     // same, so it is recorded without moving the entry.
-    await this.store.note(id, line);
+    await this.transitions.note(id, line);
     return (await this.store.get(id)) ?? entry;
   }
 
   async discard(id: string, by: string, reason: string): Promise<QuarantineEntry> {
     const entry = await this.quarantined(id);
-    const discarded = await this.store.leave(id, 'discarded', {
+    const discarded = await this.transitions.leave(id, 'discarded', {
       at: new Date(),
       action: 'discarded',
       by,
@@ -109,7 +111,7 @@ export class Replayer {
     action: (id: string) => Promise<unknown>,
   ): Promise<GroupOutcome> {
     const outcome: GroupOutcome = { fingerprint, done: [], failed: [] };
-    for (const id of await this.store.idsOfGroup(fingerprint, this.config.DLQ_MAX_GROUP_ACTION)) {
+    for (const id of await this.transitions.idsOfGroup(fingerprint, this.config.DLQ_MAX_GROUP_ACTION)) {
       try {
         await action(id);
         outcome.done.push(id);

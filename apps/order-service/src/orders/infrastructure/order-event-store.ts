@@ -147,7 +147,11 @@ const APPEND_SQL = `
      WHERE (SELECT version FROM stream) = $2
     RETURNING 1
   ), published AS (
-    ${outboxInsertSql(ORDER_OUTBOX.table, '$3', '(SELECT version FROM stream) = $2', '$4')}
+    ${outboxInsertSql(ORDER_OUTBOX.table, {
+      envelopes: '$3',
+      traceParent: '$4',
+      where: '(SELECT version FROM stream) = $2',
+    })}
     RETURNING 1
   ), projected AS (
     ${upsertSummariesSql(ORDER_SUMMARIES, 1, 5, '(SELECT version FROM stream) = $2')}

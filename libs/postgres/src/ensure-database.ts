@@ -1,4 +1,4 @@
-import { assertIdentifier } from './outbox.schema';
+import { assertIdentifier } from './sql-identifier';
 import { Client } from 'pg';
 
 /**
