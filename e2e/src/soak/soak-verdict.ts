@@ -2,6 +2,8 @@
 // descriptors grew over the last part of the run, whether consumer lag stayed under its bound, and
 // whether the books balanced. No I/O, so the rules can be read and tested on their own.
 
+import { median } from '@platform/service-edge';
+
 /** One app's resources at one moment. */
 export interface AppSample {
   /**
@@ -79,16 +81,6 @@ export interface Verdict {
   /** Per app and metric, over the window. */
   growth: Record<string, Record<Metric, Growth | null>>;
   maxLag: { group: string; records: number; atS: number } | null;
-}
-
-/** The median of `values` (the mean of the middle two for an even count); NaN for none. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** The samples of the last `windowS` seconds of the run (all of them when the run is shorter). */

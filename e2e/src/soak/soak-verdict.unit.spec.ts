@@ -1,4 +1,5 @@
-import { growthOf, judge, lastWindow, median, type SoakBooks, type SoakSample } from './soak-verdict';
+import { median } from '@platform/service-edge';
+import { growthOf, judge, lastWindow, type SoakBooks, type SoakSample } from './soak-verdict';
 
 const bounds = { windowS: 1_200, growthLimit: 0.1, edgeSamples: 3, lagBoundRecords: 100 };
 const cleanBooks: SoakBooks = {

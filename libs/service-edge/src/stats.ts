@@ -6,7 +6,15 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[rank] as number;
 }
 
-/** The median of `values` (the 50th percentile, nearest rank); NaN for none. */
+/**
+ * The median of `values`: the middle one, or the mean of the middle two for an even count; NaN
+ * for none. Reports of runs and soak samples alike take it.
+ */
 export function median(values: readonly number[]): number {
-  return percentile(values, 50);
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

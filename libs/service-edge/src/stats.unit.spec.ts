@@ -20,8 +20,9 @@ describe('percentile', () => {
 });
 
 describe('median', () => {
-  it('is the lower middle value of an even count (nearest rank)', () => {
-    expect(median([4, 1, 3, 2])).toBe(2);
+  it('is the middle value, or the mean of the middle two for an even count', () => {
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([10, 50, 11])).toBe(11);
     expect(median([7])).toBe(7);
   });
 });
