@@ -69,13 +69,15 @@ describe('the order event store', () => {
     expect((await load(orderId)).version).toBe(1);
   });
 
-  it('lets exactly one of two concurrent commands at the same version win', async () => {
+  it('lets exactly one of two concurrent commands expecting the same version win', async () => {
     const orderId = randomUUID();
     await append(orderId, [placed(orderId)]);
     const confirm = { type: 'ConfirmOrder', orderId } as const;
+    // Both expect version 1, as two requests with the same If-Match do: whether the loser reads
+    // before the winner appends (the append conflicts) or after (the read does), it is refused.
     const results = await Promise.allSettled([
-      handleCommand(store, orderDecider, orderId, confirm),
-      handleCommand(store, orderDecider, orderId, confirm),
+      handleCommand(store, orderDecider, orderId, confirm, { expectedVersion: 1 }),
+      handleCommand(store, orderDecider, orderId, confirm, { expectedVersion: 1 }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
