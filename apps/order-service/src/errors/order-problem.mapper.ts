@@ -9,7 +9,7 @@ import {
   type OrderRuleCode,
 } from '../orders/domain/order.errors';
 import { InvalidBody, InvalidIfMatch, InvalidQuery } from '../orders/http/order-http.errors';
-import { VersionConflict } from '../orders/infrastructure/version-conflict';
+import { VersionConflict } from '../orders/application/version-conflict';
 import { InvalidPaymentCallback, InvalidPaymentSignature } from '../payments/http/payment.errors';
 
 /** Rules about what the request carries (422); the others are about the order's state (409). */

@@ -18,7 +18,7 @@ import { orderAccess, type OrderAction } from '../domain/order.policy';
 import { priceLines, type RequestedLine } from '../domain/order.pricing';
 import type { OrderDetails, OrderState } from '../domain/order.state';
 import { OrderEventStore } from '../infrastructure/order-event-store';
-import { VersionConflict } from '../infrastructure/version-conflict';
+import { VersionConflict } from './version-conflict';
 import { OrderNotFound } from './order-not-found';
 
 /** An existing order and the version of its last event. */

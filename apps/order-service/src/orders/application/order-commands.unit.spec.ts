@@ -6,7 +6,7 @@ import { OrderForbidden, OrderRuleViolation, type OrderRuleCode } from '../domai
 import type { OrderEvent } from '../domain/order.events';
 import { evolveAll } from '../domain/order.evolve';
 import type { OrderDetails, OrderState } from '../domain/order.state';
-import { VersionConflict } from '../infrastructure/version-conflict';
+import { VersionConflict } from './version-conflict';
 import { OrderCommands, type VersionedOrder } from './order-commands.service';
 import { OrderNotFound } from './order-not-found';
 
