@@ -153,6 +153,18 @@ describe('infrastructure definitions', () => {
     expect(servers['prometheus']?.image).toBe('prom/prometheus:v2.42.0');
   });
 
+  it('runs the same Jaeger v2 release natively as in the compose image, with one configuration', () => {
+    // Jaeger tags each release twice: v1.N for the Go module infra.sh builds, v2.(N-63) for the
+    // v2 binary and its image (v1.76.0 and v2.13.0 are one release).
+    const [, minor, patch] =
+      /github\.com\/jaegertracing\/jaeger v1\.(\d+)\.(\d+)/.exec(read('tools/infra/jaeger/go.mod')) ?? [];
+    expect(compose.services['jaeger']?.image).toBe(`jaegertracing/jaeger:2.${Number(minor) - 63}.${patch}`);
+    expect(compose.services['jaeger']?.volumes).toContain(
+      './tools/infra/jaeger/jaeger.yml:/etc/jaeger/config.yml:ro',
+    );
+    expect(infraSh).toContain('--config "$HERE/jaeger/jaeger.yml"');
+  });
+
   it('runs the same Kafka version natively as in the compose image', () => {
     const pomVersion = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(
       read('tools/infra/kafka/pom.xml'),

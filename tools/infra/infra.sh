@@ -403,18 +403,17 @@ jaeger_up() {
   mkdir -p "$JAEGER_DIR"
   jaeger_install
   command -v curl >/dev/null || apt_install curl
-  # shellcheck disable=SC2034 # read by render, through ${!key}
-  local UI_PORT=$JAEGER_UI_PORT QUERY_GRPC_PORT=$JAEGER_QUERY_GRPC_PORT HEALTH_PORT=$JAEGER_HEALTH_PORT
-  # shellcheck disable=SC2034 # read by render, through ${!key}
-  local OTLP_GRPC_PORT=$JAEGER_OTLP_GRPC_PORT OTLP_HTTP_PORT=$JAEGER_OTLP_HTTP_PORT
-  render "$HERE/jaeger/jaeger.yml.tmpl" "$JAEGER_DIR/jaeger.yml" UI_PORT QUERY_GRPC_PORT HEALTH_PORT OTLP_GRPC_PORT OTLP_HTTP_PORT
   if pid_alive "$JAEGER_DIR/jaeger.pid"; then
     log "jaeger already running"
   else
     require_free_port jaeger JAEGER_UI_PORT "$JAEGER_UI_PORT"
     require_free_port jaeger JAEGER_OTLP_HTTP_PORT "$JAEGER_OTLP_HTTP_PORT"
     require_free_port jaeger JAEGER_OTLP_GRPC_PORT "$JAEGER_OTLP_GRPC_PORT"
-    "$INFRA_HOME/bin/jaeger" --config "$JAEGER_DIR/jaeger.yml" >"$JAEGER_DIR/jaeger.log" 2>&1 </dev/null &
+    # The configuration docker-compose.yml mounts too; here on loopback, at this script's ports.
+    JAEGER_LISTEN_HOST=127.0.0.1 JAEGER_UI_PORT=$JAEGER_UI_PORT JAEGER_QUERY_GRPC_PORT=$JAEGER_QUERY_GRPC_PORT \
+      JAEGER_HEALTH_PORT=$JAEGER_HEALTH_PORT JAEGER_OTLP_GRPC_PORT=$JAEGER_OTLP_GRPC_PORT \
+      JAEGER_OTLP_HTTP_PORT=$JAEGER_OTLP_HTTP_PORT \
+      "$INFRA_HOME/bin/jaeger" --config "$HERE/jaeger/jaeger.yml" >"$JAEGER_DIR/jaeger.log" 2>&1 </dev/null &
     echo $! >"$JAEGER_DIR/jaeger.pid"
   fi
   wait_until jaeger "$READY_TIMEOUT_S" jaeger_ready || die "jaeger not ready; see $JAEGER_DIR/jaeger.log"
