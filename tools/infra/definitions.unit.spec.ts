@@ -46,6 +46,20 @@ const infraDefaults = Object.fromEntries(
 );
 const infraServices = /ALL_SERVICES=\(([^)]*)\)/.exec(infraSh)?.[1]?.split(/\s+/).filter(Boolean) ?? [];
 
+/** An overlay of docker-compose.yml (compose/*.yml): the services it changes. */
+const readOverlay = (path: string) =>
+  parse(read(path), { merge: true }) as {
+    services: Record<string, { profiles?: string[]; environment?: Record<string, string> }>;
+  };
+/** The services that `docker compose -f docker-compose.yml -f <overlay> up` starts: those without a profile. */
+const enabledBy = (path: string) => {
+  const overlay = readOverlay(path);
+  for (const name of Object.keys(overlay.services)) expect(Object.keys(compose.services)).toContain(name);
+  return Object.keys(compose.services)
+    .filter((name) => !overlay.services[name]?.profiles)
+    .sort();
+};
+
 describe('infrastructure definitions', () => {
   it('runs the same services natively and under docker compose', () => {
     expect(infraServices.sort()).toEqual(Object.keys(servers).sort());
@@ -163,6 +177,26 @@ describe('infrastructure definitions', () => {
       './tools/infra/jaeger/jaeger.yml:/etc/jaeger/config.yml:ro',
     );
     expect(infraSh).toContain('--config "$HERE/jaeger/jaeger.yml"');
+  });
+
+  it('starts, in the servers view (infra:up), exactly the servers that infra.sh runs natively', () => {
+    expect(enabledBy('compose/servers.yml')).toEqual([...infraServices].sort());
+  });
+
+  it('starts, without observability, the servers and apps but Prometheus, the collector, Jaeger, Grafana', () => {
+    const observability = ['grafana', 'jaeger', 'otel-collector', 'prometheus'];
+    expect(enabledBy('compose/no-observability.yml')).toEqual(
+      Object.keys(compose.services)
+        .filter((name) => !observability.includes(name))
+        .sort(),
+    );
+    const overlay = readOverlay('compose/no-observability.yml');
+    for (const name of Object.keys(apps)) {
+      expect({ name, ...overlay.services[name]?.environment }).toEqual({
+        name,
+        OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      });
+    }
   });
 
   it('runs the same Kafka version natively as in the compose image', () => {

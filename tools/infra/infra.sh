@@ -7,7 +7,8 @@
 # Services: postgres redis kafka clickhouse mongo prometheus jaeger.
 #
 # With a Docker engine (docker info answers) and INFRA_MODE unset or "docker", the servers come
-# from docker-compose.yml; otherwise (INFRA_MODE=native, or no engine) they are provisioned natively:
+# from docker-compose.yml, seen through compose/servers.yml (the servers only, never the apps);
+# otherwise (INFRA_MODE=native, or no engine) they are provisioned natively:
 # Kafka from Maven Central run by the system JDK, PostgreSQL/Redis/ClickHouse from Debian packages,
 # FerretDB (MongoDB wire protocol on PostgreSQL) built with Go. Everything native lives under
 # $INFRA_HOME (default: <repo>/.infra, git-ignored): binaries, data, logs, pid files.
@@ -463,15 +464,20 @@ compose_service() {
   esac
 }
 
+# The servers' view of docker-compose.yml (compose/servers.yml puts the apps, the collector and
+# Grafana into profiles), so that even `up` without names starts the servers only, never the apps.
+compose() { docker compose -f "$ROOT/docker-compose.yml" -f "$ROOT/compose/servers.yml" "$@"; }
+
+# docker_cmd up|down|status <service>...: the services are always named (main defaults them to
+# ALL_SERVICES); `down` stops only those, and leaves whatever else runs under compose.
 docker_cmd() {
   local cmd=$1; shift
   local services=()
   for s in "$@"; do services+=("$(compose_service "$s")"); done
   case "$cmd" in
-    up) docker compose -f "$ROOT/docker-compose.yml" up -d --wait "${services[@]}" ;;
-    down) if [ ${#services[@]} -eq 0 ]; then docker compose -f "$ROOT/docker-compose.yml" down;
-          else docker compose -f "$ROOT/docker-compose.yml" stop "${services[@]}"; fi ;;
-    status) docker compose -f "$ROOT/docker-compose.yml" ps ;;
+    up) compose up -d --wait "${services[@]}" ;;
+    down) compose stop "${services[@]}" ;;
+    status) compose ps ;;
   esac
 }
 
@@ -509,7 +515,7 @@ main() {
   if [ "$cmd" = env ]; then print_env; return; fi
   if use_docker; then
     log "Docker engine found: using docker-compose.yml (INFRA_MODE=native to run the servers natively)"
-    if [ "$cmd" = up ] || [ "$cmd" = down ]; then docker_cmd "$cmd" "$@"; else docker_cmd status; fi
+    if [ "$cmd" = up ] || [ "$cmd" = down ]; then docker_cmd "$cmd" "${services[@]}"; else docker_cmd status; fi
     # The tests run promtool and a Prometheus of their own beside the system (dashboards' queries).
     if [ "$cmd" = up ] && ! command -v prometheus >/dev/null && command -v apt-get >/dev/null; then
       apt_install prometheus
