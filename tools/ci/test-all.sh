@@ -20,6 +20,7 @@ npx prettier --check . --log-level warn
 bash tools/ci/shellcheck.sh
 npx nx run-many -t lint typecheck --outputStyle=static
 bash tools/ci/lint-deploy.sh
+bash tools/ci/lint-compose.sh
 
 step "unit tests"
 npx nx run-many -t test --outputStyle=static --skipNxCache
