@@ -56,6 +56,11 @@ check_rules() {
   local name=$1 dir=$2
   compgen -G "$dir/rules/*.yml" >/dev/null || return 0
   if ! command -v promtool >/dev/null; then
+    # CI installs it (.github/workflows/ci.yml): there, a missing promtool is a failure.
+    if [ "${CI:-}" = true ]; then
+      echo "k8s: $name: promtool is required in CI to check the PrometheusRules" >&2
+      exit 1
+    fi
     echo "k8s: $name: promtool not found, PrometheusRule contents not checked (npm run infra:up installs it)" >&2
     return 0
   fi
