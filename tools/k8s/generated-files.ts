@@ -10,6 +10,7 @@ import {
   PROMETHEUS_RULES_PATH,
   RULES_DIR,
 } from './monitoring';
+import { SCALED_OBJECTS_PATH, scaledObjectResources } from './scaled-objects';
 
 const ROOT = join(__dirname, '../..');
 
@@ -50,6 +51,16 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
         `${DASHBOARDS_DIR}/*.json`,
         'One ConfigMap per dashboard, for Grafana\'s dashboard sidecar (label grafana_dashboard: "1").',
         dashboardConfigMaps(),
+      ),
+  },
+  {
+    path: SCALED_OBJECTS_PATH,
+    source: 'tools/k8s/scaled-objects.ts and libs/contracts/src/topic-registry.ts',
+    render: () =>
+      renderGenerated(
+        'tools/k8s/scaled-objects.ts and libs/contracts/src/topic-registry.ts',
+        'KEDA ScaledObjects on consumer lag; maxReplicaCount is the fewest partitions of the topics read.',
+        scaledObjectResources(),
       ),
   },
 ];
