@@ -73,6 +73,9 @@ check_rules() {
 
 kustomize=$(go_tool kustomize "$KUSTOMIZE")
 validator=$(k8s_validate)
+# The validator's embedded CRDs are the files of their pinned modules (go mod download: cached
+# after the first run).
+require_go "the CRD check"
 bash "$VALIDATOR_SRC/crds/refresh.sh" --check
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
