@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Checks the deployment files that no TypeScript test reads: every k8s overlay must build with
 # kustomize and pass tools/k8s-validate (strict schemas, the API server's own defaulting and
-# validation, Pod Security, references between objects; see its main.go), and the GitHub
-# workflows must pass actionlint. All three are pinned Go modules, built once into $INFRA_HOME/bin.
+# validation, the CRDs of prometheus-operator and KEDA, Pod Security, references between objects;
+# see its main.go), the rules that an overlay's PrometheusRules carry must pass `promtool check
+# rules` and the promtool tests of tools/observability/prometheus/tests, and the GitHub workflows
+# must pass actionlint. The Go tools are pinned modules, built once into $INFRA_HOME/bin; the
+# validator's copies of the CRDs must match their pinned modules (crds/refresh.sh --check).
 #
 # No `kubectl apply --dry-run=client`: it needs an API server even so (discovery, OpenAPI), and
 # Debian 12's kubectl (kubernetes-client 1.20) predates autoscaling/v2 and policy/v1.
@@ -35,7 +38,7 @@ go_tool() {
 # first build compiles much of Kubernetes: a few minutes.
 k8s_validate() {
   local stamp
-  stamp=$(cat "$VALIDATOR_SRC"/go.mod "$VALIDATOR_SRC"/go.sum "$VALIDATOR_SRC"/*.go | sha256sum | cut -c1-16)
+  stamp=$(cat "$VALIDATOR_SRC"/go.mod "$VALIDATOR_SRC"/go.sum "$VALIDATOR_SRC"/*.go "$VALIDATOR_SRC"/crds/* | sha256sum | cut -c1-16)
   if [ ! -x "$BIN/k8s-validate" ] || [ "$(cat "$BIN/k8s-validate.version" 2>/dev/null)" != "$stamp" ]; then
     require_go k8s-validate
     echo "lint-deploy: testing and building tools/k8s-validate" >&2
@@ -45,14 +48,46 @@ k8s_validate() {
   echo "$BIN/k8s-validate"
 }
 
+# check_rules <overlay> <dir>: the rule files the validator extracted from the overlay's
+# PrometheusRules pass promtool's checks, and the promtool tests pass against them (the tests name
+# their rule files as ../rules/<file>, so they run from a copy beside the extracted rules).
+# promtool comes with Prometheus (npm run infra:up installs it natively).
+check_rules() {
+  local name=$1 dir=$2
+  compgen -G "$dir/rules/*.yml" >/dev/null || return 0
+  if ! command -v promtool >/dev/null; then
+    # CI installs it (.github/workflows/ci.yml): there, a missing promtool is a failure.
+    if [ "${CI:-}" = true ]; then
+      echo "k8s: $name: promtool is required in CI to check the PrometheusRules" >&2
+      exit 1
+    fi
+    echo "k8s: $name: promtool not found, PrometheusRule contents not checked (npm run infra:up installs it)" >&2
+    return 0
+  fi
+  promtool check rules "$dir"/rules/*.yml >/dev/null
+  mkdir -p "$dir/tests"
+  cp "$ROOT"/tools/observability/prometheus/tests/*.test.yml "$dir/tests/"
+  (cd "$dir/tests" && promtool test rules ./*.test.yml >/dev/null)
+  echo "k8s: $name: its PrometheusRules pass promtool check rules and the promtool tests"
+}
+
 kustomize=$(go_tool kustomize "$KUSTOMIZE")
 validator=$(k8s_validate)
+# The validator's embedded CRDs are the files of their pinned modules (go mod download: cached
+# after the first run).
+require_go "the CRD check"
+bash "$VALIDATOR_SRC/crds/refresh.sh" --check
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 for overlay in "$ROOT"/k8s/overlays/*/; do
   name=${overlay#"$ROOT"/}
   name=${name%/}
+  rules="$work/${name//\//_}"
+  mkdir -p "$rules/rules"
   rendered=$("$kustomize" build "$overlay")
-  summary=$(printf '%s\n' "$rendered" | "$validator" -name "$name")
+  summary=$(printf '%s\n' "$rendered" | "$validator" -name "$name" -rules-dir "$rules/rules")
   echo "k8s: $name builds; $summary"
+  check_rules "$name" "$rules"
 done
 
 actionlint=$(go_tool actionlint "$ACTIONLINT")

@@ -290,17 +290,20 @@ func checkAutoscalerTarget(o Object, hpa *autoscalingv2.HorizontalPodAutoscaler,
 
 // checkWorkloadPolicy holds the project's rules for what runs: every container says what it
 // needs (CPU and memory requests, a memory limit) and runs a pinned image; long-running
-// containers have readiness and liveness probes; every Deployment has an autoscaler, a
+// containers have readiness and liveness probes; every Deployment has one autoscaler (a
+// HorizontalPodAutoscaler or a KEDA ScaledObject, never both), a
 // disruption budget, and a NetworkPolicy of its own (one whose podSelector is not empty: a
 // namespace-wide default-deny alone does not say what the app may reach).
 func checkWorkloadPolicy(objects []Object) []string {
 	var problems []string
-	autoscaled := map[string]int{}
+	autoscaled := map[string][]string{}
 	for _, o := range objects {
 		if hpa, ok := o.Versioned.(*autoscalingv2.HorizontalPodAutoscaler); ok {
-			autoscaled[o.Namespace+"/"+hpa.Spec.ScaleTargetRef.Kind+"/"+hpa.Spec.ScaleTargetRef.Name]++
+			key := o.Namespace + "/" + hpa.Spec.ScaleTargetRef.Kind + "/" + hpa.Spec.ScaleTargetRef.Name
+			autoscaled[key] = append(autoscaled[key], o.Ref())
 		}
 	}
+	scaled := scaledObjectTargets(objects)
 	for _, o := range objects {
 		template := podTemplateOf(o.Versioned)
 		if template == nil {
@@ -313,8 +316,16 @@ func checkWorkloadPolicy(objects []Object) []string {
 		if o.GVK.Kind != "Deployment" {
 			continue
 		}
-		if n := autoscaled[o.Namespace+"/Deployment/"+o.Name]; n != 1 {
-			problems = append(problems, fmt.Sprintf("%s: targeted by %d HorizontalPodAutoscalers, want 1", o.Ref(), n))
+		key := o.Namespace + "/Deployment/" + o.Name
+		switch hpas, scalers := autoscaled[key], scaled[key]; {
+		case len(hpas) > 0 && len(scalers) > 0:
+			// KEDA creates a HorizontalPodAutoscaler for each ScaledObject: the two would fight.
+			problems = append(problems, fmt.Sprintf(
+				"%s: scaled by %s and by %s; a ScaledObject creates its own HorizontalPodAutoscaler: delete the other",
+				o.Ref(), strings.Join(hpas, ", "), strings.Join(scalers, ", ")))
+		case len(hpas)+len(scalers) != 1:
+			problems = append(problems, fmt.Sprintf("%s: targeted by %d autoscalers (HorizontalPodAutoscalers, ScaledObjects), want 1",
+				o.Ref(), len(hpas)+len(scalers)))
 		}
 		if !disruptionBudgetCovers(o, template, objects) {
 			problems = append(problems, o.Ref()+": no PodDisruptionBudget selects its pods")

@@ -14,6 +14,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer/json"
@@ -76,16 +77,20 @@ type Report struct {
 	// Secrets referenced without `optional: true` that the manifests do not contain: they must
 	// exist in the cluster before the pods can start.
 	ExternalSecrets []string
+	// The decoded objects, for what main does with them after validation.
+	objects []Object
 }
 
-// Object is one decoded manifest: the versioned built-in object after defaulting (nil for a
-// custom resource), and what the cross-object checks need to know about it.
+// Object is one decoded manifest: the versioned built-in object after defaulting, or the
+// defaulted custom resource of a kind with a CRD in crds/, and what the cross-object checks need
+// to know about it.
 type Object struct {
 	GVK       schema.GroupVersionKind
 	Namespace string
 	Name      string
 	Labels    map[string]string
 	Versioned runtime.Object
+	Custom    *unstructured.Unstructured
 	// ReplicasSet says whether the manifest itself set spec.replicas (before defaulting).
 	ReplicasSet bool
 }
@@ -110,7 +115,7 @@ func Validate(manifests []byte) Report {
 	undecoded := 0
 	for i, doc := range docs {
 		object, problems, warnings := decode(doc)
-		if len(problems) > 0 && object.Versioned == nil && object.GVK != kafkaTopicKind {
+		if len(problems) > 0 && object.Versioned == nil && object.Custom == nil && object.GVK != kafkaTopicKind {
 			undecoded++
 		}
 		if object.Name == "" {
@@ -125,6 +130,7 @@ func Validate(manifests []byte) Report {
 		objects = append(objects, object)
 	}
 	report.Objects = len(objects)
+	report.objects = objects
 	if undecoded > 0 {
 		// What refers to an object that did not decode would only repeat its problem.
 		report.Warnings = append(report.Warnings, fmt.Sprintf(
@@ -134,6 +140,7 @@ func Validate(manifests []byte) Report {
 	report.Problems = append(report.Problems, checkPodSecurity(objects)...)
 	problems, externalSecrets := checkReferences(objects)
 	report.Problems = append(report.Problems, problems...)
+	report.Problems = append(report.Problems, checkOperatorReferences(objects)...)
 	report.ExternalSecrets = externalSecrets
 	report.Problems = append(report.Problems, checkWorkloadPolicy(objects)...)
 	return report
@@ -186,11 +193,18 @@ func decode(doc []byte) (Object, []string, []string) {
 	if object.GVK == kafkaTopicKind {
 		return object, validateKafkaTopic(doc), nil
 	}
+	custom, err := loadCustomKinds()
+	if err != nil {
+		return object, []string{fmt.Sprintf("the embedded CRDs do not load: %v", err)}, nil
+	}
+	if kind, ok := custom[object.GVK]; ok {
+		return object, validateCustom(doc, kind, &object), nil
+	}
 	strategy, known := servedKinds[object.GVK]
 	if !known {
 		return object, []string{fmt.Sprintf(
 			"%s is not a kind this validator knows (served built-ins: %s; custom: %s); teach tools/k8s-validate before using it",
-			object.GVK.GroupVersion().String()+" "+object.GVK.Kind, servedKindList(), kafkaTopicKind.GroupVersion().String()+" "+kafkaTopicKind.Kind)}, nil
+			object.GVK.GroupVersion().String()+" "+object.GVK.Kind, servedKindList(), customKindList())}, nil
 	}
 	problems, warnings := validateBuiltin(doc, strategy, &object)
 	return object, problems, warnings

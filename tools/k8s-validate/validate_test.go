@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -41,7 +43,7 @@ spec:
 ---
 apiVersion: v1
 kind: Service
-metadata: { name: web, namespace: shop }
+metadata: { name: web, namespace: shop, labels: { app: web } }
 spec:
   selector: { app: web }
   ports: [{ name: http, port: 80, targetPort: http }]
@@ -79,15 +81,67 @@ spec:
   partitions: 12
   replicas: 3
   config: { retention.ms: 604800000, min.insync.replicas: 2 }
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  endpoints: [{ port: http, path: /metrics, interval: 30s, honorLabels: true }]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  podMetricsEndpoints: [{ port: http }]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: { name: web, namespace: shop }
+spec:
+  groups:
+    - name: web
+      rules:
+        - alert: WebDown
+          expr: up{job="web"} == 0
+          for: 5m
+          labels: { severity: page }
 `
+
+// The same app scaled by KEDA on Kafka lag instead of by its HorizontalPodAutoscaler.
+var scaledByKeda = strings.Replace(valid, `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web, namespace: shop }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }
+  minReplicas: 2
+  maxReplicas: 4
+  metrics:
+    - type: Resource
+      resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } }
+`, `apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata: { name: web, namespace: shop }
+spec:
+  scaleTargetRef: { name: web }
+  minReplicaCount: 2
+  maxReplicaCount: 12
+  triggers:
+    - type: kafka
+      metadata: { bootstrapServersFromEnv: KAFKA_BROKERS, consumerGroup: web, topic: orders, lagThreshold: "100" }
+    - type: cpu
+      metricType: Utilization
+      metadata: { value: "70" }
+`, 1)
 
 func TestAcceptsAValidApp(t *testing.T) {
 	report := Validate([]byte(valid))
 	if len(report.Problems) > 0 {
 		t.Fatalf("want no problems, got:\n%s", strings.Join(report.Problems, "\n"))
 	}
-	if report.Objects != 8 {
-		t.Errorf("want 8 objects, got %d", report.Objects)
+	if report.Objects != 11 {
+		t.Errorf("want 11 objects, got %d", report.Objects)
 	}
 	if got := strings.Join(report.ExternalSecrets, ","); got != "shop/web-secrets" {
 		t.Errorf("want the Secret the cluster must provide listed, got %q", got)
@@ -129,5 +183,70 @@ func TestRefusesWhatAClusterWouldRefuse(t *testing.T) {
 				t.Errorf("want a problem containing %q, got:\n%s", c.want, all)
 			}
 		})
+	}
+}
+
+func TestAcceptsTheAppScaledByKeda(t *testing.T) {
+	if scaledByKeda == valid {
+		t.Fatal("test fixture: the HorizontalPodAutoscaler was not replaced")
+	}
+	report := Validate([]byte(scaledByKeda))
+	if len(report.Problems) > 0 {
+		t.Fatalf("want no problems, got:\n%s", strings.Join(report.Problems, "\n"))
+	}
+}
+
+// Each case breaks one custom resource in the way a cluster with its CRD (or the operator's
+// admission webhook) would refuse, or in a way that would leave it doing nothing.
+func TestRefusesBrokenCustomResources(t *testing.T) {
+	cases := []struct {
+		name, manifests, from, to, want string
+	}{
+		{"a ServiceMonitor with a misspelt field", valid, "honorLabels: true", "honourLabels: true", `unknown field "spec.endpoints[0].honourLabels"`},
+		{"a ServiceMonitor with an invalid interval", valid, "interval: 30s", "interval: 30 seconds", "spec.endpoints[0].interval"},
+		{"a ServiceMonitor with a wrong type", valid, "honorLabels: true", "honorLabels: yes please", "spec.endpoints[0].honorLabels: Invalid value"},
+		{"a ServiceMonitor scraping a port its Service lacks", valid, "[{ port: http, path: /metrics", "[{ port: metrics, path: /metrics", `Service web has no port named "metrics"`},
+		{"a ServiceMonitor selecting no Service", valid, "kind: ServiceMonitor\nmetadata: { name: web, namespace: shop }\nspec:\n  selector: { matchLabels: { app: web } }", "kind: ServiceMonitor\nmetadata: { name: web, namespace: shop }\nspec:\n  selector: { matchLabels: { app: api } }", "matches no Service"},
+		{"a PodMonitor scraping a port its pods lack", valid, "podMetricsEndpoints: [{ port: http }]", "podMetricsEndpoints: [{ port: metrics }]", `no container port named "metrics"`},
+		{"a PrometheusRule without an expression", valid, "          expr: up{job=\"web\"} == 0\n", "", "spec.groups[0].rules[0].expr: Required value"},
+		{"a PrometheusRule with a misspelt field", valid, "for: 5m", "fro: 5m", `unknown field "spec.groups[0].rules[0].fro"`},
+		{"a ScaledObject with a number where KEDA wants a string", scaledByKeda, `lagThreshold: "100"`, "lagThreshold: 100", "spec.triggers[0].metadata.lagThreshold: Invalid value"},
+		{"a ScaledObject with a misspelt field", scaledByKeda, "maxReplicaCount: 12", "maxReplicas: 12", `unknown field "spec.maxReplicas"`},
+		{"a ScaledObject trigger without its type", scaledByKeda, "- type: kafka\n      metadata", "- metadata", "spec.triggers[0].type: Required value"},
+		{"a ScaledObject aimed at no Deployment", scaledByKeda, "scaleTargetRef: { name: web }", "scaleTargetRef: { name: api }", `Deployment "api" is not in the manifests`},
+		{"a ScaledObject with min above max", scaledByKeda, "maxReplicaCount: 12", "maxReplicaCount: 1", "minReplicaCount must be less than or equal to maxReplicaCount"},
+		{"a Deployment with both an autoscaler and a ScaledObject", valid, "kind: KafkaTopic", "kind: KafkaTopic" + "\n" + "---\n" +
+			"apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: { name: web, namespace: shop }\nspec:\n  scaleTargetRef: { name: web }\n" +
+			"  triggers: [{ type: cpu, metricType: Utilization, metadata: { value: \"70\" } }]\n---\napiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic", "a ScaledObject creates its own HorizontalPodAutoscaler"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if !strings.Contains(c.manifests, c.from) {
+				t.Fatalf("test case does not apply: %q is not in the manifests", c.from)
+			}
+			report := Validate([]byte(strings.Replace(c.manifests, c.from, c.to, 1)))
+			all := strings.Join(report.Problems, "\n")
+			if !strings.Contains(all, c.want) {
+				t.Errorf("want a problem containing %q, got:\n%s", c.want, all)
+			}
+		})
+	}
+}
+
+func TestWritesThePrometheusRuleGroupsAsARuleFile(t *testing.T) {
+	manifests := strings.Replace(valid, "kind: PrometheusRule\nmetadata: { name: web, namespace: shop }",
+		"kind: PrometheusRule\nmetadata: { name: web, namespace: shop, annotations: { platform/rules-file: web.rules.yml } }", 1)
+	report := Validate([]byte(manifests))
+	if len(report.Problems) > 0 {
+		t.Fatalf("want no problems, got:\n%s", strings.Join(report.Problems, "\n"))
+	}
+	dir := t.TempDir()
+	files, err := writeRuleFiles(report.objects, dir)
+	if err != nil || len(files) != 1 || files[0] != filepath.Join(dir, "web.rules.yml") {
+		t.Fatalf("want %s/web.rules.yml written, got %v, %v", dir, files, err)
+	}
+	data, _ := os.ReadFile(files[0])
+	if !strings.HasPrefix(string(data), "groups:\n- name: web\n") || !strings.Contains(string(data), "alert: WebDown") {
+		t.Errorf("want the rule groups, got:\n%s", data)
 	}
 }

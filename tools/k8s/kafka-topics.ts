@@ -22,9 +22,9 @@ export const STRIMZI = {
 export const TOPIC_REPLICAS = 3;
 export const MIN_INSYNC_REPLICAS = 2;
 
-/** The generated file, relative to the repository root, and the command that writes it. */
+/** The generated file, relative to the repository root, and the command that writes every generated file. */
 export const KAFKA_TOPICS_PATH = 'k8s/overlays/prod/kafka-topics.yaml';
-export const GENERATE_COMMAND = 'npx nx run k8s:kafka-topics';
+export const GENERATE_COMMAND = 'npx nx run k8s:generate';
 
 const ROOT = join(__dirname, '../..');
 
