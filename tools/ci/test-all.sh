@@ -19,6 +19,8 @@ bash tools/ci/check-commits.sh
 npx prettier --check . --log-level warn
 bash tools/ci/shellcheck.sh
 npx nx run-many -t lint typecheck --outputStyle=static
+# The gateway's OpenAPI document, written from the code, passes redocly lint (docs/api.md).
+npx nx run api-gateway:openapi-lint --outputStyle=static
 bash tools/ci/lint-deploy.sh
 
 step "unit tests"
