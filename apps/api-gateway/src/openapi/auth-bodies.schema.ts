@@ -59,6 +59,7 @@ export const usersHttpApi: HttpApiSpec = {
     {
       method: 'GET',
       path: '/users/{id}',
+      operationId: 'getUser',
       summary: 'One user, as an admin sees it',
       params: { id: 'user id (UUID)' },
       responses: {
@@ -70,6 +71,7 @@ export const usersHttpApi: HttpApiSpec = {
     {
       method: 'PUT',
       path: '/users/{id}/roles',
+      operationId: 'setUserRoles',
       summary: "Set a user's roles",
       description:
         'Replaces the whole set. In force at the gateway within a second: the user’s tokens issued before are ' +

@@ -29,7 +29,7 @@ const PROBLEM_SCHEMA = {
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
-    code: { type: 'string', example: 'GATEWAY.RATE_LIMITED' },
+    code: { type: 'string', examples: ['GATEWAY.RATE_LIMITED'] },
     instance: { type: 'string' },
     traceId: { type: 'string' },
     correlationId: { type: 'string' },
@@ -60,6 +60,10 @@ const SERVICE_APIS: readonly HttpApiSpec[] = [
  * auth, roles, limits), the zod schemas of the auth bodies and the services' API specs in
  * `@platform/contracts`: a route added to the table appears here without another line of code,
  * as a pass-through until its service's operations are described there.
+ *
+ * OpenAPI 3.1, whose schemas are JSON Schema 2020-12: what `z.toJSONSchema` writes (`const`,
+ * `type: [..., 'null']`) is legal as it is. `redocly lint` checks the document in CI and the
+ * typed client of e2e/src/gateway-client is generated from it (docs/api.md).
  */
 export function buildOpenApiDocument(
   routes: RouteTable,
@@ -69,7 +73,13 @@ export function buildOpenApiDocument(
     .setTitle('Platform public API')
     .setDescription('Everything clients reach through api-gateway. Errors are application/problem+json.')
     .setVersion('1')
+    .setOpenAPIVersion('3.1.0')
+    .setLicense('MIT', 'https://spdx.org/licenses/MIT.html')
+    // Relative: the gateway that serves this document is the server it describes.
+    .addServer('/', 'the gateway serving this document')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RS256)' }, 'bearer')
+    // The default; public operations say `security: []`.
+    .addSecurityRequirements('bearer')
     .build();
   const paths: OpenAPIObject['paths'] = {};
   for (const route of [...routes.all()].sort((a, b) => a.prefix.localeCompare(b.prefix))) {
@@ -84,7 +94,7 @@ export function buildOpenApiDocument(
     paths[route.prefix] = operations(route);
     if (!exact) {
       paths[`${route.prefix}/{path}`] = {
-        ...operations(route),
+        ...operations(route, `${route.prefix}/{path}`),
         parameters: [
           {
             name: 'path',
@@ -97,6 +107,7 @@ export function buildOpenApiDocument(
       };
     }
   }
+  assertUniqueOperationIds(paths);
   return {
     ...base,
     paths,
@@ -104,31 +115,32 @@ export function buildOpenApiDocument(
       ...base.components,
       schemas: {
         Problem: PROBLEM_SCHEMA,
-        TokenPair: z.toJSONSchema(tokenPairSchema) as never,
-        RegistrationAccepted: z.toJSONSchema(registrationAcceptedSchema) as never,
+        TokenPair: jsonSchema(tokenPairSchema, 'output'),
+        RegistrationAccepted: jsonSchema(registrationAcceptedSchema, 'output'),
       },
     },
   };
 }
 
-function operations(route: CompiledRoute): Record<string, Operation> {
+function operations(route: CompiledRoute, path = route.prefix): Record<string, Operation> {
   const result: Record<string, Operation> = {};
-  for (const method of route.methods) result[method.toLowerCase()] = operation(route, method);
+  for (const method of route.methods) result[method.toLowerCase()] = operation(route, method, path);
   return result;
 }
 
-function operation(route: CompiledRoute, method: string): Operation {
+function operation(route: CompiledRoute, method: string, path: string): Operation {
   const bodySchema = authBodies[route.prefix as keyof typeof authBodies];
   return {
+    operationId: derivedOperationId(method, path),
     tags: [route.upstream],
     summary: route.summary ?? `${method} via ${route.upstream}`,
     description: gatewayNote(route),
-    ...(route.auth ? { security: [{ bearer: [] }] } : {}),
+    security: security(route),
     ...(bodySchema && method !== 'GET'
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: z.toJSONSchema(bodySchema) } },
+            content: { 'application/json': { schema: jsonSchema(bodySchema) } },
           },
         }
       : {}),
@@ -203,16 +215,53 @@ function describedOperation(route: CompiledRoute, op: HttpOperationSpec): Operat
       : problem(response.description);
   }
   return {
+    operationId: op.operationId,
     tags: [route.upstream],
     summary: op.summary,
     description: [op.description, gatewayNote(route)].filter(Boolean).join(' '),
-    ...(route.auth ? { security: [{ bearer: [] }] } : {}),
+    security: security(route),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(op.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } }
       : {}),
     responses: { ...gatewayResponses(route), ...responses },
   };
+}
+
+/** A bearer token, or none on a public route (stated, since the document's default is the token). */
+function security(route: CompiledRoute): Record<string, string[]>[] {
+  return route.auth ? [{ bearer: [] }] : [];
+}
+
+/**
+ * The name of an operation the contracts do not describe, from its method and path:
+ * `POST /auth/login` is `postAuthLogin`, `GET /auth/me/{path}` is `getAuthMeByPath`. Stable as
+ * long as the route is.
+ */
+export function derivedOperationId(method: string, path: string): string {
+  const words = path
+    .split('/')
+    .flatMap((segment) => {
+      const param = /^\{(.+)\}$/.exec(segment);
+      return param ? ['by', ...param[1].split(/[^A-Za-z0-9]+/)] : segment.split(/[^A-Za-z0-9]+/);
+    })
+    .filter(Boolean);
+  return [method.toLowerCase(), ...words.map((w) => w[0].toUpperCase() + w.slice(1))].join('');
+}
+
+/** Generated clients name functions after operationIds: two alike would make one unreachable. */
+function assertUniqueOperationIds(paths: OpenAPIObject['paths']): void {
+  const seen = new Map<string, string>();
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const id = (op as { operationId?: unknown }).operationId;
+      if (typeof id !== 'string') continue;
+      const where = `${method.toUpperCase()} ${path}`;
+      const before = seen.get(id);
+      if (before) throw new Error(`operationId ${id} is used by ${before} and ${where}`);
+      seen.set(id, where);
+    }
+  }
 }
 
 /** Auth, rate limit, timeout and retries of a route, in words. */
@@ -248,8 +297,14 @@ function gatewayResponses(route: CompiledRoute): Record<string, unknown> {
   return responses;
 }
 
-/** A zod schema as JSON Schema for the document, as clients send it (defaults optional). */
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+/**
+ * A zod schema as a JSON Schema 2020-12 object for the document: by default as clients send it
+ * (defaults optional), `output` for what they receive. `$schema` goes, the document's dialect
+ * says it; `$defs` would be resolved against the document's root, where they are not, so a
+ * schema that needs them (a recursive one) must become a component instead.
+ */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io }) as Record<string, unknown>;
+  if ('$defs' in rest) throw new Error('a schema with $defs cannot be inlined: make it a component');
   return rest;
 }

@@ -1,8 +1,10 @@
 import { DEFAULT_ROUTES, RouteTable } from '../routing/route-table';
-import { buildOpenApiDocument } from './openapi.document';
+import { usersHttpApi } from './auth-bodies.schema';
+import { buildOpenApiDocument, derivedOperationId } from './openapi.document';
 
 type Parameter = { name: string; in: string; required: boolean };
 type Operation = {
+  operationId: string;
   summary: string;
   parameters?: Parameter[];
   requestBody?: {
@@ -15,7 +17,68 @@ type Operation = {
 const doc = buildOpenApiDocument(new RouteTable(DEFAULT_ROUTES));
 const op = (path: string, method: string) => doc.paths[path]?.[method as 'get'] as unknown as Operation;
 
+const allOperations = () =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([key]) => key !== 'parameters')
+      .map(([method, operation]) => ({
+        where: `${method.toUpperCase()} ${path}`,
+        ...(operation as Operation),
+      })),
+  );
+
 describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1, whose schemas are the JSON Schema 2020-12 that zod writes, with no $schema inside', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(JSON.stringify(doc)).not.toContain('"$schema"');
+    expect(JSON.stringify(doc)).toContain('"const":"Bearer"');
+  });
+
+  it('names the server, the license and the bearer scheme every operation refers to', () => {
+    expect(doc.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    expect(doc.info.license).toEqual(expect.objectContaining({ name: 'MIT' }));
+    expect(doc.components?.securitySchemes).toEqual({
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    });
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    const schemes = Object.keys(doc.components?.securitySchemes ?? {});
+    const undefinedOrUnstated = allOperations()
+      .filter(
+        (operation) =>
+          !Array.isArray(operation.security) ||
+          (operation.security as object[]).some((req) => Object.keys(req).some((s) => !schemes.includes(s))),
+      )
+      .map((operation) => operation.where);
+    expect(undefinedOrUnstated).toEqual([]);
+    expect(op('/auth/login', 'post').security).toEqual([]);
+  });
+
+  it("gives every operation a unique camelCase operationId, the contracts' where they name one", () => {
+    const ids = allOperations().map((operation) => operation.operationId);
+    expect(ids.length).toBe(34);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z][A-Za-z0-9]*$/);
+    expect(op('/orders', 'post').operationId).toBe('placeOrder');
+    expect(op('/orders/{id}', 'get').operationId).toBe('getOrder');
+    expect(op('/auth/login', 'post').operationId).toBe('postAuthLogin');
+  });
+
+  it('derives the operationId of a pass-through from its method and path', () => {
+    expect(derivedOperationId('GET', '/.well-known/jwks.json')).toBe('getWellKnownJwksJson');
+    expect(derivedOperationId('POST', '/auth/register')).toBe('postAuthRegister');
+    expect(derivedOperationId('DELETE', '/orders/{path}')).toBe('deleteOrdersByPath');
+  });
+
+  it('refuses two operations of one operationId, which a generated client could not both name', () => {
+    const clash = {
+      ...usersHttpApi,
+      operations: usersHttpApi.operations.map((o) => ({ ...o, operationId: 'same' })),
+    };
+    expect(() => buildOpenApiDocument(new RouteTable(DEFAULT_ROUTES), [clash])).toThrow(
+      'operationId same is used by GET /users/{id} and PUT /users/{id}/roles',
+    );
+  });
+
   it('describes every order route from the contracts instead of a pass-through', () => {
     expect(Object.keys(doc.paths).filter((path) => path.startsWith('/orders'))).toEqual([
       '/orders',
@@ -36,7 +99,7 @@ describe('the OpenAPI document', () => {
     ).toEqual(['name', 'unitPriceMinor', 'currency', 'active']);
     expect(op('/catalog', 'get').security).toEqual([{ bearer: [] }]);
     const callback = op('/payments/callbacks', 'post');
-    expect(callback.security).toBeUndefined();
+    expect(callback.security).toEqual([]);
     expect(callback.parameters?.map((p) => [p.name, p.in, p.required])).toEqual([
       ['Payment-Signature', 'header', true],
     ]);

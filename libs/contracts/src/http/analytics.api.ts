@@ -15,10 +15,11 @@ export const analyticsRangeQuerySchema = z
   });
 export type AnalyticsRangeQuery = z.infer<typeof analyticsRangeQuerySchema>;
 
-function query(path: string, summary: string, body: z.ZodType): HttpOperationSpec {
+function query(path: string, operationId: string, summary: string, body: z.ZodType): HttpOperationSpec {
   return {
     method: 'GET',
     path,
+    operationId,
     summary,
     query: analyticsRangeQuerySchema,
     responses: {
@@ -34,11 +35,13 @@ export const analyticsHttpApi: HttpApiSpec = {
   operations: [
     query(
       '/analytics/orders-per-minute',
+      'getOrdersPerMinute',
       'Orders placed per minute (default: the last hour)',
       z.object({ items: z.array(z.object({ minute: z.string(), orders: z.int() })) }),
     ),
     query(
       '/analytics/revenue',
+      'getRevenue',
       'Payments per UTC day and currency, in minor units (default: the last 30 days)',
       z.object({
         items: z.array(
@@ -48,12 +51,14 @@ export const analyticsHttpApi: HttpApiSpec = {
     ),
     query(
       '/analytics/event-counts',
+      'getEventCounts',
       'Events per type (default: the last 24 hours)',
       z.object({ items: z.array(z.object({ type: z.string(), events: z.int() })) }),
     ),
     {
       method: 'GET',
       path: '/analytics/freshness',
+      operationId: 'getFreshness',
       summary: 'End-to-end freshness: now - occurredAt of the newest event in ClickHouse',
       responses: {
         200: {

@@ -41,12 +41,14 @@ export const catalogHttpApi: HttpApiSpec = {
     {
       method: 'GET',
       path: '/catalog',
+      operationId: 'listProducts',
       summary: 'Every product with its price (any signed-in caller)',
       responses: { 200: { description: 'by SKU', body: z.object({ items: z.array(productSchema) }) } },
     },
     {
       method: 'PUT',
       path: '/catalog/{sku}',
+      operationId: 'saveProduct',
       summary: 'Create or change a product (admin)',
       params: { sku: 'the SKU' },
       body: catalogProductBodySchema,

@@ -93,6 +93,7 @@ export const dlqHttpApi: HttpApiSpec = {
     {
       method: 'GET',
       path: '/admin/dlq/messages',
+      operationId: 'listDlqMessages',
       summary: 'Quarantined messages, newest first, with filters',
       query: dlqListQuerySchema,
       responses: {
@@ -106,6 +107,7 @@ export const dlqHttpApi: HttpApiSpec = {
     {
       method: 'GET',
       path: '/admin/dlq/groups',
+      operationId: 'listDlqGroups',
       summary: 'Kinds of failure (fingerprints) with counts and age',
       query: dlqGroupsQuerySchema,
       responses: {
@@ -134,6 +136,7 @@ export const dlqHttpApi: HttpApiSpec = {
     {
       method: 'GET',
       path: '/admin/dlq/messages/{id}',
+      operationId: 'getDlqMessage',
       summary: 'One message: bytes, headers, provenance, history',
       params: idParam,
       responses: { 200: { description: 'the entry', body: entry }, 404: { description: 'DLQ.NOT_FOUND' } },
@@ -141,6 +144,7 @@ export const dlqHttpApi: HttpApiSpec = {
     {
       method: 'POST',
       path: '/admin/dlq/messages/{id}/replay',
+      operationId: 'replayDlqMessage',
       summary: 'Replay to the consumer group that failed',
       params: idParam,
       responses: {
@@ -153,6 +157,7 @@ export const dlqHttpApi: HttpApiSpec = {
     {
       method: 'POST',
       path: '/admin/dlq/messages/{id}/discard',
+      operationId: 'discardDlqMessage',
       summary: 'Discard with a reason',
       params: idParam,
       body: dlqDiscardBodySchema,
@@ -166,6 +171,7 @@ export const dlqHttpApi: HttpApiSpec = {
     {
       method: 'POST',
       path: '/admin/dlq/groups/{fingerprint}/replay',
+      operationId: 'replayDlqGroup',
       summary: 'Replay every quarantined message of a group, oldest first, rate-limited',
       params: fingerprintParam,
       responses: { 200: { description: 'what was replayed and what failed', body: groupOutcome } },
@@ -173,6 +179,7 @@ export const dlqHttpApi: HttpApiSpec = {
     {
       method: 'POST',
       path: '/admin/dlq/groups/{fingerprint}/discard',
+      operationId: 'discardDlqGroup',
       summary: 'Discard every quarantined message of a group with a reason',
       params: fingerprintParam,
       body: dlqDiscardBodySchema,

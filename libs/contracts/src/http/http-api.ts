@@ -13,6 +13,11 @@ export interface HttpOperationSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** OpenAPI path template, e.g. `/orders/{id}/confirm`. */
   path: string;
+  /**
+   * The operation's name in the OpenAPI document, camelCase and unique across the gateway's API:
+   * generated clients name their functions after it, so renaming one breaks their callers.
+   */
+  operationId: string;
   summary: string;
   description?: string;
   /** Path parameters by name. */

@@ -46,6 +46,7 @@ export const notificationsHttpApi: HttpApiSpec = {
     {
       method: 'GET',
       path: '/notifications',
+      operationId: 'listNotifications',
       summary: "The caller's notifications, newest first",
       description:
         'One notification per source event and channel. Pass nextCursor back for the next page until it is null; ' +
@@ -62,6 +63,7 @@ export const notificationsHttpApi: HttpApiSpec = {
     {
       method: 'GET',
       path: '/notifications/{id}',
+      operationId: 'getNotification',
       summary: 'One notification of the caller',
       params: ID,
       responses: {
@@ -72,6 +74,7 @@ export const notificationsHttpApi: HttpApiSpec = {
     {
       method: 'PATCH',
       path: '/notifications/{id}',
+      operationId: 'markNotification',
       summary: 'Mark a notification read or unread',
       params: ID,
       body: notificationReadBodySchema,
@@ -84,6 +87,7 @@ export const notificationsHttpApi: HttpApiSpec = {
     {
       method: 'POST',
       path: '/notifications/read-all',
+      operationId: 'markAllNotificationsRead',
       summary: 'Mark every unread notification of the caller read',
       responses: {
         200: { description: 'how many changed', body: z.object({ updated: z.int() }) },

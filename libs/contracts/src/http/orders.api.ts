@@ -141,6 +141,7 @@ function change(
   return {
     method: 'POST',
     path: `/orders/{id}/${action}`,
+    operationId: `${action}Order`,
     summary,
     params: idParam,
     body,
@@ -169,6 +170,7 @@ export const ordersHttpApi: HttpApiSpec = {
     {
       method: 'GET',
       path: '/orders',
+      operationId: 'listOrders',
       summary: 'The caller’s orders, newest first',
       query: listOrdersQuerySchema,
       responses: {
@@ -179,6 +181,7 @@ export const ordersHttpApi: HttpApiSpec = {
     {
       method: 'POST',
       path: '/orders',
+      operationId: 'placeOrder',
       summary: 'Place an order',
       body: placeOrderBodySchema,
       headers: idempotencyKey,
@@ -202,6 +205,7 @@ export const ordersHttpApi: HttpApiSpec = {
     {
       method: 'GET',
       path: '/orders/{id}',
+      operationId: 'getOrder',
       summary: 'One order (its owner, staff or an admin)',
       params: idParam,
       responses: {

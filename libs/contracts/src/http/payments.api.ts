@@ -90,6 +90,7 @@ export const paymentsHttpApi: HttpApiSpec = {
     {
       method: 'POST',
       path: '/payments/callbacks',
+      operationId: 'receivePaymentCallback',
       summary: 'The payment provider reports a payment (signed; no access token)',
       body: paymentCallbackSchema,
       headers: {
