@@ -1,14 +1,6 @@
 import { infraEnv, uniqueName } from '@platform/testing';
 import { Client } from 'pg';
-import {
-  getAuthMe,
-  getOrder,
-  listOrders,
-  listProducts,
-  placeOrder,
-  postAuthLogin,
-  postAuthRegister,
-} from './gateway-client';
+import { getMe, getOrder, listOrders, listProducts, placeOrder, login, register } from './gateway-client';
 import { createClient, createConfig, type Client as GatewayClient } from './gateway-client/client';
 import { freePort, startApp, type RunningApp } from './system.spec-helper';
 
@@ -63,14 +55,14 @@ describe('the generated gateway client against the built apps (real servers)', (
     const email = `${uniqueName('client')}@example.com`;
     const password = 'correct horse battery staple';
 
-    const registered = await postAuthRegister({ client: anonymous, body: { email, password } });
+    const registered = await register({ client: anonymous, body: { email, password } });
     expect(registered.response.status).toBe(202);
     expect(registered.data).toMatchObject({ status: 'accepted' });
 
-    const { data: tokens } = await postAuthLogin({ client: anonymous, body: { email, password } });
+    const { data: tokens } = await login({ client: anonymous, body: { email, password } });
     expect(tokens.tokenType).toBe('Bearer');
     const customer = clientOf(tokens.accessToken);
-    const me = (await getAuthMe({ client: customer })).data as { id: string; email: string };
+    const me = (await getMe({ client: customer })).data as { id: string; email: string };
     expect(me.email).toBe(email);
 
     const { data: catalog } = await listProducts({ client: customer });

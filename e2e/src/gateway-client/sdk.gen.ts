@@ -18,9 +18,6 @@ import type {
   GetAuthMeByPathData,
   GetAuthMeByPathErrors,
   GetAuthMeByPathResponses,
-  GetAuthMeData,
-  GetAuthMeErrors,
-  GetAuthMeResponses,
   GetDlqMessageData,
   GetDlqMessageErrors,
   GetDlqMessageResponses,
@@ -30,6 +27,12 @@ import type {
   GetFreshnessData,
   GetFreshnessErrors,
   GetFreshnessResponses,
+  GetJwksData,
+  GetJwksErrors,
+  GetJwksResponses,
+  GetMeData,
+  GetMeErrors,
+  GetMeResponses,
   GetNotificationData,
   GetNotificationErrors,
   GetNotificationResponses,
@@ -45,9 +48,6 @@ import type {
   GetUserData,
   GetUserErrors,
   GetUserResponses,
-  GetWellKnownJwksJsonData,
-  GetWellKnownJwksJsonErrors,
-  GetWellKnownJwksJsonResponses,
   ListDlqGroupsData,
   ListDlqGroupsErrors,
   ListDlqGroupsResponses,
@@ -63,6 +63,12 @@ import type {
   ListProductsData,
   ListProductsErrors,
   ListProductsResponses,
+  LoginData,
+  LoginErrors,
+  LoginResponses,
+  LogoutData,
+  LogoutErrors,
+  LogoutResponses,
   MarkAllNotificationsReadData,
   MarkAllNotificationsReadErrors,
   MarkAllNotificationsReadResponses,
@@ -75,21 +81,15 @@ import type {
   PlaceOrderData,
   PlaceOrderErrors,
   PlaceOrderResponses,
-  PostAuthLoginData,
-  PostAuthLoginErrors,
-  PostAuthLoginResponses,
-  PostAuthLogoutData,
-  PostAuthLogoutErrors,
-  PostAuthLogoutResponses,
-  PostAuthRefreshData,
-  PostAuthRefreshErrors,
-  PostAuthRefreshResponses,
-  PostAuthRegisterData,
-  PostAuthRegisterErrors,
-  PostAuthRegisterResponses,
   ReceivePaymentCallbackData,
   ReceivePaymentCallbackErrors,
   ReceivePaymentCallbackResponses,
+  RefreshTokensData,
+  RefreshTokensErrors,
+  RefreshTokensResponses,
+  RegisterData,
+  RegisterErrors,
+  RegisterResponses,
   ReplayDlqGroupData,
   ReplayDlqGroupErrors,
   ReplayDlqGroupResponses,
@@ -124,14 +124,14 @@ import {
   zListNotificationsResponse,
   zListOrdersResponse,
   zListProductsResponse,
+  zLoginResponse,
   zMarkAllNotificationsReadResponse,
   zMarkNotificationResponse,
   zPayOrderResponse,
   zPlaceOrderResponse,
-  zPostAuthLoginResponse,
-  zPostAuthRefreshResponse,
-  zPostAuthRegisterResponse,
   zReceivePaymentCallbackResponse,
+  zRefreshTokensResponse,
+  zRegisterResponse,
   zReplayDlqGroupResponse,
   zReplayDlqMessageResponse,
   zSaveProductResponse,
@@ -162,10 +162,10 @@ export type Options<
  *
  * Public. Rate-limit class `standard`; timeout 5000 ms; 1 retries for idempotent body-less requests.
  */
-export const getWellKnownJwksJson = <ThrowOnError extends boolean = true>(
-  options?: Options<GetWellKnownJwksJsonData, ThrowOnError>,
-): RequestResult<GetWellKnownJwksJsonResponses, GetWellKnownJwksJsonErrors, ThrowOnError> =>
-  (options?.client ?? client).get<GetWellKnownJwksJsonResponses, GetWellKnownJwksJsonErrors, ThrowOnError>({
+export const getJwks = <ThrowOnError extends boolean = true>(
+  options?: Options<GetJwksData, ThrowOnError>,
+): RequestResult<GetJwksResponses, GetJwksErrors, ThrowOnError> =>
+  (options?.client ?? client).get<GetJwksResponses, GetJwksErrors, ThrowOnError>({
     url: '/.well-known/jwks.json',
     ...options,
   });
@@ -348,11 +348,11 @@ export const getFreshness = <ThrowOnError extends boolean = true>(
  *
  * Public. Rate-limit class `auth`; timeout 5000 ms; 0 retries for idempotent body-less requests.
  */
-export const postAuthLogin = <ThrowOnError extends boolean = true>(
-  options: Options<PostAuthLoginData, ThrowOnError>,
-): RequestResult<PostAuthLoginResponses, PostAuthLoginErrors, ThrowOnError> =>
-  (options.client ?? client).post<PostAuthLoginResponses, PostAuthLoginErrors, ThrowOnError>({
-    responseValidator: async (data) => await zPostAuthLoginResponse.parseAsync(data),
+export const login = <ThrowOnError extends boolean = true>(
+  options: Options<LoginData, ThrowOnError>,
+): RequestResult<LoginResponses, LoginErrors, ThrowOnError> =>
+  (options.client ?? client).post<LoginResponses, LoginErrors, ThrowOnError>({
+    responseValidator: async (data) => await zLoginResponse.parseAsync(data),
     url: '/auth/login',
     ...options,
     headers: {
@@ -366,10 +366,10 @@ export const postAuthLogin = <ThrowOnError extends boolean = true>(
  *
  * Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
  */
-export const postAuthLogout = <ThrowOnError extends boolean = true>(
-  options: Options<PostAuthLogoutData, ThrowOnError>,
-): RequestResult<PostAuthLogoutResponses, PostAuthLogoutErrors, ThrowOnError> =>
-  (options.client ?? client).post<PostAuthLogoutResponses, PostAuthLogoutErrors, ThrowOnError>({
+export const logout = <ThrowOnError extends boolean = true>(
+  options: Options<LogoutData, ThrowOnError>,
+): RequestResult<LogoutResponses, LogoutErrors, ThrowOnError> =>
+  (options.client ?? client).post<LogoutResponses, LogoutErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/auth/logout',
     ...options,
@@ -384,10 +384,10 @@ export const postAuthLogout = <ThrowOnError extends boolean = true>(
  *
  * Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 1 retries for idempotent body-less requests.
  */
-export const getAuthMe = <ThrowOnError extends boolean = true>(
-  options?: Options<GetAuthMeData, ThrowOnError>,
-): RequestResult<GetAuthMeResponses, GetAuthMeErrors, ThrowOnError> =>
-  (options?.client ?? client).get<GetAuthMeResponses, GetAuthMeErrors, ThrowOnError>({
+export const getMe = <ThrowOnError extends boolean = true>(
+  options?: Options<GetMeData, ThrowOnError>,
+): RequestResult<GetMeResponses, GetMeErrors, ThrowOnError> =>
+  (options?.client ?? client).get<GetMeResponses, GetMeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/auth/me',
     ...options,
@@ -412,11 +412,11 @@ export const getAuthMeByPath = <ThrowOnError extends boolean = true>(
  *
  * Public. Rate-limit class `auth`; timeout 5000 ms; 0 retries for idempotent body-less requests.
  */
-export const postAuthRefresh = <ThrowOnError extends boolean = true>(
-  options: Options<PostAuthRefreshData, ThrowOnError>,
-): RequestResult<PostAuthRefreshResponses, PostAuthRefreshErrors, ThrowOnError> =>
-  (options.client ?? client).post<PostAuthRefreshResponses, PostAuthRefreshErrors, ThrowOnError>({
-    responseValidator: async (data) => await zPostAuthRefreshResponse.parseAsync(data),
+export const refreshTokens = <ThrowOnError extends boolean = true>(
+  options: Options<RefreshTokensData, ThrowOnError>,
+): RequestResult<RefreshTokensResponses, RefreshTokensErrors, ThrowOnError> =>
+  (options.client ?? client).post<RefreshTokensResponses, RefreshTokensErrors, ThrowOnError>({
+    responseValidator: async (data) => await zRefreshTokensResponse.parseAsync(data),
     url: '/auth/refresh',
     ...options,
     headers: {
@@ -430,11 +430,11 @@ export const postAuthRefresh = <ThrowOnError extends boolean = true>(
  *
  * Public. Rate-limit class `auth`; timeout 5000 ms; 0 retries for idempotent body-less requests.
  */
-export const postAuthRegister = <ThrowOnError extends boolean = true>(
-  options: Options<PostAuthRegisterData, ThrowOnError>,
-): RequestResult<PostAuthRegisterResponses, PostAuthRegisterErrors, ThrowOnError> =>
-  (options.client ?? client).post<PostAuthRegisterResponses, PostAuthRegisterErrors, ThrowOnError>({
-    responseValidator: async (data) => await zPostAuthRegisterResponse.parseAsync(data),
+export const register = <ThrowOnError extends boolean = true>(
+  options: Options<RegisterData, ThrowOnError>,
+): RequestResult<RegisterResponses, RegisterErrors, ThrowOnError> =>
+  (options.client ?? client).post<RegisterResponses, RegisterErrors, ThrowOnError>({
+    responseValidator: async (data) => await zRegisterResponse.parseAsync(data),
     url: '/auth/register',
     ...options,
     headers: {

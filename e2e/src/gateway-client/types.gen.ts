@@ -33,14 +33,14 @@ export type RegistrationAccepted = {
   detail: string;
 };
 
-export type GetWellKnownJwksJsonData = {
+export type GetJwksData = {
   body?: never;
   path?: never;
   query?: never;
   url: '/.well-known/jwks.json';
 };
 
-export type GetWellKnownJwksJsonErrors = {
+export type GetJwksErrors = {
   /**
    * body larger than 1048576 bytes
    */
@@ -63,9 +63,9 @@ export type GetWellKnownJwksJsonErrors = {
   504: Problem;
 };
 
-export type GetWellKnownJwksJsonError = GetWellKnownJwksJsonErrors[keyof GetWellKnownJwksJsonErrors];
+export type GetJwksError = GetJwksErrors[keyof GetJwksErrors];
 
-export type GetWellKnownJwksJsonResponses = {
+export type GetJwksResponses = {
   /**
    * the auth service's answer
    */
@@ -977,7 +977,7 @@ export type GetFreshnessResponses = {
 
 export type GetFreshnessResponse = GetFreshnessResponses[keyof GetFreshnessResponses];
 
-export type PostAuthLoginData = {
+export type LoginData = {
   body: {
     email: string;
     /**
@@ -990,7 +990,7 @@ export type PostAuthLoginData = {
   url: '/auth/login';
 };
 
-export type PostAuthLoginErrors = {
+export type LoginErrors = {
   /**
    * body larger than 1048576 bytes
    */
@@ -1013,18 +1013,18 @@ export type PostAuthLoginErrors = {
   504: Problem;
 };
 
-export type PostAuthLoginError = PostAuthLoginErrors[keyof PostAuthLoginErrors];
+export type LoginError = LoginErrors[keyof LoginErrors];
 
-export type PostAuthLoginResponses = {
+export type LoginResponses = {
   /**
    * the auth service's answer
    */
   '2XX': TokenPair;
 };
 
-export type PostAuthLoginResponse = PostAuthLoginResponses[keyof PostAuthLoginResponses];
+export type LoginResponse = LoginResponses[keyof LoginResponses];
 
-export type PostAuthLogoutData = {
+export type LogoutData = {
   body: {
     refreshToken?: string;
   };
@@ -1033,7 +1033,7 @@ export type PostAuthLogoutData = {
   url: '/auth/logout';
 };
 
-export type PostAuthLogoutErrors = {
+export type LogoutErrors = {
   /**
    * token missing, invalid, expired or revoked (WWW-Authenticate: Bearer error="invalid_token")
    */
@@ -1060,23 +1060,23 @@ export type PostAuthLogoutErrors = {
   504: Problem;
 };
 
-export type PostAuthLogoutError = PostAuthLogoutErrors[keyof PostAuthLogoutErrors];
+export type LogoutError = LogoutErrors[keyof LogoutErrors];
 
-export type PostAuthLogoutResponses = {
+export type LogoutResponses = {
   /**
    * the auth service's answer
    */
   '2XX': unknown;
 };
 
-export type GetAuthMeData = {
+export type GetMeData = {
   body?: never;
   path?: never;
   query?: never;
   url: '/auth/me';
 };
 
-export type GetAuthMeErrors = {
+export type GetMeErrors = {
   /**
    * token missing, invalid, expired or revoked (WWW-Authenticate: Bearer error="invalid_token")
    */
@@ -1103,9 +1103,9 @@ export type GetAuthMeErrors = {
   504: Problem;
 };
 
-export type GetAuthMeError = GetAuthMeErrors[keyof GetAuthMeErrors];
+export type GetMeError = GetMeErrors[keyof GetMeErrors];
 
-export type GetAuthMeResponses = {
+export type GetMeResponses = {
   /**
    * the auth service's answer
    */
@@ -1160,7 +1160,7 @@ export type GetAuthMeByPathResponses = {
   '2XX': unknown;
 };
 
-export type PostAuthRefreshData = {
+export type RefreshTokensData = {
   body: {
     refreshToken: string;
   };
@@ -1169,7 +1169,7 @@ export type PostAuthRefreshData = {
   url: '/auth/refresh';
 };
 
-export type PostAuthRefreshErrors = {
+export type RefreshTokensErrors = {
   /**
    * body larger than 1048576 bytes
    */
@@ -1192,18 +1192,18 @@ export type PostAuthRefreshErrors = {
   504: Problem;
 };
 
-export type PostAuthRefreshError = PostAuthRefreshErrors[keyof PostAuthRefreshErrors];
+export type RefreshTokensError = RefreshTokensErrors[keyof RefreshTokensErrors];
 
-export type PostAuthRefreshResponses = {
+export type RefreshTokensResponses = {
   /**
    * the auth service's answer
    */
   '2XX': TokenPair;
 };
 
-export type PostAuthRefreshResponse = PostAuthRefreshResponses[keyof PostAuthRefreshResponses];
+export type RefreshTokensResponse = RefreshTokensResponses[keyof RefreshTokensResponses];
 
-export type PostAuthRegisterData = {
+export type RegisterData = {
   body: {
     email: string;
     /**
@@ -1220,7 +1220,7 @@ export type PostAuthRegisterData = {
   url: '/auth/register';
 };
 
-export type PostAuthRegisterErrors = {
+export type RegisterErrors = {
   /**
    * body larger than 1048576 bytes
    */
@@ -1243,16 +1243,16 @@ export type PostAuthRegisterErrors = {
   504: Problem;
 };
 
-export type PostAuthRegisterError = PostAuthRegisterErrors[keyof PostAuthRegisterErrors];
+export type RegisterError = RegisterErrors[keyof RegisterErrors];
 
-export type PostAuthRegisterResponses = {
+export type RegisterResponses = {
   /**
    * 202, the same for a new and for a known email
    */
   '2XX': RegistrationAccepted;
 };
 
-export type PostAuthRegisterResponse = PostAuthRegisterResponses[keyof PostAuthRegisterResponses];
+export type RegisterResponse = RegisterResponses[keyof RegisterResponses];
 
 export type ListProductsData = {
   body?: never;

@@ -428,7 +428,7 @@ export const zGetFreshnessResponse = z.object({
   freshnessSeconds: z.number().nullable(),
 });
 
-export const zPostAuthLoginBody = z.object({
+export const zLoginBody = z.object({
   email: z
     .email()
     .max(254)
@@ -441,9 +441,9 @@ export const zPostAuthLoginBody = z.object({
 /**
  * the auth service's answer
  */
-export const zPostAuthLoginResponse = zTokenPair;
+export const zLoginResponse = zTokenPair;
 
-export const zPostAuthLogoutBody = z.object({
+export const zLogoutBody = z.object({
   refreshToken: z.string().min(1).optional(),
 });
 
@@ -451,16 +451,16 @@ export const zGetAuthMeByPathPath = z.object({
   path: z.string(),
 });
 
-export const zPostAuthRefreshBody = z.object({
+export const zRefreshTokensBody = z.object({
   refreshToken: z.string().min(1).max(256),
 });
 
 /**
  * the auth service's answer
  */
-export const zPostAuthRefreshResponse = zTokenPair;
+export const zRefreshTokensResponse = zTokenPair;
 
-export const zPostAuthRegisterBody = z.object({
+export const zRegisterBody = z.object({
   email: z
     .email()
     .max(254)
@@ -474,7 +474,7 @@ export const zPostAuthRegisterBody = z.object({
 /**
  * 202, the same for a new and for a known email
  */
-export const zPostAuthRegisterResponse = zRegistrationAccepted;
+export const zRegisterResponse = zRegistrationAccepted;
 
 /**
  * by SKU

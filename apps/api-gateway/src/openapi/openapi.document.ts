@@ -128,10 +128,23 @@ function operations(route: CompiledRoute, path = route.prefix): Record<string, O
   return result;
 }
 
+/**
+ * The gateway's own auth routes, which the contracts do not describe, named as a client calls
+ * them (`login()`, not `postAuthLogin()`). Renaming one breaks generated clients: keep them.
+ */
+const NAMED_OPERATIONS: Readonly<Record<string, string>> = {
+  'POST /auth/register': 'register',
+  'POST /auth/login': 'login',
+  'POST /auth/refresh': 'refreshTokens',
+  'POST /auth/logout': 'logout',
+  'GET /auth/me': 'getMe',
+  'GET /.well-known/jwks.json': 'getJwks',
+};
+
 function operation(route: CompiledRoute, method: string, path: string): Operation {
   const bodySchema = authBodies[route.prefix as keyof typeof authBodies];
   return {
-    operationId: derivedOperationId(method, path),
+    operationId: NAMED_OPERATIONS[`${method} ${path}`] ?? derivedOperationId(method, path),
     tags: [route.upstream],
     summary: route.summary ?? `${method} via ${route.upstream}`,
     description: gatewayNote(route),
@@ -234,9 +247,8 @@ function security(route: CompiledRoute): Record<string, string[]>[] {
 }
 
 /**
- * The name of an operation the contracts do not describe, from its method and path:
- * `POST /auth/login` is `postAuthLogin`, `GET /auth/me/{path}` is `getAuthMeByPath`. Stable as
- * long as the route is.
+ * The name of an operation neither the contracts nor NAMED_OPERATIONS name, from its method and
+ * path: `GET /auth/me/{path}` is `getAuthMeByPath`. Stable as long as the route is.
  */
 export function derivedOperationId(method: string, path: string): string {
   const words = path

@@ -60,7 +60,9 @@ describe('the OpenAPI document', () => {
     for (const id of ids) expect(id).toMatch(/^[a-z][A-Za-z0-9]*$/);
     expect(op('/orders', 'post').operationId).toBe('placeOrder');
     expect(op('/orders/{id}', 'get').operationId).toBe('getOrder');
-    expect(op('/auth/login', 'post').operationId).toBe('postAuthLogin');
+    expect(op('/auth/login', 'post').operationId).toBe('login');
+    expect(op('/.well-known/jwks.json', 'get').operationId).toBe('getJwks');
+    expect(op('/auth/me/{path}', 'get').operationId).toBe('getAuthMeByPath');
   });
 
   it('derives the operationId of a pass-through from its method and path', () => {
