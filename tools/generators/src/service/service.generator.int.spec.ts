@@ -1,0 +1,122 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+
+// Generates one HTTP service and one consumer in a copy of this working tree (committed or not)
+// with the real `nx g`, then runs what CI runs on them: lint, typecheck, unit tests, prettier.
+const root = join(__dirname, '../../../..');
+const HTTP_APP = 'inventory-service';
+const CONSUMER_APP = 'stock-watcher';
+
+/** Nx without its daemon, cloud or cache: each run sees the files as they are now. */
+const nxEnv = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  NX_SKIP_NX_CACHE: 'true',
+  CI: 'true',
+  FORCE_COLOR: '0',
+};
+
+/** The text of a command's output without terminal colours. */
+const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const plain = (output: string) => output.replace(COLOUR, '');
+
+/** Runs a command in `cwd`; throws with the end of its output when it fails. */
+function run(cwd: string, command: string, args: string[]): string {
+  const result = spawnSync(command, args, { cwd, env: nxEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${output.slice(-6_000)}`);
+  return output;
+}
+
+/** Copies the files git would see (tracked and new, not ignored) and links node_modules. */
+function copyWorkspace(): string {
+  const copy = mkdtempSync(join(tmpdir(), 'platform-generator-'));
+  const files = run(root, 'git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'])
+    .split('\0')
+    .filter((file) => file && !file.startsWith('node_modules') && existsSync(join(root, file)));
+  for (const file of files) cpSync(join(root, file), join(copy, file), { recursive: false });
+  symlinkSync(realpathSync(join(root, 'node_modules')), join(copy, 'node_modules'), 'dir');
+  return copy;
+}
+
+describe('nx g @platform/tools:service', () => {
+  let workspace: string;
+  const read = (path: string) => readFileSync(join(workspace, path), 'utf8');
+
+  beforeAll(() => {
+    workspace = copyWorkspace();
+    run(workspace, 'npx', [
+      'nx',
+      'g',
+      '@platform/tools:service',
+      HTTP_APP,
+      '--kind=http',
+      '--no-interactive',
+    ]);
+    run(workspace, 'npx', [
+      'nx',
+      'g',
+      '@platform/tools:service',
+      CONSUMER_APP,
+      '--kind=consumer',
+      '--owner=@platform/orders-team',
+      '--no-interactive',
+    ]);
+  });
+
+  afterAll(() => {
+    if (workspace && dirname(workspace) === tmpdir()) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('creates services whose lint, typecheck and unit tests pass', () => {
+    const output = run(workspace, 'npx', [
+      'nx',
+      'run-many',
+      '-t',
+      'lint',
+      'typecheck',
+      'test',
+      '-p',
+      HTTP_APP,
+      CONSUMER_APP,
+      '--skipNxCache',
+      '--outputStyle=static',
+    ]);
+    expect(plain(output)).toContain('Successfully ran targets lint, typecheck, test for 2 projects');
+  });
+
+  it('keeps the manifests in step with the topic registry and every file formatted', () => {
+    run(workspace, 'npx', ['nx', 'test', 'k8s', '--skipNxCache', '--outputStyle=static']);
+    run(workspace, 'npx', [
+      'prettier',
+      '--check',
+      `apps/${HTTP_APP}`,
+      `apps/${CONSUMER_APP}`,
+      'k8s',
+      'docker-compose.yml',
+      'README.md',
+      'eslint.config.mjs',
+      'tools/observability/prometheus/prometheus.yml',
+      'tools/k8s/manifests.unit.spec.ts',
+    ]);
+  });
+
+  it('puts both in compose, the k8s base and CODEOWNERS', () => {
+    const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+      services: Record<string, { build: { args: { APP: string } } }>;
+    };
+    expect(compose.services[HTTP_APP].build.args.APP).toBe(HTTP_APP);
+    expect(compose.services[CONSUMER_APP].build.args.APP).toBe(CONSUMER_APP);
+    const resources = (parse(read('k8s/base/kustomization.yaml')) as { resources: string[] }).resources;
+    expect(resources).toEqual(expect.arrayContaining([`apps/${HTTP_APP}`, `apps/${CONSUMER_APP}`]));
+    expect(read('.github/CODEOWNERS')).toMatch(
+      new RegExp(`^/apps/${CONSUMER_APP}/\\s+@platform/orders-team$`, 'm'),
+    );
+  });
+});
