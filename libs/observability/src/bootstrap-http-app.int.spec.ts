@@ -85,7 +85,11 @@ describe('an app booted by instrument.ts + bootstrapHttpApp', () => {
       // A request that continues a caller's trace and correlation id.
       const traceId = '0af7651916cd43dd8448eb211c80319c';
       const res = await fetch(`${base}/things/42`, {
-        headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01`, 'x-correlation-id': 'corr-int-1' },
+        headers: {
+          traceparent: `00-${traceId}-b7ad6b7169203331-01`,
+          'x-correlation-id': 'corr-int-1',
+          authorization: 'Bearer int-secret-token',
+        },
       });
       expect(res.status).toBe(200);
       expect(res.headers.get('x-correlation-id')).toBe('corr-int-1');
@@ -119,9 +123,12 @@ describe('an app booted by instrument.ts + bootstrapHttpApp', () => {
         status_code: 200,
         correlation_id: 'corr-int-1',
         trace_id: traceId,
+        req: { headers: { authorization: '[REDACTED]' } },
       });
+      expect(JSON.stringify(app.lines)).not.toContain('int-secret-token');
       expect(app.lines.find((line) => line.msg === 'thing found')).toMatchObject({
         trace_id: traceId,
+        span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
         correlation_id: 'corr-int-1',
       });
       const order = ['shutting down', 'shut down'].map((msg) =>
@@ -146,6 +153,10 @@ describe('an app booted by instrument.ts + bootstrapHttpApp', () => {
           }),
         ]),
       );
+      // The request line names the request's own span: the server span of the HTTP call.
+      const serverSpan = spansOfRequest.find((span) => span.name === 'GET /things/:id');
+      expect(serverSpan?.spanId).toMatch(/^[0-9a-f]{16}$/);
+      expect(request?.['span_id']).toBe(serverSpan?.spanId);
       // Probes and scrapes start no traces.
       expect(collector.spans.filter((span) => /health|metrics/.test(span.name))).toEqual([]);
     } finally {

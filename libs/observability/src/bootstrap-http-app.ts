@@ -6,7 +6,6 @@ import { METRICS_REGISTRY } from './metrics';
 import { startMetricsServer } from './metrics-server';
 import { ObservabilityModule } from './observability.module';
 import type { ObservabilityOptions } from './observability.options';
-import { PinoNestLogger } from './pino-nest-logger';
 import { ReadinessRegistry } from './readiness.registry';
 import type { TracingHandle } from './tracing';
 
@@ -46,10 +45,10 @@ class HttpAppRootModule {}
 
 /**
  * Creates the Express Nest app of `appModule` with {@link ObservabilityModule} (do not import it
- * in `appModule` too), sends Nest's logs through pino (buffered until then), listens on `port`
- * and serves `/metrics` on `metricsPort` (both on `host`, loopback by default), and on
- * SIGTERM/SIGINT shuts down gracefully: readiness false, drain delay, `app.close()` (HTTP drains,
- * then every shutdown hook), tracing flushed, exit. A failed start is logged and exits with 1.
+ * in `appModule` too), sends Nest's logs through nestjs-pino's `Logger` (buffered until then),
+ * listens on `port` and serves `/metrics` on `metricsPort` (both on `host`, loopback by default),
+ * and on SIGTERM/SIGINT shuts down gracefully: readiness false, drain delay, `app.close()` (HTTP
+ * drains, then every shutdown hook), tracing flushed, exit. A failed start is logged and exits with 1.
  * It owns the process: meant for `main.ts` only.
  */
 export async function bootstrapHttpApp(
@@ -60,7 +59,10 @@ export async function bootstrapHttpApp(
     options.logger ?? createLogger({ serviceName: options.serviceName, level: options.logLevel });
   try {
     // Imported here, not at the top: @nestjs/core must load after startTracing() has hooked it.
-    const { NestFactory } = await import('@nestjs/core');
+    const [{ NestFactory }, { Logger: NestPinoLogger }] = await Promise.all([
+      import('@nestjs/core'),
+      import('nestjs-pino'),
+    ]);
     const root: DynamicModule = {
       module: HttpAppRootModule,
       imports: [ObservabilityModule.forRoot({ ...options, logger }), appModule],
@@ -71,7 +73,8 @@ export async function bootstrapHttpApp(
       abortOnError: false,
       bodyParser: options.bodyParser ?? true,
     });
-    app.useLogger(app.get(PinoNestLogger));
+    // Nest's own lines (startup, routes, unhandled errors), buffered until now, go through pino.
+    app.useLogger(app.get(NestPinoLogger));
     app.disable('x-powered-by');
     const host = options.host ?? '127.0.0.1';
     // First, so that a port already taken fails the start before the app takes traffic.

@@ -1,7 +1,8 @@
 /**
  * @platform/observability: what every app boots with. Validated configuration from the
  * environment, OpenTelemetry tracing (and trace context for Kafka headers), pino JSON logs with
- * trace and correlation ids, Prometheus metrics, health checks, and a one-call HTTP bootstrap.
+ * trace and correlation ids (request logs and Nest's own through nestjs-pino), Prometheus metrics,
+ * health checks, and a one-call HTTP bootstrap.
  *
  * Importing this file must load neither @nestjs/core nor express, pg, ioredis or mongoose, so that
  * an app's instrument.ts can import startTracing from here and still run before they load
@@ -25,7 +26,6 @@ export {
 } from './trace-context';
 export { CORRELATION_ID_HEADER, currentCorrelationId, withCorrelationId } from './correlation';
 export { createLogger, PINO_LOGGER, SECRET_FIELDS, type Logger, type LoggerOptions } from './logger';
-export { PinoNestLogger } from './pino-nest-logger';
 export { createMetricsRegistry, METRICS_REGISTRY, type MetricsRegistryOptions } from './metrics';
 export { startMetricsServer, type MetricsServer, type MetricsServerOptions } from './metrics-server';
 export {

@@ -1,12 +1,21 @@
-import { Controller, Get, type INestApplication, Module, NotFoundException, Param } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  type INestApplication,
+  Module,
+  NotFoundException,
+  Param,
+  Post,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { Logger } from 'nestjs-pino';
 import { Counter, type Registry } from 'prom-client';
 import request from 'supertest';
 import { CORRELATION_ID_HEADER } from './correlation';
 import { createLogger } from './logger';
 import { METRICS_REGISTRY } from './metrics';
 import { ObservabilityModule } from './observability.module';
-import { PinoNestLogger } from './pino-nest-logger';
 import { ReadinessRegistry } from './readiness.registry';
 
 @Controller('things')
@@ -17,6 +26,11 @@ class ThingsController {
     if (id === 'explode') throw new Error('boom');
     return { id };
   }
+
+  @Post()
+  create(@Body() body: { name: string }): { created: boolean } {
+    return { created: body.name !== '' };
+  }
 }
 
 @Module({ controllers: [ThingsController] })
@@ -24,15 +38,16 @@ class ThingsModule {}
 
 describe('ObservabilityModule in an HTTP app', () => {
   let app: INestApplication;
-  let lines: Record<string, unknown>[];
+  let lines: Record<string, unknown>[] = [];
+  // One logger for the file: nestjs-pino keeps the first pino-http instance of the process.
+  const logger = createLogger({
+    serviceName: 'things-service',
+    level: 'debug',
+    destination: { write: (line: string) => lines.push(JSON.parse(line)) },
+  });
 
   beforeEach(async () => {
     lines = [];
-    const logger = createLogger({
-      serviceName: 'things-service',
-      level: 'debug',
-      destination: { write: (line: string) => lines.push(JSON.parse(line)) },
-    });
     const moduleRef = await Test.createTestingModule({
       imports: [
         ObservabilityModule.forRoot({ serviceName: 'things-service', logger, readinessTimeoutMs: 200 }),
@@ -40,7 +55,7 @@ describe('ObservabilityModule in an HTTP app', () => {
       ],
     }).compile();
     app = moduleRef.createNestApplication({ bufferLogs: true });
-    app.useLogger(app.get(PinoNestLogger));
+    app.useLogger(app.get(Logger));
     await app.init();
   });
 
@@ -168,6 +183,35 @@ describe('ObservabilityModule in an HTTP app', () => {
         correlation_id: 'req-abc-123',
       }),
     ]);
+  });
+
+  it('logs request headers with authorization and cookies redacted, and neither query nor body', async () => {
+    await http()
+      .post('/things?token=query-secret')
+      .set('authorization', 'Bearer header-secret')
+      .set('cookie', 'sid=cookie-secret')
+      .send({ name: 'lamp', password: 'body-secret' })
+      .expect(201);
+
+    const requestLines = lines.filter((line) => line['msg'] === 'request completed');
+    expect(requestLines).toEqual([
+      expect.objectContaining({
+        method: 'POST',
+        route: '/things',
+        path: '/things',
+        status_code: 201,
+        req: {
+          headers: expect.objectContaining({
+            authorization: '[REDACTED]',
+            cookie: '[REDACTED]',
+            'content-type': 'application/json',
+          }),
+        },
+      }),
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/secret|lamp/);
+    // The ids that tie a request's lines together are correlation_id and the trace's, not pino-http's.
+    expect(requestLines[0]).not.toHaveProperty('reqId');
   });
 
   it('gives a request without an acceptable correlation id a new UUID', async () => {

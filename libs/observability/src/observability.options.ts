@@ -18,8 +18,8 @@ export interface ObservabilityOptions {
   /** Route templates not counted in the HTTP metrics. Default none. */
   unmeteredRoutes?: readonly string[];
   /**
-   * Route templates whose request lines are logged at `debug` instead of `info`: probes and
-   * every few seconds would drown the log. Default `/health/live`, `/health/ready`.
+   * Route templates whose request lines are logged at `debug` instead of `info`: probes come
+   * every few seconds and would drown the log. Default `/health/live`, `/health/ready`.
    */
   quietRoutes?: readonly string[];
   /**

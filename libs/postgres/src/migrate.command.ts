@@ -5,13 +5,7 @@ import {
   type Provider,
   type Type,
 } from '@nestjs/common';
-import {
-  createLogger,
-  ObservabilityModule,
-  PinoNestLogger,
-  type Logger,
-  type LoggerOptions,
-} from '@platform/observability';
+import { createLogger, ObservabilityModule, type Logger, type LoggerOptions } from '@platform/observability';
 import { DataSource } from 'typeorm';
 
 /** What `node main.js migrate` of a Postgres-owning app boots: its persistence and its config. */
@@ -51,11 +45,15 @@ export async function runMigrateCommand(options: MigrateCommandOptions): Promise
   const logger = createLogger({ serviceName: options.serviceName, level: options.logLevel });
   let context: INestApplicationContext | undefined;
   try {
-    const { NestFactory } = await import('@nestjs/core');
+    const [{ NestFactory }, { Logger: NestPinoLogger }] = await Promise.all([
+      import('@nestjs/core'),
+      import('nestjs-pino'),
+    ]);
     context = await NestFactory.createApplicationContext(MigrateModule.with(options, logger), {
-      logger: new PinoNestLogger(logger),
+      bufferLogs: true,
       abortOnError: false,
     });
+    context.useLogger(context.get(NestPinoLogger));
     const dataSource = context.get(DataSource);
     if (await dataSource.showMigrations()) throw new Error('migrations are still pending after the run');
     logger.info(

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
-import { createLogger, ObservabilityModule, PinoNestLogger, type Logger } from '@platform/observability';
+import { createLogger, ObservabilityModule, type Logger } from '@platform/observability';
 import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from '../config/auth-service.config';
 import { AuthError } from '../errors/auth.errors';
 import { PersistenceModule } from '../persistence/persistence.module';
@@ -42,11 +42,15 @@ export async function bootstrapAdmin(config: AuthServiceConfig, argument: string
   const logger = createLogger({ serviceName: 'auth-service', level: config.LOG_LEVEL });
   let context: INestApplicationContext | undefined;
   try {
-    const { NestFactory } = await import('@nestjs/core');
+    const [{ NestFactory }, { Logger: NestPinoLogger }] = await Promise.all([
+      import('@nestjs/core'),
+      import('nestjs-pino'),
+    ]);
     context = await NestFactory.createApplicationContext(BootstrapAdminModule.with(config, logger), {
-      logger: new PinoNestLogger(logger),
+      bufferLogs: true,
       abortOnError: false,
     });
+    context.useLogger(context.get(NestPinoLogger));
     const user = await context.get(RoleAssignments).bootstrapAdmin(email.data);
     logger.info({ userId: user.id }, 'first admin granted');
     process.stdout.write(`admin granted to ${user.email} (user ${user.id})\n`);

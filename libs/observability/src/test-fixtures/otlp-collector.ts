@@ -8,12 +8,16 @@ export interface CollectedSpan {
   scope: string;
   name: string;
   traceId: string;
+  spanId: string;
 }
 
 interface OtlpJson {
   resourceSpans: Array<{
     resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
-    scopeSpans: Array<{ scope: { name: string }; spans: Array<{ name: string; traceId: string }> }>;
+    scopeSpans: Array<{
+      scope: { name: string };
+      spans: Array<{ name: string; traceId: string; spanId: string }>;
+    }>;
   }>;
 }
 
@@ -40,6 +44,7 @@ export async function startOtlpCollector(): Promise<{
               scope: scopeSpans.scope.name,
               name: span.name,
               traceId: span.traceId,
+              spanId: span.spanId,
             });
           }
         }
