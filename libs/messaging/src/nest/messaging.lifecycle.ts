@@ -110,11 +110,15 @@ export class MessagingLifecycle
     const { basics } = this;
     if (!basics)
       throw new Error('consumer groups start after the app has initialised: use startConsumerGroups(app)');
-    const started = basics.then(async () => {
-      const runtime = await this.retrying(groupPart(group), () => this.startGroup(group, handlers));
-      this.runtimes.set(group.groupId, runtime);
-      this.logger.log(`consuming ${runtime.subscribedTopics.join(', ')} as ${group.groupId}`);
-    });
+    const started = basics.then(
+      async () => {
+        const runtime = await this.retrying(groupPart(group), () => this.startGroup(group, handlers));
+        this.runtimes.set(group.groupId, runtime);
+        this.logger.log(`consuming ${runtime.subscribedTopics.join(', ')} as ${group.groupId}`);
+      },
+      // The producer's or topics' failure is reported once, by the bootstrap; the group never starts.
+      () => undefined,
+    );
     await this.untilStartedOrWaiting(started);
   }
 
