@@ -1,5 +1,5 @@
 /**
- * The messaging runtime against NestJS's built-in Kafka transport (@nestjs/microservices,
+ * The messaging runtime, bare and as a Nest transport, against NestJS's built-in Kafka transport (@nestjs/microservices,
  * Transport.KAFKA), on the same broker in the same run:
  *   npm run bench:nest-kafka -- [--messages 200000] [--rounds 3] [--produce 20000]
  *
@@ -8,7 +8,10 @@
  *    from the first to the last record, median of rounds. Every variant but the first decodes and
  *    validates each record the same way (JSON.parse, envelope and payload schemas, upcast, key check):
  *    - raw kafkajs, eachBatch with a no-op handler (the baseline of the messaging goal),
- *    - ConsumerRuntime with `decodeEvent`, then the handler,
+ *    - ConsumerRuntime with `decodeEvent`, then the handler (the runtime bare),
+ *    - the runtime as the apps run it: a hybrid Nest app whose consumer group is a microservice on
+ *      ConsumerGroupTransport (MessagingModule + startConsumerGroups), one @EventPattern handler
+ *      in a controller, called through Nest's pipeline,
  *    - a Nest microservice (NestFactory.createMicroservice, Transport.KAFKA, its defaults) with one
  *      @EventPattern handler calling `validateEvent` on the payload Nest has already JSON-parsed,
  *      once with kafkajs's default partitionsConsumedConcurrently (1), once with 12.
@@ -30,7 +33,15 @@ import {
   type MicroserviceOptions,
 } from '@nestjs/microservices';
 import { Headers, validateEvent, type EventEnvelope, type EventOf } from '@platform/contracts';
-import { createKafkaClient, EventProducer, ensureTopics, type KafkaClient } from '@platform/messaging';
+import {
+  createKafkaClient,
+  EventProducer,
+  ensureTopics,
+  MessagingModule,
+  startConsumerGroups,
+  type KafkaClient,
+} from '@platform/messaging';
+import { Registry } from 'prom-client';
 import { logLevel, type Kafka } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { startBenchKafka } from './bench-kafka';
@@ -56,7 +67,7 @@ interface Bench {
   client: KafkaClient;
 }
 
-type ConsumeVariant = 'raw' | 'runtime' | 'nest' | 'nest12';
+type ConsumeVariant = 'raw' | 'runtime' | 'transport' | 'nest' | 'nest12';
 type ProduceVariant = 'runtime' | 'nest';
 
 async function main(run: BenchRun): Promise<void> {
@@ -103,14 +114,22 @@ async function publishBacklog(
 }
 
 async function benchConsume(bench: Bench, topic: string): Promise<Record<ConsumeVariant, number[]>> {
-  const rates: Record<ConsumeVariant, number[]> = { raw: [], runtime: [], nest: [], nest12: [] };
+  const rates: Record<ConsumeVariant, number[]> = {
+    raw: [],
+    runtime: [],
+    transport: [],
+    nest: [],
+    nest12: [],
+  };
   for (let round = 1; round <= ROUNDS; round++) {
     rates.raw.push(await consumeRaw(bench, topic, round));
     rates.runtime.push(await consumeRuntime(bench, topic, round));
+    rates.transport.push(await consumeTransport(bench, topic, round));
     rates.nest.push(await consumeNest(bench, topic, round, 1));
     rates.nest12.push(await consumeNest(bench, topic, round, PARTITIONS));
     console.log(
       `consume round ${round}: raw ${grouped(rates.raw[round - 1] ?? 0)}, runtime ${grouped(rates.runtime[round - 1] ?? 0)}, ` +
+        `transport ${grouped(rates.transport[round - 1] ?? 0)}, ` +
         `nest ${grouped(rates.nest[round - 1] ?? 0)}, nest (12 concurrent) ${grouped(rates.nest12[round - 1] ?? 0)} msg/s`,
     );
   }
@@ -137,6 +156,35 @@ async function consumeRuntime({ client, names }: Bench, topic: string, round: nu
   await runtime.start();
   await clock.reached();
   await runtime.stop();
+  return clock.perSecond();
+}
+
+/** The runtime as the apps run it: a hybrid Nest app, its consumer group a microservice on the transport. */
+async function consumeTransport({ brokers, names }: Bench, topic: string, round: number): Promise<number> {
+  const clock = new RateClock(N);
+  @Controller()
+  class BenchOrdersController {
+    @EventPattern('OrderPlaced')
+    handle(@Payload() _event: EventOf<'OrderPlaced'>): void {
+      clock.tick(1);
+    }
+  }
+  @Module({
+    imports: [
+      MessagingModule.forRoot({
+        clientId: names.group('transport'),
+        brokers,
+        registry: new Registry(),
+        consumerGroups: [{ name: 'bench', groupId: names.group(`transport-${round}`), topics: [topic] }],
+      }),
+    ],
+    controllers: [BenchOrdersController],
+  })
+  class BenchTransportModule {}
+  const app = await NestFactory.create(BenchTransportModule, { logger: false });
+  await startConsumerGroups(app);
+  await clock.reached();
+  await app.close();
   return clock.perSecond();
 }
 
@@ -255,6 +303,9 @@ async function produceNest(
 function report(consume: Record<ConsumeVariant, number[]>, produce: Record<ProduceVariant, number[]>): void {
   const m = (values: number[]) => median(values);
   const ratios = {
+    transportVsNest: m(consume.transport) / m(consume.nest),
+    transportVsNest12: m(consume.transport) / m(consume.nest12),
+    transportVsRuntime: m(consume.transport) / m(consume.runtime),
     consumeVsNest: m(consume.runtime) / m(consume.nest),
     consumeVsNest12: m(consume.runtime) / m(consume.nest12),
     consumeVsRaw: m(consume.runtime) / m(consume.raw),
@@ -262,22 +313,24 @@ function report(consume: Record<ConsumeVariant, number[]>, produce: Record<Produ
     produceVsNest: m(produce.runtime) / m(produce.nest),
   };
   const machine = describeMachine();
-  const row = (measure: string, runtime: number, other: number, ratio: number) =>
-    `| ${measure.padEnd(46)} | ${ratio.toFixed(2).padStart(5)}x | ${grouped(runtime).padStart(7)} | ${grouped(other).padStart(7)} |`;
+  const row = (measure: string, ours: number, other: number, ratio: number) =>
+    `| ${measure.padEnd(50)} | ${ratio.toFixed(2).padStart(5)}x | ${grouped(ours).padStart(7)} | ${grouped(other).padStart(7)} |`;
   console.log(`
-messaging runtime vs NestJS Transport.KAFKA, ${grouped(N)} records of ~830 bytes, ${PARTITIONS} partitions, ${ROUNDS} rounds
+messaging transport/runtime vs NestJS Transport.KAFKA, ${grouped(N)} records of ~830 bytes, ${PARTITIONS} partitions, ${ROUNDS} rounds
 machine: ${machine}
 
-ratios: runtime/nest consume ${ratios.consumeVsNest.toFixed(2)}x (nest with 12 concurrent: ${ratios.consumeVsNest12.toFixed(2)}x), produce ${ratios.produceVsNest.toFixed(2)}x; runtime/raw ${ratios.consumeVsRaw.toFixed(2)}x, nest/raw ${ratios.nestVsRaw.toFixed(2)}x
+ratios: transport/nest consume ${ratios.transportVsNest.toFixed(2)}x (nest with 12 concurrent: ${ratios.transportVsNest12.toFixed(2)}x), transport/runtime ${ratios.transportVsRuntime.toFixed(2)}x; runtime/nest ${ratios.consumeVsNest.toFixed(2)}x, produce ${ratios.produceVsNest.toFixed(2)}x; runtime/raw ${ratios.consumeVsRaw.toFixed(2)}x, nest/raw ${ratios.nestVsRaw.toFixed(2)}x
 
-| measure, msg/s (median)                        | ratio  | runtime | other   |
-| ---------------------------------------------- | ------ | ------- | ------- |
-${row('consume vs nest (defaults)', m(consume.runtime), m(consume.nest), ratios.consumeVsNest)}
-${row('consume vs nest, partitionsConsumedConc. 12', m(consume.runtime), m(consume.nest12), ratios.consumeVsNest12)}
-${row('consume vs raw kafkajs, no-op', m(consume.runtime), m(consume.raw), ratios.consumeVsRaw)}
+| measure, msg/s (median)                            | ratio  | ours    | other   |
+| -------------------------------------------------- | ------ | ------- | ------- |
+${row('consume: transport vs nest (defaults)', m(consume.transport), m(consume.nest), ratios.transportVsNest)}
+${row('consume: transport vs nest, partitionsConc. 12', m(consume.transport), m(consume.nest12), ratios.transportVsNest12)}
+${row('consume: transport vs runtime bare', m(consume.transport), m(consume.runtime), ratios.transportVsRuntime)}
+${row('consume: runtime bare vs nest (defaults)', m(consume.runtime), m(consume.nest), ratios.consumeVsNest)}
+${row('consume: runtime bare vs raw kafkajs, no-op', m(consume.runtime), m(consume.raw), ratios.consumeVsRaw)}
 ${row(`produce vs ClientKafka.emit (${grouped(PRODUCE)})`, m(produce.runtime), m(produce.nest), ratios.produceVsNest)}
 
-consume rounds, msg/s: raw ${consume.raw.map(grouped).join(' / ')}; runtime ${consume.runtime.map(grouped).join(' / ')}; nest ${consume.nest.map(grouped).join(' / ')}; nest (12) ${consume.nest12.map(grouped).join(' / ')}
+consume rounds, msg/s: raw ${consume.raw.map(grouped).join(' / ')}; runtime ${consume.runtime.map(grouped).join(' / ')}; transport ${consume.transport.map(grouped).join(' / ')}; nest ${consume.nest.map(grouped).join(' / ')}; nest (12) ${consume.nest12.map(grouped).join(' / ')}
 produce rounds, msg/s: runtime ${produce.runtime.map(grouped).join(' / ')}; nest ${produce.nest.map(grouped).join(' / ')}`);
   writeReport('nest-kafka', {
     machine,

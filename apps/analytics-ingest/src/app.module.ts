@@ -26,17 +26,22 @@ export class AppModule {
           brokers: config.KAFKA_BROKERS,
           client: config.KAFKA_CLIENT,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-          groupId: config.ANALYTICS_CONSUMER_GROUP,
-          topics: ANALYTICS_TOPICS,
-          decode: decodeAnyEvent,
-          consumer: {
-            fromBeginning: config.ANALYTICS_FROM_BEGINNING,
-            // Every row of a batch waits in its handler until ClickHouse acknowledges the batch.
-            maxConcurrentHandlers: config.ANALYTICS_BATCH_MAX_ROWS * 2,
-            maxInFlightPerPartition: config.ANALYTICS_BATCH_MAX_ROWS * 2,
-            // ClickHouse down: wait as long as it takes (fetching pauses), never dead-letter.
-            retry: { maxAttempts: Number.MAX_SAFE_INTEGER, initialBackoffMs: 500, maxBackoffMs: 15_000 },
-          },
+          consumerGroups: [
+            {
+              name: 'ingest',
+              groupId: config.ANALYTICS_CONSUMER_GROUP,
+              topics: ANALYTICS_TOPICS,
+              decode: decodeAnyEvent,
+              consumer: {
+                fromBeginning: config.ANALYTICS_FROM_BEGINNING,
+                // Every row of a batch waits in its handler until ClickHouse acknowledges the batch.
+                maxConcurrentHandlers: config.ANALYTICS_BATCH_MAX_ROWS * 2,
+                maxInFlightPerPartition: config.ANALYTICS_BATCH_MAX_ROWS * 2,
+                // ClickHouse down: wait as long as it takes (fetching pauses), never dead-letter.
+                retry: { maxAttempts: Number.MAX_SAFE_INTEGER, initialBackoffMs: 500, maxBackoffMs: 15_000 },
+              },
+            },
+          ],
         }),
         ClickHouseModule,
         IngestModule,

@@ -1,4 +1,5 @@
 import { tracing } from './instrument';
+import { startConsumerGroups } from '@platform/messaging';
 import { bootstrapHttpApp } from '@platform/observability';
 import { AppModule } from './app.module';
 import { loadAnalyticsIngestConfig } from './config/analytics-ingest.config';
@@ -14,4 +15,6 @@ void bootstrapHttpApp(AppModule.with(config), {
   tracing,
   drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
   mapError: mapAnalyticsError,
+  // A hybrid app: its consumer group runs as a Nest microservice beside the HTTP server.
+  configure: startConsumerGroups,
 });

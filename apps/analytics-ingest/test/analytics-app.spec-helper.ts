@@ -7,7 +7,7 @@ import {
   type CallerIdentity,
   type SignableRequest,
 } from '@platform/identity';
-import { ensureTopicsOf } from '@platform/messaging';
+import { ensureTopicsOf, startConsumerGroups } from '@platform/messaging';
 import { bootTestApp, infraEnv, uniqueName, withKafkaAdmin } from '@platform/testing';
 import { createServer, Socket, type Server } from 'node:net';
 import request from 'supertest';
@@ -58,6 +58,7 @@ export async function startAnalyticsApp(clickhouseUrl = infraEnv.clickhouseUrl):
     ],
     {
       reaching: { server: 'ClickHouse/Kafka', address: `${clickhouseUrl} ${config.KAFKA_BROKERS}` },
+      configure: startConsumerGroups,
     },
   );
   return {

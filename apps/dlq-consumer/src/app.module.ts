@@ -31,15 +31,20 @@ export class AppModule {
           brokers: config.KAFKA_BROKERS,
           client: config.KAFKA_CLIENT,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-          groupId: config.DLQ_CONSUMER_GROUP,
-          topics: DEAD_LETTER_TOPICS.map((topic) => topic.name),
-          // Each owner creates its topic's .dlq with the topic; the group waits until all exist.
-          decode: decodeDeadLetter,
-          consumer: {
-            consumeRetryTopics: false,
-            // A store outage waits as long as it lasts: a dead letter has nowhere further to go.
-            retry: { maxAttempts: Number.MAX_SAFE_INTEGER, initialBackoffMs: 500, maxBackoffMs: 30_000 },
-          },
+          consumerGroups: [
+            {
+              name: 'quarantine',
+              groupId: config.DLQ_CONSUMER_GROUP,
+              // Each owner creates its topic's .dlq with the topic; the group waits until all exist.
+              topics: DEAD_LETTER_TOPICS.map((topic) => topic.name),
+              decode: decodeDeadLetter,
+              consumer: {
+                consumeRetryTopics: false,
+                // A store outage waits as long as it lasts: a dead letter has nowhere further to go.
+                retry: { maxAttempts: Number.MAX_SAFE_INTEGER, initialBackoffMs: 500, maxBackoffMs: 30_000 },
+              },
+            },
+          ],
         }),
         MongoModule.forRoot({ url: config.MONGO_URL, database: config.DLQ_MONGO_DATABASE }),
         QuarantineModule,

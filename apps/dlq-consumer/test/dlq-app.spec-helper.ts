@@ -1,4 +1,5 @@
-import { Injectable, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Controller, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { EventOf } from '@platform/contracts';
 import {
@@ -8,7 +9,7 @@ import {
   type CallerIdentity,
   type SignableRequest,
 } from '@platform/identity';
-import { ensureTopicsOf, HandleEvent, MessagingModule, PermanentError } from '@platform/messaging';
+import { ensureTopicsOf, MessagingModule, PermanentError, startConsumerGroups } from '@platform/messaging';
 import { bootTestApp, infraEnv, startGroupAtEnd, uniqueName, withKafkaAdmin } from '@platform/testing';
 import mongoose from 'mongoose';
 import request from 'supertest';
@@ -39,6 +40,7 @@ const boot = (
     [...imports, ObservabilityModule.forRoot({ serviceName, logLevel: 'silent', mapError: mapDlqError })],
     {
       ...(reaching ? { reaching } : {}),
+      configure: startConsumerGroups,
     },
   );
 
@@ -87,7 +89,7 @@ export async function startDlqApp(): Promise<DlqApp> {
  * A consumer group on order.events, as any service's would be, that refuses orders with a
  * poisoned SKU until `fixed`, and counts what it handled per event id.
  */
-@Injectable()
+@Controller()
 export class OrderProbe {
   /** Orders of this customer are the test's; others on the topic are ignored. */
   customerId = '';
@@ -95,8 +97,8 @@ export class OrderProbe {
   fixed = false;
   readonly handled = new Map<string, number>();
 
-  @HandleEvent('OrderPlaced')
-  async onOrderPlaced(event: EventOf<'OrderPlaced'>): Promise<void> {
+  @EventPattern('OrderPlaced')
+  async onOrderPlaced(@Payload() event: EventOf<'OrderPlaced'>): Promise<void> {
     if (!this.customerId || event.payload.customerId !== this.customerId) return;
     if (!this.fixed && event.payload.lines.some((line) => line.sku === this.poisonSku)) {
       throw new PermanentError(`line 1: sku ${this.poisonSku} is blocked for order ${event.aggregateId}`);
@@ -105,7 +107,7 @@ export class OrderProbe {
   }
 }
 
-@Module({ providers: [OrderProbe], exports: [OrderProbe] })
+@Module({ controllers: [OrderProbe] })
 class OrderProbeModule {}
 
 /** A Nest app whose only job is the group `groupId` consuming order.events with an OrderProbe. */
@@ -117,10 +119,15 @@ export async function startProbeGroup(
       MessagingModule.forRoot({
         clientId: groupId,
         brokers: infraEnv.kafkaBrokers,
-        groupId,
-        topics: ['order.events'],
         ownsTopicsOf: 'order-service',
-        consumer: { retry: { maxAttempts: 1 }, fromBeginning: false },
+        consumerGroups: [
+          {
+            name: 'probe',
+            groupId,
+            topics: ['order.events'],
+            consumer: { retry: { maxAttempts: 1 }, fromBeginning: false },
+          },
+        ],
       }),
       OrderProbeModule,
     ],

@@ -5,6 +5,8 @@ import { MongoModule } from '@platform/mongo';
 import { NOTIFICATION_CONFIG, type NotificationServiceConfig } from './config/notification-service.config';
 import { DeliveryModule } from './delivery/delivery.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { WORKER_GROUP } from './notifications/messaging/delivery.worker';
+import { EVENTS_GROUP } from './notifications/messaging/event-reactions';
 import { isStoreOutage } from './notifications/infrastructure/store-outage';
 
 /** The consumer groups of the roles this instance runs (NOTIFICATION_ROLES). */
@@ -12,6 +14,7 @@ function groupsOf(config: NotificationServiceConfig): ConsumerGroupOptions[] {
   const groups: ConsumerGroupOptions[] = [];
   if (config.NOTIFICATION_ROLES.includes('events')) {
     groups.push({
+      name: EVENTS_GROUP,
       groupId: config.NOTIFICATION_EVENTS_GROUP,
       topics: [Topics.identityEvents.name, Topics.orderEvents.name],
       consumer: {
@@ -22,6 +25,7 @@ function groupsOf(config: NotificationServiceConfig): ConsumerGroupOptions[] {
   }
   if (config.NOTIFICATION_ROLES.includes('worker')) {
     groups.push({
+      name: WORKER_GROUP,
       groupId: config.NOTIFICATION_WORKER_GROUP,
       topics: [Topics.notificationJobs.name],
       consumer: {
@@ -59,11 +63,11 @@ export class AppModule {
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           ownsTopicsOf: 'notification-service',
           // It reads identity.events and order.events once auth- and order-service have created them.
-          extraGroups: groupsOf(config),
+          consumerGroups: groupsOf(config),
         }),
         MongoModule.forRoot({ url: config.MONGO_URL, database: config.NOTIFICATION_MONGO_DATABASE }),
         DeliveryModule,
-        NotificationsModule,
+        NotificationsModule.forRoles(config.NOTIFICATION_ROLES),
       ],
       providers: [{ provide: NOTIFICATION_CONFIG, useValue: config }],
       exports: [NOTIFICATION_CONFIG],

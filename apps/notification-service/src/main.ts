@@ -1,4 +1,5 @@
 import { tracing } from './instrument';
+import { startConsumerGroups } from '@platform/messaging';
 import { bootstrapHttpApp } from '@platform/observability';
 import { AppModule } from './app.module';
 import { loadNotificationServiceConfig } from './config/notification-service.config';
@@ -14,4 +15,6 @@ void bootstrapHttpApp(AppModule.with(config), {
   tracing,
   drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
   mapError: mapNotificationError,
+  // A hybrid app: each consumer group of its roles runs as a Nest microservice beside the HTTP server.
+  configure: startConsumerGroups,
 });

@@ -8,7 +8,7 @@ import {
   type SignableRequest,
 } from '@platform/identity';
 import { ObservabilityModule } from '@platform/observability';
-import { ensureTopicsOf } from '@platform/messaging';
+import { ensureTopicsOf, startConsumerGroups } from '@platform/messaging';
 import { bootTestApp, infraEnv, startGroupAtEnd, uniqueName, withKafkaAdmin } from '@platform/testing';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
@@ -115,7 +115,10 @@ export async function startNotificationApp(
         mapError: mapNotificationError,
       }),
     ],
-    { reaching: { server: 'MongoDB/Kafka', address: `${infraEnv.mongoUrl} ${config.KAFKA_BROKERS}` } },
+    {
+      reaching: { server: 'MongoDB/Kafka', address: `${infraEnv.mongoUrl} ${config.KAFKA_BROKERS}` },
+      configure: startConsumerGroups,
+    },
   );
   return {
     app,

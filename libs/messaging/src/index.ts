@@ -8,7 +8,9 @@
  * - Starting in any order: a step that can pass by waiting (broker down, topics not created yet)
  *   is retried with capped backoff, and /health/ready says what messaging waits for.
  * - MessagingMetrics: Prometheus metrics of both sides.
- * - MessagingModule + @HandleEvent: the NestJS integration (apps never touch a client library).
+ * - MessagingModule + ConsumerGroupTransport: the NestJS integration. Each consumer group is a Nest
+ *   microservice whose handlers are `@EventPattern` methods of controllers (apps never touch a
+ *   client library).
  */
 export { createKafkaClient, kafkaClientFromEnv, kafkaClientSetting } from './client/create-kafka-client';
 export {
@@ -47,8 +49,10 @@ export {
   type PublishOptions,
   type TracedEvent,
 } from './producer/event-producer';
-export { HandleEvent, HandleRecord } from './nest/handle-event.decorator';
 export { MessagingModule } from './nest/messaging.module';
+export { ConsumerGroupTransport, type KafkaHandlerExtras } from './nest/transport/consumer-group.transport';
+export { KafkaContext } from './nest/transport/kafka.context';
+export { startConsumerGroups } from './nest/transport/start-consumer-groups';
 export type {
   ConsumerGroupOptions,
   MessagingModuleAsyncOptions,

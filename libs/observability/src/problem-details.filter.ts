@@ -22,6 +22,9 @@ import { currentTraceId } from './trace-context';
  * body-parser errors (malformed JSON 400, too large 413) keep their status; anything else is a
  * 500 whose detail says nothing of the cause (it is logged, with the stack, once, here). A 429 or
  * 503 problem with `retryAfterSeconds` also gets the `Retry-After` header.
+ *
+ * Outside HTTP (a hybrid app's Kafka consumer groups inherit the app's global filters) the error
+ * is rethrown as it is: the messaging runtime decides retry or DLQ by the error's own class.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -31,6 +34,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
     const http = host.switchToHttp();
     const response = http.getResponse<ServerResponse>();
     const request = http.getRequest<HttpRequest>();

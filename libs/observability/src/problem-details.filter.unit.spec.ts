@@ -1,9 +1,11 @@
-import { Body, Controller, Get, NotFoundException, Post } from '@nestjs/common';
+import { Body, Controller, Get, NotFoundException, Post, type ArgumentsHost } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { ObservabilityModule } from './observability.module';
 import { dependencyUnavailable } from './problem';
+import { createLogger } from './logger';
+import { ProblemDetailsFilter } from './problem-details.filter';
 
 class OrderAlreadyShipped extends Error {
   readonly code = 'ORDER.ALREADY_SHIPPED';
@@ -124,5 +126,14 @@ describe('ProblemDetailsFilter', () => {
       .expect(413);
     expect(big.body).toMatchObject({ status: 413, title: 'Payload Too Large' });
     await nest.close();
+  });
+
+  it('rethrows errors outside HTTP as they are, so a consumer group sees their class', () => {
+    const filter = new ProblemDetailsFilter(createLogger({ serviceName: 'test', level: 'silent' }), {
+      serviceName: 'test',
+    });
+    const rpcHost = { getType: () => 'rpc' } as unknown as ArgumentsHost;
+    const error = new OrderAlreadyShipped('order 7 was shipped yesterday');
+    expect(() => filter.catch(error, rpcHost)).toThrow(error);
   });
 });

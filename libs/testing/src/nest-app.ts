@@ -7,8 +7,11 @@ import { reach } from './infra';
 export interface TestAppOptions {
   /** Servers the modules connect to while compiling: a failure then says to start the infrastructure. */
   reaching?: { server: string; address: string };
-  /** Express-level setup between creation and init, as main.ts's `configure`. */
-  configure?: (app: NestExpressApplication) => void;
+  /**
+   * Setup between creation and init, as main.ts's `configure`: Express settings, or a consumer
+   * app's startConsumerGroups (which inits the app and starts its groups itself).
+   */
+  configure?: (app: NestExpressApplication) => void | Promise<void>;
 }
 
 /**
@@ -24,7 +27,7 @@ export async function bootTestApp(
     ? await reach(options.reaching.server, options.reaching.address, compile)
     : await compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>();
-  options.configure?.(app);
+  await options.configure?.(app);
   await app.init();
   return app;
 }

@@ -8,7 +8,8 @@ import { EventIngestHandler } from './messaging/event.handler';
  * store; queries read through it.
  */
 @Module({
-  providers: [AnalyticsStore, IngestMetrics, EventIngestHandler],
+  controllers: [EventIngestHandler],
+  providers: [AnalyticsStore, IngestMetrics],
   exports: [AnalyticsStore, IngestMetrics],
 })
 export class IngestModule {}

@@ -8,13 +8,13 @@ import { DeadLetterHandler } from './messaging/dead-letter.handler';
 
 /** Quarantine: every `*.dlq` record kept in MongoDB, grouped by fingerprint, and its metrics. */
 @Module({
+  controllers: [DeadLetterHandler],
   providers: [
     QuarantineCollections,
     QuarantineStore,
     QuarantineQueries,
     QuarantineTransitions,
     QuarantineMetrics,
-    DeadLetterHandler,
   ],
   exports: [QuarantineStore, QuarantineQueries, QuarantineTransitions, QuarantineMetrics],
 })

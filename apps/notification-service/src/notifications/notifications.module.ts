@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CallerGuard, gatewayIdentityProvider } from '@platform/identity';
 import { NOTIFICATION_CONFIG, type NotificationServiceConfig } from '../config/notification-service.config';
 import { DeliveryModule } from '../delivery/delivery.module';
@@ -8,6 +8,12 @@ import { NotificationStore } from './infrastructure/notification.store';
 import { DeliveryWorker } from './messaging/delivery.worker';
 import { EventReactions } from './messaging/event-reactions';
 
+/** The message handlers of each role: a role's consumer group runs only where the role does. */
+const handlersOfRole: Record<NotificationServiceConfig['NOTIFICATION_ROLES'][number], Type> = {
+  events: EventReactions,
+  worker: DeliveryWorker,
+};
+
 /**
  * Notifications: recorded from identity and order events, sent as delivery jobs through the
  * channels of delivery, and served as each user's inbox. The worker lives here, not in delivery,
@@ -15,12 +21,9 @@ import { EventReactions } from './messaging/event-reactions';
  */
 @Module({
   imports: [DeliveryModule],
-  controllers: [NotificationsController],
   providers: [
     NotificationStore,
     NotificationMetrics,
-    EventReactions,
-    DeliveryWorker,
     CallerGuard,
     gatewayIdentityProvider(
       NOTIFICATION_CONFIG,
@@ -29,4 +32,12 @@ import { EventReactions } from './messaging/event-reactions';
     ),
   ],
 })
-export class NotificationsModule {}
+export class NotificationsModule {
+  /** The inbox, and the handlers of the roles this instance runs (NOTIFICATION_ROLES). */
+  static forRoles(roles: NotificationServiceConfig['NOTIFICATION_ROLES']): DynamicModule {
+    return {
+      module: NotificationsModule,
+      controllers: [NotificationsController, ...roles.map((role) => handlersOfRole[role])],
+    };
+  }
+}

@@ -1,41 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { EventEnvelope } from '@platform/contracts';
 import { eventually, infraEnv, uniqueName } from '@platform/testing';
-import { clientUnderTest, RuntimeHarness, testEvent } from './runtime-harness.spec-helper';
-
-const root = join(__dirname, '../../../..');
+import { clientUnderTest, RuntimeHarness, spawnConsumer, testEvent } from './runtime-harness.spec-helper';
 
 /** Starts the crashing consumer in its own process and collects what it reports handled. */
-function startConsumer(topic: string, groupId: string): { child: ChildProcess; handled: string[] } {
-  const handled: string[] = [];
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      './tools/dev/register-paths.js',
-      join(__dirname, 'crashing-consumer.spec-helper.ts'),
-      infraEnv.kafkaBrokers.join(','),
-      topic,
-      groupId,
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, TS_NODE_PROJECT: join(root, 'libs/messaging/tsconfig.spec.json') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let buffer = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const lines = buffer.split('\n');
-    buffer = lines.pop() ?? '';
-    for (const line of lines) if (line.startsWith('handled ')) handled.push(line.slice('handled '.length));
-  });
-  return { child, handled };
-}
+const startConsumer = (topic: string, groupId: string) =>
+  spawnConsumer(join(__dirname, 'crashing-consumer.spec-helper.ts'), [
+    infraEnv.kafkaBrokers.join(','),
+    topic,
+    groupId,
+  ]);
 
 describe(`a consumer killed mid-batch (real Kafka, ${clientUnderTest})`, () => {
   const harness = new RuntimeHarness();

@@ -1,4 +1,6 @@
 // Shared by the runtime's integration tests: real broker, fresh topics and groups per test.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { decodeEnvelope, dlqTopicOf, retryTopicOf, type EventEnvelope } from '@platform/contracts';
@@ -141,4 +143,31 @@ export function testEvent(type: string, aggregateId: string, payload: unknown = 
     causationId: null,
     payload,
   };
+}
+
+const root = join(__dirname, '../../../..');
+
+/**
+ * Runs a consumer script (TypeScript, as the crash tests' `*.spec-helper.ts`) in its own process,
+ * so that a test can kill it, and collects the ids it reports with `handled <id>` lines.
+ */
+export function spawnConsumer(script: string, args: string[]): { child: ChildProcess; handled: string[] } {
+  const handled: string[] = [];
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', './tools/dev/register-paths.js', script, ...args],
+    {
+      cwd: root,
+      env: { ...process.env, TS_NODE_PROJECT: join(root, 'libs/messaging/tsconfig.spec.json') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let buffer = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) if (line.startsWith('handled ')) handled.push(line.slice('handled '.length));
+  });
+  return { child, handled };
 }

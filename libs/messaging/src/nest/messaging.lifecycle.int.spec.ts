@@ -1,4 +1,5 @@
-import { Injectable, type INestApplication } from '@nestjs/common';
+import { Controller, type INestApplication } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { createEvent, type EventOf } from '@platform/contracts';
 import { ObservabilityModule } from '@platform/observability';
@@ -7,16 +8,16 @@ import { Registry } from 'prom-client';
 import { createServer, type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { clientUnderTest, RuntimeHarness } from '../consumer/runtime-harness.spec-helper';
-import { HandleEvent } from './handle-event.decorator';
 import { MessagingModule } from './messaging.module';
-import type { MessagingModuleOptions } from './messaging.options';
+import type { ConsumerGroupOptions, MessagingModuleOptions } from './messaging.options';
+import { startConsumerGroups } from './transport/start-consumer-groups';
 
-@Injectable()
+@Controller()
 class Greeter {
   readonly greeted: string[] = [];
 
-  @HandleEvent('UserRegistered')
-  async onUserRegistered(event: EventOf<'UserRegistered'>): Promise<void> {
+  @EventPattern('UserRegistered')
+  async onUserRegistered(@Payload() event: EventOf<'UserRegistered'>): Promise<void> {
     this.greeted.push(event.payload.userId);
   }
 }
@@ -31,7 +32,10 @@ async function readiness(
 }
 
 /** An app with messaging and the health endpoints, as main.ts boots one (minus listening). */
-async function boot(options: Partial<MessagingModuleOptions>): Promise<INestApplication> {
+async function boot(
+  options: Partial<MessagingModuleOptions>,
+  group: Pick<ConsumerGroupOptions, 'groupId' | 'topics'>,
+): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       MessagingModule.forRoot({
@@ -41,7 +45,7 @@ async function boot(options: Partial<MessagingModuleOptions>): Promise<INestAppl
         registry: new Registry(),
         // Quick retries: the test waits for the topic, not for the backoff.
         startBackoff: { initialBackoffMs: 100, maxBackoffMs: 500 },
-        consumer: { commitIntervalMs: 100 },
+        consumerGroups: [{ name: 'greetings', ...group, consumer: { commitIntervalMs: 100 } }],
         ...options,
       }),
       ObservabilityModule.forRoot({
@@ -50,10 +54,10 @@ async function boot(options: Partial<MessagingModuleOptions>): Promise<INestAppl
         defaultMetrics: false,
       }),
     ],
-    providers: [Greeter],
+    controllers: [Greeter],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
+  await startConsumerGroups(app);
   return app;
 }
 
@@ -75,7 +79,7 @@ describe(`MessagingModule starting before the topics it reads exist (real Kafka,
 
   it('starts, says it waits for the topics, and consumes once their owner creates them', async () => {
     const topic = uniqueName('late');
-    const app = await boot({ groupId: uniqueName('late_group'), topics: [topic] });
+    const app = await boot({}, { groupId: uniqueName('late_group'), topics: [topic] });
     try {
       // Not started, not exited: ready says what it waits for.
       expect(await readiness(app)).toEqual({
@@ -104,14 +108,15 @@ describe(`MessagingModule starting before the topics it reads exist (real Kafka,
         server.close(() => resolve(port));
       });
     });
-    const app = await boot({
-      brokers: [`127.0.0.1:${closedPort}`],
-      groupId: uniqueName('nobroker_group'),
-      topics: [uniqueName('nobroker')],
-      // The first attempt (kafkajs's own connection retries, about 10 s) fails within init; the
-      // app is then in its wait before the next one when it is closed.
-      startBackoff: { initialBackoffMs: 60_000, maxBackoffMs: 60_000 },
-    });
+    const app = await boot(
+      {
+        brokers: [`127.0.0.1:${closedPort}`],
+        // The first attempt (kafkajs's own connection retries, about 10 s) fails within init; the
+        // app is then in its wait before the next one when it is closed.
+        startBackoff: { initialBackoffMs: 60_000, maxBackoffMs: 60_000 },
+      },
+      { groupId: uniqueName('nobroker_group'), topics: [uniqueName('nobroker')] },
+    );
     try {
       const { status, messaging } = await readiness(app);
       expect(status).toBe(503);

@@ -7,7 +7,6 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { allTopics, decodeEvent, type TopicOwner } from '@platform/contracts';
 import { ReadinessRegistry } from '@platform/observability';
 import type { AdminClient, KafkaClient } from '../client/kafka-client';
@@ -20,8 +19,8 @@ import { retryUntilStarted } from '../startup/retry-until-started';
 import { defaultStartBackoff, isWorthLogging, startFailureReason } from '../startup/start-policy';
 import { StartupProgress } from '../startup/startup-progress';
 import { ensureTopicsOf, requireTopics } from '../topic-admin';
-import { HANDLE_EVENT } from './handle-event.decorator';
 import { MESSAGING_METRICS } from './messaging.tokens';
+import { ConsumerGroupTransport } from './transport/consumer-group.transport';
 import {
   KAFKA_CLIENT,
   MESSAGING_OPTIONS,
@@ -30,19 +29,20 @@ import {
 } from './messaging.options';
 
 /**
- * Starts and stops messaging with the app: at bootstrap it connects the producer, creates the
- * topics the app owns, finds the @HandleEvent methods and starts each consumer group once the
- * topics it reads exist; at shutdown it stops the consumers gracefully (running handlers finish,
- * done work is committed), and once HTTP has drained the producer flushes and disconnects.
+ * Starts and stops messaging with the app: at bootstrap it connects the producer and creates the
+ * topics the app owns; each consumer group, run as a Nest microservice (ConsumerGroupTransport),
+ * starts through it once its topics exist; at shutdown it stops the consumers gracefully (running
+ * handlers finish, done work is committed), and once HTTP has drained the producer flushes and
+ * disconnects.
  *
  * Apps start in any order (compose and Kubernetes start them in parallel), so a start step that
  * fails for a reason that can pass (the broker not up yet, a topic its owner has not created yet,
  * a leader not elected yet) is retried with capped backoff for as long as it takes, never ending
- * the process. The first attempt runs within bootstrap, so on a ready cluster the app listens only
- * once it consumes; if it has to wait, bootstrap returns and the wait goes on in the background
- * while `/health/ready` answers 503 saying what it waits for. A failure that waiting cannot fix
- * (a topic with fewer partitions than its spec) fails the bootstrap when the first attempt meets
- * it, and later leaves the app not ready, saying so.
+ * the process. The first attempt runs within bootstrap (and within the microservices' start), so
+ * on a ready cluster the app listens only once it consumes; if it has to wait, bootstrap returns
+ * and the wait goes on in the background while `/health/ready` answers 503 saying what it waits
+ * for. A failure that waiting cannot fix (a topic with fewer partitions than its spec) fails the
+ * bootstrap when the first attempt meets it, and later leaves the app not ready, saying so.
  */
 @Injectable()
 export class MessagingLifecycle
@@ -51,30 +51,32 @@ export class MessagingLifecycle
   private readonly logger = new Logger('Messaging');
   private readonly progress = new StartupProgress();
   private readonly stopStarting = new AbortController();
-  private runtimes: ConsumerRuntime[] = [];
+  private readonly runtimes = new Map<string, ConsumerRuntime>();
   // The admin's callers retry by themselves (the start loop, the next probe), so it runs on a
   // client with few retries: kafkajs's default connection retries (about 10 s against a broker
   // that is down) outlive a probe's timeout and even the app's shutdown.
   private readonly admin: AdminClient;
   private adminConnecting: Promise<void> | undefined;
-  private starting: Promise<void> = Promise.resolve();
+  /** Every start under way (the producer's and topics', each group's), for shutdown to await. */
+  private readonly starting: Promise<void>[] = [];
+  /** The producer and owned topics; a group starts after them (its DLQ is written through the producer). */
+  private basics: Promise<void> | undefined;
+  /** Set at the first failure that will be waited out, in any part: from then on starts return at once. */
+  private waiting = false;
+  private firstWait: () => void = () => undefined;
+  private readonly waitBegan = new Promise<void>((resolve) => (this.firstWait = resolve));
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     @Inject(MESSAGING_METRICS) private readonly metrics: MessagingMetrics,
     @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
     private readonly producer: EventProducer,
-    private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
-    private readonly reflector: Reflector,
     @Optional() private readonly readiness?: ReadinessRegistry,
   ) {
     this.admin = client.withRetries(1).admin();
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    // A programming error (two handlers of one type) fails at once, before anything connects.
-    const handlers = this.discoverHandlers();
     this.registerReadiness();
     // The app's own topics are counted from 0: a counter whose series appears only with its
     // first records shows no rate() for them, and "are events flowing?" alerts would miss the start.
@@ -83,27 +85,58 @@ export class MessagingLifecycle
         this.metrics.produced.inc({ topic: topic.name }, 0);
       }
     }
-    let waiting = false;
-    let firstWait: () => void = () => undefined;
-    const waitBegan = new Promise<void>((resolve) => (firstWait = resolve));
-    const started = this.start(handlers, () => {
-      waiting = true;
-      firstWait();
-    });
-    this.starting = started.catch((error: unknown) => {
-      if (this.stopStarting.signal.aborted) return;
-      // Before the first wait, bootstrap rejects with it (below) and the app does not start.
-      if (waiting)
-        this.logger.error({ msg: 'messaging failed to start; the app stays not ready', err: error });
-    });
-    await Promise.race([started, waitBegan]);
+    this.basics = this.startBasics();
+    // A group whose microservice never starts stays visible: readiness says it is still starting.
+    for (const group of this.options.consumerGroups ?? [])
+      this.progress.set(groupPart(group), { state: 'starting' });
+    await this.untilStartedOrWaiting(this.basics);
+  }
+
+  /** The consumer groups of the app, one transport each, to connect as microservices. */
+  transports(): ConsumerGroupTransport[] {
+    const groups = this.options.consumerGroups ?? [];
+    const names = groups.map((group) => group.name);
+    const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+    if (duplicate) throw new Error(`two consumer groups named '${duplicate}': give each its own name`);
+    return groups.map((group) => new ConsumerGroupTransport(group, names, this));
+  }
+
+  /**
+   * Starts one consumer group with its handlers, after the producer and owned topics. Resolves
+   * once it consumes, or once any start step has to wait (the wait goes on in the background);
+   * rejects when a first attempt meets a failure that waiting cannot fix.
+   */
+  async runGroup(group: ConsumerGroupOptions, handlers: ReadonlyMap<string, EventHandlerFn>): Promise<void> {
+    const { basics } = this;
+    if (!basics)
+      throw new Error('consumer groups start after the app has initialised: use startConsumerGroups(app)');
+    const started = basics.then(
+      async () => {
+        const runtime = await this.retrying(groupPart(group), () => this.startGroup(group, handlers));
+        this.runtimes.set(group.groupId, runtime);
+        this.logger.log(`consuming ${runtime.subscribedTopics.join(', ')} as ${group.groupId}`);
+      },
+      // The producer's or topics' failure is reported once, by the bootstrap; the group never starts.
+      () => undefined,
+    );
+    await this.untilStartedOrWaiting(started);
+  }
+
+  /** Stops one group gracefully (its microservice closes); stopping twice is stopping once. */
+  async stopGroup(groupId: string): Promise<void> {
+    await this.runtimes.get(groupId)?.stop();
+  }
+
+  /** The runtime of a started group (a transport's `unwrap`). */
+  runtimeOf(groupId: string): ConsumerRuntime | undefined {
+    return this.runtimes.get(groupId);
   }
 
   /** Consumption stops first: its handlers may still publish through the producer. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopStarting.abort();
-    await this.starting;
-    await Promise.all(this.runtimes.map((runtime) => runtime.stop()));
+    await Promise.all(this.starting);
+    await Promise.all([...this.runtimes.values()].map((runtime) => runtime.stop()));
   }
 
   /** The producer goes last, after HTTP has drained: in-flight requests may still publish. */
@@ -113,38 +146,37 @@ export class MessagingLifecycle
     await this.admin.disconnect();
   }
 
-  /**
-   * Connects the producer, creates the owned topics, then starts every consumer group at once (a
-   * group that waits for its topics does not hold back another whose topics exist). `onWait` is
-   * called at the first failure that will be waited out.
-   */
-  private async start(handlers: Map<string, EventHandlerFn>, onWait: () => void): Promise<void> {
-    const retrying = <T>(part: string, step: () => Promise<T>) => this.retrying(part, step, onWait);
-    await retrying('producer', () => this.producer.connect());
+  /** Connects the producer, then creates the owned topics. */
+  private async startBasics(): Promise<void> {
+    await this.retrying('producer', () => this.producer.connect());
     const owner = this.options.ownsTopicsOf;
-    if (owner) await retrying(`topics of ${owner}`, () => this.createTopics(owner));
-    if (handlers.size === 0) return;
-    const { groupId, topics = [], decode, consumer, extraGroups = [] } = this.options;
-    const groups = [...(groupId ? [{ groupId, topics, decode, consumer }] : []), ...extraGroups];
-    await Promise.all(
-      groups.map(async (group) => {
-        const runtime = await retrying(`consumer group ${group.groupId}`, () =>
-          this.startGroup(group, handlers),
-        );
-        this.runtimes.push(runtime);
-        this.logger.log(`consuming ${runtime.subscribedTopics.join(', ')} as ${group.groupId}`);
+    if (owner) await this.retrying(`topics of ${owner}`, () => this.createTopics(owner));
+  }
+
+  /**
+   * Waits for `start` to finish or for the first wait of any start step, whichever comes first.
+   * Before that wait, a failure rejects here (the app does not start); after it, it is logged
+   * and the app stays not ready.
+   */
+  private async untilStartedOrWaiting(start: Promise<void>): Promise<void> {
+    this.starting.push(
+      start.catch((error: unknown) => {
+        if (this.stopStarting.signal.aborted) return;
+        if (this.waiting)
+          this.logger.error({ msg: 'messaging failed to start; the app stays not ready', err: error });
       }),
     );
+    await Promise.race([start, this.waitBegan]);
   }
 
   /** One attempt to start a group: its topics must exist; a runtime that fails to start is stopped. */
-  private async startGroup(group: ConsumerGroupOptions, handlers: Map<string, EventHandlerFn>) {
+  private async startGroup(group: ConsumerGroupOptions, handlers: ReadonlyMap<string, EventHandlerFn>) {
     const runtime = new ConsumerRuntime(this.client, {
       ...group.consumer,
       groupId: group.groupId,
       topics: group.topics,
       handlers,
-      decode: group.decode ?? this.options.decode ?? decodeEvent,
+      decode: group.decode ?? decodeEvent,
       dlqProducer: this.producer,
       metrics: this.metrics,
       logger: this.runtimeLogger(),
@@ -163,7 +195,7 @@ export class MessagingLifecycle
    * Runs one start step until it succeeds, recording its progress for readiness. Logs the first
    * failure, then only at attempts 2, 4, 8... or when the reason changes, and once when it starts.
    */
-  private async retrying<T>(part: string, step: () => Promise<T>, onWait: () => void): Promise<T> {
+  private async retrying<T>(part: string, step: () => Promise<T>): Promise<T> {
     this.progress.set(part, { state: 'starting' });
     let lastReason = '';
     try {
@@ -179,7 +211,8 @@ export class MessagingLifecycle
               delayMs,
             });
           lastReason = reason;
-          onWait();
+          this.waiting = true;
+          this.firstWait();
         },
       });
       this.progress.set(part, { state: 'started' });
@@ -207,7 +240,7 @@ export class MessagingLifecycle
       check: async () => {
         const reasons = [
           this.progress.notStarted(),
-          ...this.runtimes.map((runtime) => {
+          ...[...this.runtimes.values()].map((runtime) => {
             const reason = runtime.notConsuming();
             return reason && `consumer group ${runtime.groupId}: ${reason}`;
           }),
@@ -233,22 +266,6 @@ export class MessagingLifecycle
     if (result.created.length > 0) this.logger.log(`created topics ${result.created.join(', ')}`);
   }
 
-  private discoverHandlers(): Map<string, EventHandlerFn> {
-    const handlers = new Map<string, EventHandlerFn>();
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
-        const fn = instance[method] as (...args: unknown[]) => Promise<void>;
-        const type = this.reflector.get<string | undefined>(HANDLE_EVENT, fn);
-        if (!type) continue;
-        if (handlers.has(type)) throw new Error(`two @HandleEvent('${type}') handlers in one app: keep one`);
-        handlers.set(type, (event, ctx) => fn.call(instance, event, ctx));
-      }
-    }
-    return handlers;
-  }
-
   private runtimeLogger(): RuntimeLogger {
     return {
       warn: (fields, message) => this.logger.warn({ msg: message, ...fields }),
@@ -256,3 +273,6 @@ export class MessagingLifecycle
     };
   }
 }
+
+/** A group's name in the start progress that readiness reports. */
+const groupPart = (group: ConsumerGroupOptions): string => `consumer group ${group.groupId}`;

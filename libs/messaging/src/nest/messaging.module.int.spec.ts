@@ -1,33 +1,37 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { createEvent, type EventOf } from '@platform/contracts';
 import { eventually, infraEnv, uniqueName } from '@platform/testing';
 import { Registry } from 'prom-client';
-import type { MessageContext } from '../consumer/handler';
 import { EventProducer } from '../producer/event-producer';
 import { clientUnderTest, RuntimeHarness } from '../consumer/runtime-harness.spec-helper';
-import { HandleEvent } from './handle-event.decorator';
 import { MessagingModule } from './messaging.module';
+import type { KafkaContext } from './transport/kafka.context';
+import { startConsumerGroups } from './transport/start-consumer-groups';
 
-@Injectable()
+@Controller()
 class WelcomeMailer {
   readonly welcomed: { userId: string; attempt: number }[] = [];
 
-  @HandleEvent('UserRegistered')
-  async onUserRegistered(event: EventOf<'UserRegistered'>, ctx: MessageContext): Promise<void> {
+  @EventPattern('UserRegistered', { group: 'events' })
+  async onUserRegistered(
+    @Payload() event: EventOf<'UserRegistered'>,
+    @Ctx() ctx: KafkaContext,
+  ): Promise<void> {
     this.welcomed.push({ userId: event.payload.userId, attempt: ctx.attempt });
   }
 }
 
 /** A handler of the second group that holds every job until released. */
-@Injectable()
+@Controller()
 class SlowJobs {
   readonly started: string[] = [];
   release: () => void = () => undefined;
   private readonly gate = new Promise<void>((resolve) => (this.release = resolve));
 
-  @HandleEvent('NotificationRequested')
-  async onJob(event: EventOf<'NotificationRequested'>): Promise<void> {
+  @EventPattern('NotificationRequested', { group: 'workers' })
+  async onJob(@Payload() event: EventOf<'NotificationRequested'>): Promise<void> {
     this.started.push(event.payload.notificationId);
     await this.gate;
   }
@@ -39,7 +43,7 @@ describe(`MessagingModule (real Kafka, ${clientUnderTest})`, () => {
   beforeAll(() => harness.connect());
   afterAll(() => harness.close());
 
-  it('runs @HandleEvent methods on typed events and stops with the app', async () => {
+  it('runs @EventPattern handlers on typed events and stops with the app', async () => {
     const topic = await harness.topic('identity', 3);
     const registry = new Registry();
     const moduleRef = await Test.createTestingModule({
@@ -48,16 +52,21 @@ describe(`MessagingModule (real Kafka, ${clientUnderTest})`, () => {
           clientId: 'messaging-module-int',
           brokers: [...infraEnv.kafkaBrokers],
           client: clientUnderTest,
-          groupId: uniqueName('welcome'),
-          topics: [topic],
+          consumerGroups: [
+            {
+              name: 'events',
+              groupId: uniqueName('welcome'),
+              topics: [topic],
+              consumer: { commitIntervalMs: 100 },
+            },
+          ],
           registry,
-          consumer: { commitIntervalMs: 100 },
         }),
       ],
-      providers: [WelcomeMailer],
+      controllers: [WelcomeMailer],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    await startConsumerGroups(app);
 
     const event = createEvent({
       type: 'UserRegistered',
@@ -83,7 +92,7 @@ describe(`MessagingModule (real Kafka, ${clientUnderTest})`, () => {
     await app.close();
   });
 
-  it('runs extra consumer groups beside the first: a stuck group does not hold the other', async () => {
+  it('runs each consumer group with its own handlers: a stuck group does not hold the other', async () => {
     const [identity, jobs] = await Promise.all([harness.topic('identity', 2), harness.topic('jobs', 2)]);
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -91,18 +100,23 @@ describe(`MessagingModule (real Kafka, ${clientUnderTest})`, () => {
           clientId: 'messaging-module-groups',
           brokers: [...infraEnv.kafkaBrokers],
           client: clientUnderTest,
-          groupId: uniqueName('events'),
-          topics: [identity],
-          extraGroups: [
-            { groupId: uniqueName('workers'), topics: [jobs], consumer: { commitIntervalMs: 100 } },
+          consumerGroups: [
+            { name: 'events', groupId: uniqueName('events'), topics: [identity] },
+            {
+              name: 'workers',
+              groupId: uniqueName('workers'),
+              topics: [jobs],
+              consumer: { commitIntervalMs: 100 },
+            },
           ],
           registry: new Registry(),
         }),
       ],
-      providers: [WelcomeMailer, SlowJobs],
+      controllers: [WelcomeMailer, SlowJobs],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    await startConsumerGroups(app);
+    expect(app.getMicroservices()).toHaveLength(2);
     const producer = app.get(EventProducer);
     const slow = app.get(SlowJobs);
     const mailer = app.get(WelcomeMailer);
@@ -135,7 +149,7 @@ describe(`MessagingModule (real Kafka, ${clientUnderTest})`, () => {
     });
     await producer.publish(identity, [registered]);
     await eventually(() => mailer.welcomed.length === 1, { timeoutMs: 20_000 });
-    // Each group ran only the handlers of the types on its own topics.
+    // Each group ran only its own handlers.
     expect(slow.started).toEqual(['n-1']);
     expect(mailer.welcomed).toEqual([{ userId: 'user-2', attempt: 1 }]);
 

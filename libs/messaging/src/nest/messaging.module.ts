@@ -1,5 +1,4 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { METRICS_REGISTRY } from '@platform/observability';
 import { Registry } from 'prom-client';
 import { MessagingMetrics } from '../metrics';
@@ -42,8 +41,9 @@ const sharedProviders: Provider[] = [
 ];
 
 /**
- * Kafka for a NestJS app: inject EventProducer to publish, mark methods with @HandleEvent to
- * consume. Global, imported once by the app module.
+ * Kafka for a NestJS app: inject EventProducer to publish; to consume, list the app's
+ * `consumerGroups`, write handlers with `@EventPattern` in controllers, and start the groups as
+ * microservices with startConsumerGroups(app). Global, imported once by the app module.
  */
 @Global()
 @Module({})
@@ -64,7 +64,6 @@ export class MessagingModule {
   private static build(optionProviders: Provider[]): DynamicModule {
     return {
       module: MessagingModule,
-      imports: [DiscoveryModule],
       providers: [...optionProviders, ...sharedProviders],
       exports: [EventProducer, MESSAGING_METRICS, KAFKA_CLIENT],
     };

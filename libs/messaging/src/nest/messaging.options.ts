@@ -16,14 +16,26 @@ type GroupSettings = Partial<
 >;
 
 /**
- * A further consumer group of the app: its own topics, offsets, retry policy and concurrency.
- * E.g. notification-service's delivery workers read `notification.jobs` in their own group, so a
- * slow email provider never slows the group that reacts to domain events.
+ * One consumer group of the app: its own topics, offsets, retry policy and concurrency. E.g.
+ * notification-service reacts to domain events in one group and delivers jobs in another, so a
+ * slow email provider never slows the group that reacts to domain events. Each group runs as one
+ * Nest microservice (see startConsumerGroups) with the `@EventPattern` handlers that name it.
  */
 export interface ConsumerGroupOptions {
+  /**
+   * The group's name in code, stable whatever its Kafka group id: `@EventPattern('OrderPlaced',
+   * { group: 'events' })` ties a handler to it. A handler may leave it out when the app runs one group.
+   */
+  name: string;
+  /** The Kafka consumer group id (usually from config: it differs per deployment and test). */
   groupId: string;
-  topics: string[];
-  /** Defaults to the module's `decode`. */
+  /** Topics the group consumes; their retry topics are consumed too (unless consumer.consumeRetryTopics is false). */
+  topics: readonly string[];
+  /**
+   * Bytes to what the handlers get; defaults to the contracts' decodeEvent (typed events at
+   * their latest version). An app that reads records that are not catalog events (every event as
+   * stored bytes, dead letters) decodes them itself to `{ type, ... }` and handles that type.
+   */
   decode?: MessageDecoder;
   consumer?: GroupSettings;
 }
@@ -43,19 +55,11 @@ export interface MessagingModuleOptions {
   startBackoff?: Partial<StartBackoff>;
   /** 1 for a single development broker, 3 in production. */
   replicationFactor?: number;
-  /** The consumer group; without it (or without @HandleEvent methods) the app only produces. */
-  groupId?: string;
-  /** Topics the group consumes; their retry topics are consumed too. */
-  topics?: string[];
-  /** Defaults to the contracts' decodeEvent: typed events at their latest version. */
-  decode?: MessageDecoder;
-  consumer?: GroupSettings;
   /**
-   * More consumer groups, started and stopped with the first. Handlers are the app's: each
-   * group calls the @HandleEvent of every type it reads (a type lives on one topic, so the
-   * topics decide which handlers a group runs).
+   * The consumer groups the app runs; none for an app that only produces. Each is connected as a
+   * microservice by startConsumerGroups(app) and runs the handlers that name it.
    */
-  extraGroups?: readonly ConsumerGroupOptions[];
+  consumerGroups?: readonly ConsumerGroupOptions[];
   producer?: Omit<EventProducerOptions, 'metrics'>;
   /** The app's Prometheus registry; defaults to the one observability provides, else a private one. */
   registry?: Registry;

@@ -1,13 +1,17 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Inject, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { decodeEvent, type DomainEvent } from '@platform/contracts';
-import { HandleRecord, RetriableError, type MessageContext, type MessageDecoder } from '@platform/messaging';
+import { RetriableError, type KafkaContext, type MessageDecoder } from '@platform/messaging';
 import { ANALYTICS_INGEST_CONFIG, type AnalyticsIngestConfig } from '../../config/analytics-ingest.config';
 import { AnalyticsStore } from '../../clickhouse/analytics.store';
 import { toEventRow, type EventRow } from '../../clickhouse/event-row';
 import { IngestMetrics } from '../infrastructure/ingest.metrics';
 import { MicroBatcher } from '../application/micro-batcher';
 
-/** Any catalog event, decoded (and upcast) as usual; undecodable records still go to the DLQ. */
+/**
+ * Any catalog event, decoded (and upcast) as usual; undecodable records still go to the DLQ. The
+ * group decodes every record to this one type, so one handler takes them all.
+ */
 export interface AnyEvent {
   type: 'AnyEvent';
   event: DomainEvent;
@@ -26,7 +30,7 @@ export const decodeAnyEvent: MessageDecoder<AnyEvent> = (value, record) => ({
  * once a partition has too many in flight. Nothing is held only in memory: an uncommitted
  * offset is refetched after a crash, and ReplacingMergeTree absorbs the rows written twice.
  */
-@Injectable()
+@Controller()
 export class EventIngestHandler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly batcher: MicroBatcher<EventRow>;
 
@@ -51,8 +55,8 @@ export class EventIngestHandler implements OnApplicationBootstrap, OnApplication
     this.metrics.newestOccurredAtMs = await this.store.newestOccurredAtMs();
   }
 
-  @HandleRecord('AnyEvent')
-  async onEvent(record: AnyEvent, context: MessageContext): Promise<void> {
+  @EventPattern('AnyEvent')
+  async onEvent(@Payload() record: AnyEvent, @Ctx() context: KafkaContext): Promise<void> {
     try {
       await this.batcher.add(toEventRow(record.event, context.topic));
     } catch (error) {

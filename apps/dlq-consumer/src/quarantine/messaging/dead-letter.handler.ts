@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { HandleRecord, type MessageContext, type MessageDecoder } from '@platform/messaging';
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { KafkaContext, MessageDecoder } from '@platform/messaging';
 import { PINO_LOGGER } from '@platform/observability';
 import type { Logger } from 'pino';
 import { readDeadLetter, type RawHeader } from '../domain/dead-letter';
@@ -32,7 +33,7 @@ export const decodeDeadLetter: MessageDecoder<RawDeadLetter> = (value, record) =
  * that is down fails the handler, which the runtime retries (the app's retry policy waits as
  * long as it takes), so a dead letter is never lost on the way into quarantine.
  */
-@Injectable()
+@Controller()
 export class DeadLetterHandler {
   constructor(
     private readonly store: QuarantineStore,
@@ -40,8 +41,8 @@ export class DeadLetterHandler {
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
-  @HandleRecord('DeadLetter')
-  async onDeadLetter(record: RawDeadLetter, context: MessageContext): Promise<void> {
+  @EventPattern('DeadLetter')
+  async onDeadLetter(@Payload() record: RawDeadLetter, @Ctx() context: KafkaContext): Promise<void> {
     const letter = readDeadLetter(
       { topic: context.topic, partition: context.partition, offset: context.offset },
       record.key,

@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { EventOf } from '@platform/contracts';
-import { isRetriable, PermanentError, RetriableError, type MessageContext } from '@platform/messaging';
-import { HandleEvent } from '@platform/messaging';
+import { isRetriable, PermanentError, RetriableError, type KafkaContext } from '@platform/messaging';
 import { PINO_LOGGER } from '@platform/observability';
 import type { Logger } from 'pino';
 import {
@@ -13,6 +13,9 @@ import { NotificationStore } from '../infrastructure/notification.store';
 import { DeliveryChannels } from '../../delivery/application/delivery-channels';
 import { isStoreOutage } from '../infrastructure/store-outage';
 
+/** The consumer group that delivers jobs (the worker role). */
+export const WORKER_GROUP = 'worker';
+
 /**
  * The workers group on `notification.jobs`: delivers one notification per job through its
  * channel, within that channel's concurrency limit. A channel that is down is retried in place
@@ -21,7 +24,7 @@ import { isStoreOutage } from '../infrastructure/store-outage';
  * marked failed. A job whose notification is already delivered is a duplicate and does nothing;
  * one without a notification record is not this deployment's and is skipped.
  */
-@Injectable()
+@Controller()
 export class DeliveryWorker {
   constructor(
     private readonly store: NotificationStore,
@@ -31,8 +34,8 @@ export class DeliveryWorker {
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
-  @HandleEvent('NotificationRequested')
-  async onJob(job: EventOf<'NotificationRequested'>, ctx: MessageContext): Promise<void> {
+  @EventPattern('NotificationRequested', { group: WORKER_GROUP })
+  async onJob(@Payload() job: EventOf<'NotificationRequested'>, @Ctx() ctx: KafkaContext): Promise<void> {
     const { notificationId, userId, channel: channelName, template } = job.payload;
     const notification = await this.store.get(notificationId);
     if (!notification) {

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { createEvent, Topics, type DomainEvent, type EventOf } from '@platform/contracts';
-import { EventProducer, HandleEvent, PermanentError } from '@platform/messaging';
+import { EventProducer, PermanentError } from '@platform/messaging';
 import { v5 as uuidv5 } from 'uuid';
 import { DeliveryChannels } from '../../delivery/application/delivery-channels';
 import { NotificationMetrics } from '../infrastructure/notification.metrics';
@@ -15,12 +16,15 @@ const NOTIFICATION_ID_NAMESPACE = '6f0c9d1e-4a55-4d0f-9c61-3f8e2b7a9d10';
 export const notificationIdOf = (sourceEventId: string, channel: string): string =>
   uuidv5(`${sourceEventId}/${channel}`, NOTIFICATION_ID_NAMESPACE);
 
+/** The consumer group that reacts to domain events (the events role). */
+export const EVENTS_GROUP = 'events';
+
 /**
  * The events group: reacting to an event only records its notifications (one per enabled
  * channel) and enqueues one delivery job each on `notification.jobs`, keyed by user id. Nothing
  * here waits for an email server or a webhook, so event consumption runs at the speed of Mongo.
  */
-@Injectable()
+@Controller()
 export class EventReactions {
   constructor(
     private readonly store: NotificationStore,
@@ -29,32 +33,32 @@ export class EventReactions {
     @Inject(NotificationMetrics) private readonly metrics: NotificationMetrics,
   ) {}
 
-  @HandleEvent('UserRegistered')
-  async onUserRegistered(event: EventOf<'UserRegistered'>): Promise<void> {
+  @EventPattern('UserRegistered', { group: EVENTS_GROUP })
+  async onUserRegistered(@Payload() event: EventOf<'UserRegistered'>): Promise<void> {
     const { userId, email, displayName } = event.payload;
     await this.store.saveRecipient({ _id: userId, email, displayName: displayName ?? null });
     await this.notify(event, userId, 'welcome', displayName ? { displayName } : {});
   }
 
   /** Registration of a known address answers like a new one; the owner is told by email instead. */
-  @HandleEvent('RegistrationAttempted')
-  async onRegistrationAttempted(event: EventOf<'RegistrationAttempted'>): Promise<void> {
+  @EventPattern('RegistrationAttempted', { group: EVENTS_GROUP })
+  async onRegistrationAttempted(@Payload() event: EventOf<'RegistrationAttempted'>): Promise<void> {
     await this.notify(event, event.payload.userId, 'registration-attempted', {});
   }
 
-  @HandleEvent('OrderPlaced')
-  async onOrderPlaced(event: EventOf<'OrderPlaced'>): Promise<void> {
+  @EventPattern('OrderPlaced', { group: EVENTS_GROUP })
+  async onOrderPlaced(@Payload() event: EventOf<'OrderPlaced'>): Promise<void> {
     await this.store.saveOrderOwner(event.payload.orderId, event.payload.customerId);
   }
 
-  @HandleEvent('OrderConfirmed')
-  async onOrderConfirmed(event: EventOf<'OrderConfirmed'>): Promise<void> {
+  @EventPattern('OrderConfirmed', { group: EVENTS_GROUP })
+  async onOrderConfirmed(@Payload() event: EventOf<'OrderConfirmed'>): Promise<void> {
     const { orderId } = event.payload;
     await this.notify(event, await this.ownerOf(orderId), 'order-confirmed', { orderId });
   }
 
-  @HandleEvent('OrderShipped')
-  async onOrderShipped(event: EventOf<'OrderShipped'>): Promise<void> {
+  @EventPattern('OrderShipped', { group: EVENTS_GROUP })
+  async onOrderShipped(@Payload() event: EventOf<'OrderShipped'>): Promise<void> {
     const { orderId, carrier, trackingNumber } = event.payload;
     await this.notify(event, await this.ownerOf(orderId), 'order-shipped', {
       orderId,
@@ -63,8 +67,8 @@ export class EventReactions {
     });
   }
 
-  @HandleEvent('OrderCancelled')
-  async onOrderCancelled(event: EventOf<'OrderCancelled'>): Promise<void> {
+  @EventPattern('OrderCancelled', { group: EVENTS_GROUP })
+  async onOrderCancelled(@Payload() event: EventOf<'OrderCancelled'>): Promise<void> {
     const { orderId, reason, cancelledBy } = event.payload;
     await this.notify(event, await this.ownerOf(orderId), 'order-cancelled', {
       orderId,
