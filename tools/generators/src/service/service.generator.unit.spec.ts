@@ -134,6 +134,22 @@ AUTH_HTTP_PORT=3001
 GATEWAY_HTTP_PORT=3000
 `;
 
+const SERVERS_OVERLAY = `# The servers only.
+services:
+  grafana: { profiles: [observability] }
+  auth-service: { profiles: [apps] }
+  api-gateway: { profiles: [apps] }
+`;
+
+const NO_OBSERVABILITY_OVERLAY = `x-no-traces: &no-traces
+  environment: { OTEL_EXPORTER_OTLP_ENDPOINT: '' }
+
+services:
+  prometheus: { profiles: [observability] }
+  auth-service: *no-traces
+  api-gateway: *no-traces
+`;
+
 const AUTH_CONFIG = `export const schema = z.object({
   AUTH_HTTP_PORT: env.port().default(3001),
   AUTH_METRICS_PORT: metricsPort(9401),
@@ -148,6 +164,8 @@ function workspace(): Tree {
   const tree = createTreeWithEmptyWorkspace();
   const files: Record<string, string> = {
     'docker-compose.yml': COMPOSE,
+    'compose/servers.yml': SERVERS_OVERLAY,
+    'compose/no-observability.yml': NO_OBSERVABILITY_OVERLAY,
     'k8s/base/kustomization.yaml': KUSTOMIZATION,
     'k8s/base/network-policies.yaml': NETWORK_POLICIES,
     'k8s/overlays/dev/kustomization.yaml': overlay('platform'),
@@ -252,6 +270,18 @@ describe('the service generator', () => {
       expect(service.healthcheck.test.join(' ')).toContain('http://127.0.0.1:3006/health/ready');
       expect(service.depends_on).toBeUndefined();
       expect(Object.keys(compose.services).at(-1)).toBe('inventory-service');
+    });
+
+    it('gives it the entry every app has in each compose overlay, before the gateway', () => {
+      expect(text(tree, 'compose/servers.yml')).toContain(
+        '  auth-service: { profiles: [apps] }\n  inventory-service: { profiles: [apps] }\n  api-gateway:',
+      );
+      const lean = parse(text(tree, 'compose/no-observability.yml'), { merge: true }) as {
+        services: Record<string, { environment?: Record<string, string> }>;
+      };
+      expect(lean.services['inventory-service']).toEqual({
+        environment: { OTEL_EXPORTER_OTLP_ENDPOINT: '' },
+      });
     });
 
     it('adds the Kubernetes base: its folder, its resources entry, its policy and its metrics port', () => {
@@ -377,10 +407,16 @@ describe('the service generator', () => {
     const tree = workspace();
     tree.write('tools/dev/up.sh', '#!/usr/bin/env bash\necho "no list here"\n');
     tree.delete('.github/CODEOWNERS');
+    // An overlay whose apps differ: the new one's needs are a person's call.
+    tree.write(
+      'compose/servers.yml',
+      SERVERS_OVERLAY.replace('  api-gateway: { profiles: [apps] }', '  api-gateway: {}'),
+    );
 
     const leftToDo = await generateService(tree, { name: 'inventory-service', skipFormat: true });
 
     expect(leftToDo).toEqual([
+      "compose/servers.yml: the apps' entries differ, add inventory-service as its role needs by hand",
       ".github/CODEOWNERS: not found, name inventory-service's owner by hand",
       'tools/dev/up.sh: no APPS=(...) line, add inventory-service:3006 by hand',
     ]);

@@ -1,7 +1,9 @@
 import { isMap, isScalar, isSeq, parse, parseAllDocuments, type YAMLSeq } from 'yaml';
+import { addToComposeOverlays } from './compose-overlays';
 import { editYaml, joinDocuments, read, type ListEdit } from './tree-files';
 
-// The places outside apps/<name> that list every app, and how a new one joins each (ListEdit).
+// The places outside apps/<name> that list every app, and how a new one joins each (ListEdit);
+// those of the compose overlays are in compose-overlays.ts.
 export type { ListEdit } from './tree-files';
 
 /** `docker-compose.yml`: the app's service, built from the one image recipe with `APP=<name>`. */
@@ -260,6 +262,7 @@ export const addConsumerToManifestTest: ListEdit = (tree, o) => {
 /** Every list a new app joins, in the order the generator applies them. */
 export const LIST_EDITS: readonly ListEdit[] = [
   addComposeService,
+  addToComposeOverlays,
   addKustomizeResource,
   addNetworkPolicy,
   addDevImage,
