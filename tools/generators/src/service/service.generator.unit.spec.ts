@@ -1,7 +1,7 @@
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parse, parseAllDocuments } from 'yaml';
-import { generateService } from './service.generator';
+import { generateService, serviceGenerator } from './service.generator';
 import { normalizeOptions, ServiceOptionError } from './service-options';
 
 // Small stand-ins for the workspace files a new service joins: the same shape, two apps only.
@@ -150,6 +150,55 @@ services:
   api-gateway: *no-traces
 `;
 
+const MONITORS = `# What Prometheus scrapes.
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: auth-service
+  namespace: platform
+  labels: { app.kubernetes.io/name: auth-service }
+spec:
+  selector: { matchLabels: { app.kubernetes.io/name: auth-service } }
+  endpoints: [{ port: metrics, path: /metrics, interval: 15s, honorLabels: true }]
+---
+# The workers: no Service.
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata:
+  name: notification-worker
+  namespace: platform
+spec:
+  selector: { matchLabels: { app.kubernetes.io/name: notification-worker } }
+  podMetricsEndpoints: [{ port: metrics }]
+`;
+
+const SCALED_OBJECTS_TS = `import { allTopics, Topics, type TopicSpec } from '@platform/contracts';
+
+export const CONSUMERS: readonly Consumer[] = [
+  {
+    deployment: 'dlq-consumer',
+    topics: allTopics(),
+  },
+];
+
+export const MIN_REPLICAS = 2;
+`;
+
+const KEDA_KUSTOMIZATION = `# Consumers scaled on their lag.
+apiVersion: kustomize.config.k8s.io/v1alpha1
+kind: Component
+
+resources:
+  - scaled-objects.yaml
+
+patches:
+  - patch: |-
+      $patch: delete
+      apiVersion: autoscaling/v2
+      kind: HorizontalPodAutoscaler
+      metadata: { name: dlq-consumer, namespace: platform }
+`;
+
 const AUTH_CONFIG = `export const schema = z.object({
   AUTH_HTTP_PORT: env.port().default(3001),
   AUTH_METRICS_PORT: metricsPort(9401),
@@ -166,6 +215,9 @@ function workspace(): Tree {
     'docker-compose.yml': COMPOSE,
     'compose/servers.yml': SERVERS_OVERLAY,
     'compose/no-observability.yml': NO_OBSERVABILITY_OVERLAY,
+    'k8s/components/monitoring/monitors.yaml': MONITORS,
+    'k8s/components/keda/kustomization.yaml': KEDA_KUSTOMIZATION,
+    'tools/k8s/scaled-objects.ts': SCALED_OBJECTS_TS,
     'k8s/base/kustomization.yaml': KUSTOMIZATION,
     'k8s/base/network-policies.yaml': NETWORK_POLICIES,
     'k8s/overlays/dev/kustomization.yaml': overlay('platform'),
@@ -282,6 +334,32 @@ describe('the service generator', () => {
       expect(lean.services['inventory-service']).toEqual({
         environment: { OTEL_EXPORTER_OTLP_ENDPOINT: '' },
       });
+    });
+
+    it('adds a ServiceMonitor of its Service, shaped as the others, and no autoscaler of KEDA', () => {
+      const monitors = parseAllDocuments(text(tree, 'k8s/components/monitoring/monitors.yaml')).map((doc) =>
+        doc.toJS(),
+      );
+      expect(monitors.map((monitor) => `${monitor.kind}/${monitor.metadata.name}`)).toEqual([
+        'ServiceMonitor/auth-service',
+        'PodMonitor/notification-worker',
+        'ServiceMonitor/inventory-service',
+      ]);
+      expect(monitors[2]).toEqual({
+        ...monitors[0],
+        metadata: {
+          ...monitors[0].metadata,
+          name: 'inventory-service',
+          labels: { 'app.kubernetes.io/name': 'inventory-service' },
+        },
+        spec: {
+          ...monitors[0].spec,
+          selector: { matchLabels: { 'app.kubernetes.io/name': 'inventory-service' } },
+        },
+      });
+      expect(text(tree, 'k8s/components/monitoring/monitors.yaml')).toMatch(/^# What Prometheus scrapes\./);
+      expect(text(tree, 'tools/k8s/scaled-objects.ts')).toBe(SCALED_OBJECTS_TS);
+      expect(text(tree, 'k8s/components/keda/kustomization.yaml')).toBe(KEDA_KUSTOMIZATION);
     });
 
     it('adds the Kubernetes base: its folder, its resources entry, its policy and its metrics port', () => {
@@ -401,6 +479,52 @@ describe('the service generator', () => {
         '/apps/stock-watcher/                @platform/orders-team\n',
       );
     });
+
+    it('gets a row in the KEDA consumer table: its group as its config names it, the topic it reads', () => {
+      expect(text(tree, 'tools/k8s/scaled-objects.ts')).toContain(
+        [
+          '    topics: allTopics(),',
+          '  },',
+          '  {',
+          "    deployment: 'stock-watcher',",
+          '    group: {',
+          "      id: 'stock-watcher',",
+          "      variable: 'STOCK_WATCHER_CONSUMER_GROUP',",
+          "      config: 'apps/stock-watcher/src/config/stock-watcher.config.ts',",
+          '    },',
+          '    topics: [Topics.identityEvents],',
+        ].join('\n'),
+      );
+      expect(text(tree, 'tools/k8s/scaled-objects.ts')).toMatch(
+        /lagThreshold: 100,\n.*'earliest'.*\n {2}\},\n\];\n/,
+      );
+    });
+
+    it('has the keda component delete its CPU autoscaler, which the ScaledObject replaces', () => {
+      const keda = text(tree, 'k8s/components/keda/kustomization.yaml');
+      const patches = (parse(keda) as { patches: { patch: string }[] }).patches.map((entry) =>
+        parse(entry.patch),
+      );
+      expect(patches.at(-1)).toEqual({
+        $patch: 'delete',
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'stock-watcher', namespace: 'platform' },
+      });
+      expect(patches).toHaveLength(2);
+      expect(keda).toMatch(/^# Consumers scaled on their lag\./);
+      expect(keda.match(/- patch: \|-\n/g)).toHaveLength(2);
+    });
+  });
+
+  it('regenerates the manifests once the files are written when the KEDA consumer table changed', async () => {
+    // The callback runs `nx run k8s:generate` on disk: Nx calls it after writing the tree.
+    await expect(
+      serviceGenerator(workspace(), { name: 'inventory-service', skipFormat: true }),
+    ).resolves.toBeUndefined();
+    await expect(
+      serviceGenerator(workspace(), { name: 'stock-watcher', kind: 'consumer', skipFormat: true }),
+    ).resolves.toEqual(expect.any(Function));
   });
 
   it('reports the lists whose file was reshaped instead of guessing', async () => {

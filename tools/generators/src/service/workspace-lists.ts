@@ -1,9 +1,10 @@
 import { isMap, isScalar, isSeq, parse, parseAllDocuments, type YAMLSeq } from 'yaml';
 import { addToComposeOverlays } from './compose-overlays';
+import { addKedaConsumer, addServiceMonitor } from './k8s-lists';
 import { editYaml, joinDocuments, read, type ListEdit } from './tree-files';
 
 // The places outside apps/<name> that list every app, and how a new one joins each (ListEdit);
-// those of the compose overlays are in compose-overlays.ts.
+// those of compose/ and of the k8s components are in compose-overlays.ts and k8s-lists.ts.
 export type { ListEdit } from './tree-files';
 
 /** `docker-compose.yml`: the app's service, built from the one image recipe with `APP=<name>`. */
@@ -267,6 +268,8 @@ export const LIST_EDITS: readonly ListEdit[] = [
   addNetworkPolicy,
   addDevImage,
   addProdImage,
+  addServiceMonitor,
+  addKedaConsumer,
   addCodeOwner,
   addLintScope,
   addDevApp,
