@@ -1,5 +1,5 @@
 import type { Tree } from '@nx/devkit';
-import { isMap, isScalar, isSeq, parse, parseAllDocuments, visit, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parse, parseAllDocuments, visit, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { ServiceOptions } from './service-options';
 import { editYaml, joinDocuments, read, type ListEdit } from './tree-files';
 
@@ -123,3 +123,63 @@ function deletedAutoscaler(patch: unknown): string | undefined {
     ? resource.metadata?.name
     : undefined;
 }
+
+/**
+ * `k8s/overlays/dev/servers/network-policies.yaml`: the laptop cluster's Kafka admits a consumer
+ * (an HTTP service of the skeleton does not reach Kafka).
+ */
+export const addDevKafkaClient: ListEdit = (tree, o) => {
+  if (o.kind !== 'consumer') return undefined;
+  const path = 'k8s/overlays/dev/servers/network-policies.yaml';
+  const source = read(tree, path);
+  if (source === undefined) return undefined; // no servers in the dev overlay
+  const docs = parseAllDocuments(source);
+  const kafka = Array.isArray(docs)
+    ? docs.find((doc) => doc.getIn(['metadata', 'name']) === 'kafka')
+    : undefined;
+  const values = kafka?.getIn(
+    ['spec', 'ingress', 0, 'from', 0, 'podSelector', 'matchExpressions', 0, 'values'],
+    true,
+  );
+  if (!kafka || !Array.isArray(docs) || !isSeq(values))
+    return `${path}: no kafka policy listing its clients, admit ${o.name} by hand`;
+  const clients = values as YAMLSeq;
+  if (clients.items.some((item) => String(isScalar(item) ? item.value : item) === o.name)) return undefined;
+  // The broker itself stays last (it reaches itself through its advertised address).
+  const broker = clients.items.findIndex((item) => isScalar(item) && item.value === 'kafka');
+  clients.items.splice(broker < 0 ? clients.items.length : broker, 0, kafka.createNode(o.name));
+  tree.write(path, joinDocuments(docs.map((doc) => doc.toString())));
+  return undefined;
+};
+
+const K8S_README = 'k8s/README.md';
+
+/** `k8s/README.md`: the app among the images a kind cluster builds and loads for the dev overlay. */
+export const addKindImage: ListEdit = (tree, o) => {
+  const source = read(tree, K8S_README);
+  const loop = source?.match(/^for app in ([a-z0-9 -]+); do$/m);
+  if (!source || !loop) return `${K8S_README}: no "for app in ...; do" loop, add ${o.name}'s image by hand`;
+  const apps = loop[1].split(' ');
+  if (apps.includes(o.name)) return undefined;
+  tree.write(K8S_README, source.replace(loop[0], `for app in ${[...apps, o.name].join(' ')}; do`));
+  return undefined;
+};
+
+/** `k8s/README.md`: the app's row in the table of autoscalers (CPU, and KEDA for a consumer). */
+export const addScalingRow: ListEdit = (tree, o) => {
+  const source = read(tree, K8S_README);
+  const lines = source?.split('\n') ?? [];
+  const header = lines.findIndex((line) => /^\| Deployment\s+\| CPU min-max/.test(line));
+  if (header < 0) return `${K8S_README}: no table of autoscalers, add ${o.name}'s row by hand`;
+  if (lines.some((line) => line.startsWith(`| ${o.name} `))) return undefined;
+  let end = header + 1;
+  while (end < lines.length && lines[end].startsWith('|')) end++;
+  const { name, partitions } = CONSUMER_SKELETON_TOPIC;
+  const row =
+    o.kind === 'consumer'
+      ? `| ${o.name} | 2-${partitions} (fallback) | 2-${partitions} | \`${o.name}\`: ${name}, ${partitions} partitions (${FIRST_LAG_THRESHOLD}) |`
+      : `| ${o.name} | 2-6 | | |`;
+  lines.splice(end, 0, row);
+  tree.write(K8S_README, lines.join('\n'));
+  return undefined;
+};

@@ -199,6 +199,36 @@ patches:
       metadata: { name: dlq-consumer, namespace: platform }
 `;
 
+const DEV_SERVER_POLICIES = `# Each server admits its owners only.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: kafka
+  namespace: platform
+spec:
+  podSelector: { matchLabels: { app.kubernetes.io/name: kafka } }
+  ingress:
+    - from:
+        - podSelector:
+            matchExpressions:
+              - key: app.kubernetes.io/name
+                operator: In
+                values: [auth-service, dlq-consumer, kafka]
+`;
+
+const K8S_README = `# Kubernetes
+
+| Deployment   | CPU min-max (base, prod) | KEDA min-max (prod) | Group, topics read (lagThreshold) |
+| ------------ | ------------------------ | ------------------- | --------------------------------- |
+| auth-service | 2-6                      |                     |                                   |
+
+\`\`\`bash
+for app in api-gateway auth-service; do
+  docker build -t platform/$app:dev .
+done
+\`\`\`
+`;
+
 const AUTH_CONFIG = `export const schema = z.object({
   AUTH_HTTP_PORT: env.port().default(3001),
   AUTH_METRICS_PORT: metricsPort(9401),
@@ -218,6 +248,8 @@ function workspace(): Tree {
     'k8s/components/monitoring/monitors.yaml': MONITORS,
     'k8s/components/keda/kustomization.yaml': KEDA_KUSTOMIZATION,
     'tools/k8s/scaled-objects.ts': SCALED_OBJECTS_TS,
+    'k8s/overlays/dev/servers/network-policies.yaml': DEV_SERVER_POLICIES,
+    'k8s/README.md': K8S_README,
     'k8s/base/kustomization.yaml': KUSTOMIZATION,
     'k8s/base/network-policies.yaml': NETWORK_POLICIES,
     'k8s/overlays/dev/kustomization.yaml': overlay('platform'),
@@ -360,6 +392,17 @@ describe('the service generator', () => {
       expect(text(tree, 'k8s/components/monitoring/monitors.yaml')).toMatch(/^# What Prometheus scrapes\./);
       expect(text(tree, 'tools/k8s/scaled-objects.ts')).toBe(SCALED_OBJECTS_TS);
       expect(text(tree, 'k8s/components/keda/kustomization.yaml')).toBe(KEDA_KUSTOMIZATION);
+      expect(text(tree, 'k8s/overlays/dev/servers/network-policies.yaml')).toBe(DEV_SERVER_POLICIES);
+    });
+
+    it('joins the images a kind cluster loads and the table of autoscalers in k8s/README.md', () => {
+      expect(text(tree, 'k8s/README.md')).toContain(
+        'for app in api-gateway auth-service inventory-service; do',
+      );
+      expect(text(tree, 'k8s/README.md')).toContain(
+        '| auth-service | 2-6                      |                     |                                   |\n' +
+          '| inventory-service | 2-6 | | |\n\n',
+      );
     });
 
     it('adds the Kubernetes base: its folder, its resources entry, its policy and its metrics port', () => {
@@ -514,6 +557,22 @@ describe('the service generator', () => {
       expect(patches).toHaveLength(2);
       expect(keda).toMatch(/^# Consumers scaled on their lag\./);
       expect(keda.match(/- patch: \|-\n/g)).toHaveLength(2);
+    });
+
+    it("is admitted to the dev cluster's Kafka, before the broker itself", () => {
+      const kafka = parseAllDocuments(text(tree, 'k8s/overlays/dev/servers/network-policies.yaml'))[0].toJS();
+      expect(kafka.spec.ingress[0].from[0].podSelector.matchExpressions[0].values).toEqual([
+        'auth-service',
+        'dlq-consumer',
+        'stock-watcher',
+        'kafka',
+      ]);
+    });
+
+    it('states its KEDA bounds and the topic it reads in the table of autoscalers', () => {
+      expect(text(tree, 'k8s/README.md')).toContain(
+        '| stock-watcher | 2-12 (fallback) | 2-12 | `stock-watcher`: identity.events, 12 partitions (100) |',
+      );
     });
   });
 

@@ -1,10 +1,16 @@
 import { isMap, isScalar, isSeq, parse, parseAllDocuments, type YAMLSeq } from 'yaml';
 import { addToComposeOverlays } from './compose-overlays';
-import { addKedaConsumer, addServiceMonitor } from './k8s-lists';
+import {
+  addDevKafkaClient,
+  addKedaConsumer,
+  addKindImage,
+  addScalingRow,
+  addServiceMonitor,
+} from './k8s-lists';
 import { editYaml, joinDocuments, read, type ListEdit } from './tree-files';
 
 // The places outside apps/<name> that list every app, and how a new one joins each (ListEdit);
-// those of compose/ and of the k8s components are in compose-overlays.ts and k8s-lists.ts.
+// those of compose/ and of the k8s components and docs are in compose-overlays.ts and k8s-lists.ts.
 export type { ListEdit } from './tree-files';
 
 /** `docker-compose.yml`: the app's service, built from the one image recipe with `APP=<name>`. */
@@ -270,6 +276,9 @@ export const LIST_EDITS: readonly ListEdit[] = [
   addProdImage,
   addServiceMonitor,
   addKedaConsumer,
+  addDevKafkaClient,
+  addKindImage,
+  addScalingRow,
   addCodeOwner,
   addLintScope,
   addDevApp,
