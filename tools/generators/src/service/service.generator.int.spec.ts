@@ -5,9 +5,9 @@ import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 
 // Generates one HTTP service and one consumer in a copy of this working tree (committed or not)
-// with the real `nx g`, then runs what CI runs on them: lint, typecheck and unit tests of both apps
-// and of tools/k8s (whose tests hold the manifests to the apps and the generated files to their
-// sources), the compose and deployment checks, prettier.
+// with the real `nx g`, then runs what CI runs on them: lint, typecheck and unit tests of both apps,
+// of tools/k8s (whose tests hold the manifests to the apps and the generated files to their
+// sources) and of tools/infra (the compose services), the compose and deployment checks, prettier.
 const root = join(__dirname, '../../../..');
 const HTTP_APP = 'inventory-service';
 const CONSUMER_APP = 'stock-watcher';
@@ -81,8 +81,9 @@ describe('nx g @platform/tools:service', () => {
     if (workspace && dirname(workspace) === tmpdir()) rmSync(workspace, { recursive: true, force: true });
   });
 
-  it('creates services whose lint, typecheck and unit tests pass, and keeps those of tools/k8s green', () => {
-    // One run for the three projects: Nx starts once and runs their targets side by side.
+  it('creates services whose lint, typecheck and unit tests pass, and keeps those of k8s and infra green', () => {
+    // One run for the four projects: Nx starts once and runs their targets side by side. The
+    // infra tests hold every app's compose service to the project's rules.
     const output = run(workspace, 'npx', [
       'nx',
       'run-many',
@@ -94,10 +95,11 @@ describe('nx g @platform/tools:service', () => {
       HTTP_APP,
       CONSUMER_APP,
       'k8s',
+      'infra',
       '--skipNxCache',
       '--outputStyle=static',
     ]);
-    expect(plain(output)).toContain('Successfully ran targets lint, typecheck, test for 3 projects');
+    expect(plain(output)).toContain('Successfully ran targets lint, typecheck, test for 4 projects');
   });
 
   it('passes the compose checks (each way of starting it) and the manifest checks of CI', () => {
