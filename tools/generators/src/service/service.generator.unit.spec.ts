@@ -1,7 +1,7 @@
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parse, parseAllDocuments } from 'yaml';
-import { generateService } from './service.generator';
+import { generateService, serviceGenerator } from './service.generator';
 import { normalizeOptions, ServiceOptionError } from './service-options';
 
 // Small stand-ins for the workspace files a new service joins: the same shape, two apps only.
@@ -134,6 +134,101 @@ AUTH_HTTP_PORT=3001
 GATEWAY_HTTP_PORT=3000
 `;
 
+const SERVERS_OVERLAY = `# The servers only.
+services:
+  grafana: { profiles: [observability] }
+  auth-service: { profiles: [apps] }
+  api-gateway: { profiles: [apps] }
+`;
+
+const NO_OBSERVABILITY_OVERLAY = `x-no-traces: &no-traces
+  environment: { OTEL_EXPORTER_OTLP_ENDPOINT: '' }
+
+services:
+  prometheus: { profiles: [observability] }
+  auth-service: *no-traces
+  api-gateway: *no-traces
+`;
+
+const MONITORS = `# What Prometheus scrapes.
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: auth-service
+  namespace: platform
+  labels: { app.kubernetes.io/name: auth-service }
+spec:
+  selector: { matchLabels: { app.kubernetes.io/name: auth-service } }
+  endpoints: [{ port: metrics, path: /metrics, interval: 15s, honorLabels: true }]
+---
+# The workers: no Service.
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata:
+  name: notification-worker
+  namespace: platform
+spec:
+  selector: { matchLabels: { app.kubernetes.io/name: notification-worker } }
+  podMetricsEndpoints: [{ port: metrics }]
+`;
+
+const SCALED_OBJECTS_TS = `import { allTopics, Topics, type TopicSpec } from '@platform/contracts';
+
+export const CONSUMERS: readonly Consumer[] = [
+  {
+    deployment: 'dlq-consumer',
+    topics: allTopics(),
+  },
+];
+
+export const MIN_REPLICAS = 2;
+`;
+
+const KEDA_KUSTOMIZATION = `# Consumers scaled on their lag.
+apiVersion: kustomize.config.k8s.io/v1alpha1
+kind: Component
+
+resources:
+  - scaled-objects.yaml
+
+patches:
+  - patch: |-
+      $patch: delete
+      apiVersion: autoscaling/v2
+      kind: HorizontalPodAutoscaler
+      metadata: { name: dlq-consumer, namespace: platform }
+`;
+
+const DEV_SERVER_POLICIES = `# Each server admits its owners only.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: kafka
+  namespace: platform
+spec:
+  podSelector: { matchLabels: { app.kubernetes.io/name: kafka } }
+  ingress:
+    - from:
+        - podSelector:
+            matchExpressions:
+              - key: app.kubernetes.io/name
+                operator: In
+                values: [auth-service, dlq-consumer, kafka]
+`;
+
+const K8S_README = `# Kubernetes
+
+| Deployment   | CPU min-max (base, prod) | KEDA min-max (prod) | Group, topics read (lagThreshold) |
+| ------------ | ------------------------ | ------------------- | --------------------------------- |
+| auth-service | 2-6                      |                     |                                   |
+
+\`\`\`bash
+for app in api-gateway auth-service; do
+  docker build -t platform/$app:dev .
+done
+\`\`\`
+`;
+
 const AUTH_CONFIG = `export const schema = z.object({
   AUTH_HTTP_PORT: env.port().default(3001),
   AUTH_METRICS_PORT: metricsPort(9401),
@@ -148,6 +243,13 @@ function workspace(): Tree {
   const tree = createTreeWithEmptyWorkspace();
   const files: Record<string, string> = {
     'docker-compose.yml': COMPOSE,
+    'compose/servers.yml': SERVERS_OVERLAY,
+    'compose/no-observability.yml': NO_OBSERVABILITY_OVERLAY,
+    'k8s/components/monitoring/monitors.yaml': MONITORS,
+    'k8s/components/keda/kustomization.yaml': KEDA_KUSTOMIZATION,
+    'tools/k8s/scaled-objects.ts': SCALED_OBJECTS_TS,
+    'k8s/overlays/dev/servers/network-policies.yaml': DEV_SERVER_POLICIES,
+    'k8s/README.md': K8S_README,
     'k8s/base/kustomization.yaml': KUSTOMIZATION,
     'k8s/base/network-policies.yaml': NETWORK_POLICIES,
     'k8s/overlays/dev/kustomization.yaml': overlay('platform'),
@@ -252,6 +354,55 @@ describe('the service generator', () => {
       expect(service.healthcheck.test.join(' ')).toContain('http://127.0.0.1:3006/health/ready');
       expect(service.depends_on).toBeUndefined();
       expect(Object.keys(compose.services).at(-1)).toBe('inventory-service');
+    });
+
+    it('gives it the entry every app has in each compose overlay, before the gateway', () => {
+      expect(text(tree, 'compose/servers.yml')).toContain(
+        '  auth-service: { profiles: [apps] }\n  inventory-service: { profiles: [apps] }\n  api-gateway:',
+      );
+      const lean = parse(text(tree, 'compose/no-observability.yml'), { merge: true }) as {
+        services: Record<string, { environment?: Record<string, string> }>;
+      };
+      expect(lean.services['inventory-service']).toEqual({
+        environment: { OTEL_EXPORTER_OTLP_ENDPOINT: '' },
+      });
+    });
+
+    it('adds a ServiceMonitor of its Service, shaped as the others, and no autoscaler of KEDA', () => {
+      const monitors = parseAllDocuments(text(tree, 'k8s/components/monitoring/monitors.yaml')).map((doc) =>
+        doc.toJS(),
+      );
+      expect(monitors.map((monitor) => `${monitor.kind}/${monitor.metadata.name}`)).toEqual([
+        'ServiceMonitor/auth-service',
+        'PodMonitor/notification-worker',
+        'ServiceMonitor/inventory-service',
+      ]);
+      expect(monitors[2]).toEqual({
+        ...monitors[0],
+        metadata: {
+          ...monitors[0].metadata,
+          name: 'inventory-service',
+          labels: { 'app.kubernetes.io/name': 'inventory-service' },
+        },
+        spec: {
+          ...monitors[0].spec,
+          selector: { matchLabels: { 'app.kubernetes.io/name': 'inventory-service' } },
+        },
+      });
+      expect(text(tree, 'k8s/components/monitoring/monitors.yaml')).toMatch(/^# What Prometheus scrapes\./);
+      expect(text(tree, 'tools/k8s/scaled-objects.ts')).toBe(SCALED_OBJECTS_TS);
+      expect(text(tree, 'k8s/components/keda/kustomization.yaml')).toBe(KEDA_KUSTOMIZATION);
+      expect(text(tree, 'k8s/overlays/dev/servers/network-policies.yaml')).toBe(DEV_SERVER_POLICIES);
+    });
+
+    it('joins the images a kind cluster loads and the table of autoscalers in k8s/README.md', () => {
+      expect(text(tree, 'k8s/README.md')).toContain(
+        'for app in api-gateway auth-service inventory-service; do',
+      );
+      expect(text(tree, 'k8s/README.md')).toContain(
+        '| auth-service | 2-6                      |                     |                                   |\n' +
+          '| inventory-service | 2-6 | | |\n\n',
+      );
     });
 
     it('adds the Kubernetes base: its folder, its resources entry, its policy and its metrics port', () => {
@@ -371,16 +522,84 @@ describe('the service generator', () => {
         '/apps/stock-watcher/                @platform/orders-team\n',
       );
     });
+
+    it('gets a row in the KEDA consumer table: its group as its config names it, the topic it reads', () => {
+      expect(text(tree, 'tools/k8s/scaled-objects.ts')).toContain(
+        [
+          '    topics: allTopics(),',
+          '  },',
+          '  {',
+          "    deployment: 'stock-watcher',",
+          '    group: {',
+          "      id: 'stock-watcher',",
+          "      variable: 'STOCK_WATCHER_CONSUMER_GROUP',",
+          "      config: 'apps/stock-watcher/src/config/stock-watcher.config.ts',",
+          '    },',
+          '    topics: [Topics.identityEvents],',
+        ].join('\n'),
+      );
+      expect(text(tree, 'tools/k8s/scaled-objects.ts')).toMatch(
+        /lagThreshold: 100,\n.*'earliest'.*\n {2}\},\n\];\n/,
+      );
+    });
+
+    it('has the keda component delete its CPU autoscaler, which the ScaledObject replaces', () => {
+      const keda = text(tree, 'k8s/components/keda/kustomization.yaml');
+      const patches = (parse(keda) as { patches: { patch: string }[] }).patches.map((entry) =>
+        parse(entry.patch),
+      );
+      expect(patches.at(-1)).toEqual({
+        $patch: 'delete',
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'stock-watcher', namespace: 'platform' },
+      });
+      expect(patches).toHaveLength(2);
+      expect(keda).toMatch(/^# Consumers scaled on their lag\./);
+      expect(keda.match(/- patch: \|-\n/g)).toHaveLength(2);
+    });
+
+    it("is admitted to the dev cluster's Kafka, before the broker itself", () => {
+      const kafka = parseAllDocuments(text(tree, 'k8s/overlays/dev/servers/network-policies.yaml'))[0].toJS();
+      expect(kafka.spec.ingress[0].from[0].podSelector.matchExpressions[0].values).toEqual([
+        'auth-service',
+        'dlq-consumer',
+        'stock-watcher',
+        'kafka',
+      ]);
+    });
+
+    it('states its KEDA bounds and the topic it reads in the table of autoscalers', () => {
+      expect(text(tree, 'k8s/README.md')).toContain(
+        '| stock-watcher | 2-12 (fallback) | 2-12 | `stock-watcher`: identity.events, 12 partitions (100) |',
+      );
+    });
+  });
+
+  it('regenerates the manifests once the files are written when the KEDA consumer table changed', async () => {
+    // The callback runs `nx run k8s:generate` on disk: Nx calls it after writing the tree.
+    await expect(
+      serviceGenerator(workspace(), { name: 'inventory-service', skipFormat: true }),
+    ).resolves.toBeUndefined();
+    await expect(
+      serviceGenerator(workspace(), { name: 'stock-watcher', kind: 'consumer', skipFormat: true }),
+    ).resolves.toEqual(expect.any(Function));
   });
 
   it('reports the lists whose file was reshaped instead of guessing', async () => {
     const tree = workspace();
     tree.write('tools/dev/up.sh', '#!/usr/bin/env bash\necho "no list here"\n');
     tree.delete('.github/CODEOWNERS');
+    // An overlay whose apps differ: the new one's needs are a person's call.
+    tree.write(
+      'compose/servers.yml',
+      SERVERS_OVERLAY.replace('  api-gateway: { profiles: [apps] }', '  api-gateway: {}'),
+    );
 
     const leftToDo = await generateService(tree, { name: 'inventory-service', skipFormat: true });
 
     expect(leftToDo).toEqual([
+      "compose/servers.yml: the apps' entries differ, add inventory-service as its role needs by hand",
       ".github/CODEOWNERS: not found, name inventory-service's owner by hand",
       'tools/dev/up.sh: no APPS=(...) line, add inventory-service:3006 by hand',
     ]);

@@ -1,27 +1,17 @@
-import type { Tree } from '@nx/devkit';
+import { isMap, isScalar, isSeq, parse, parseAllDocuments, type YAMLSeq } from 'yaml';
+import { addToComposeOverlays } from './compose-overlays';
 import {
-  isMap,
-  isScalar,
-  isSeq,
-  parse,
-  parseAllDocuments,
-  parseDocument,
-  type Document,
-  type YAMLSeq,
-} from 'yaml';
-import type { ServiceOptions } from './service-options';
+  addDevKafkaClient,
+  addKedaConsumer,
+  addKindImage,
+  addScalingRow,
+  addServiceMonitor,
+} from './k8s-lists';
+import { editYaml, joinDocuments, read, type ListEdit } from './tree-files';
 
-/**
- * The places outside apps/<name> that list every app, and how a new one joins each. An edit whose
- * anchor is gone (the file was reshaped) does nothing and returns what is left to do by hand, so
- * the generator reports it instead of guessing.
- */
-export type ListEdit = (tree: Tree, options: ServiceOptions) => string | undefined;
-
-/** Reads a file of the tree, or undefined when it does not exist. */
-function read(tree: Tree, path: string): string | undefined {
-  return tree.exists(path) ? (tree.read(path, 'utf-8') ?? undefined) : undefined;
-}
+// The places outside apps/<name> that list every app, and how a new one joins each (ListEdit);
+// those of compose/ and of the k8s components and docs are in compose-overlays.ts and k8s-lists.ts.
+export type { ListEdit } from './tree-files';
 
 /** `docker-compose.yml`: the app's service, built from the one image recipe with `APP=<name>`. */
 export const addComposeService: ListEdit = (tree, o) => {
@@ -114,10 +104,7 @@ export const addNetworkPolicy: ListEdit = (tree, o) => {
   const at = docs.findIndex((doc) => doc.getIn(['metadata', 'name']) === 'migrations');
   const rendered = docs.map((doc) => doc.toString());
   rendered.splice(at < 0 ? rendered.length : at, 0, policy);
-  tree.write(
-    path,
-    rendered.map((text, i) => (i === 0 ? text : `---\n${text.replace(/^---\n/, '')}`)).join(''),
-  );
+  tree.write(path, joinDocuments(rendered));
   return undefined;
 };
 
@@ -282,10 +269,16 @@ export const addConsumerToManifestTest: ListEdit = (tree, o) => {
 /** Every list a new app joins, in the order the generator applies them. */
 export const LIST_EDITS: readonly ListEdit[] = [
   addComposeService,
+  addToComposeOverlays,
   addKustomizeResource,
   addNetworkPolicy,
   addDevImage,
   addProdImage,
+  addServiceMonitor,
+  addKedaConsumer,
+  addDevKafkaClient,
+  addKindImage,
+  addScalingRow,
   addCodeOwner,
   addLintScope,
   addDevApp,
@@ -294,13 +287,3 @@ export const LIST_EDITS: readonly ListEdit[] = [
   addEnvExample,
   addConsumerToManifestTest,
 ];
-
-function editYaml(tree: Tree, path: string, edit: (doc: Document) => string | undefined): string | undefined {
-  const source = read(tree, path);
-  if (source === undefined) return `${path}: not found`;
-  const doc = parseDocument(source);
-  if (doc.errors.length) return `${path}: not parseable (${doc.errors[0].message})`;
-  const left = edit(doc);
-  if (left === undefined) tree.write(path, doc.toString());
-  return left;
-}
