@@ -7,6 +7,8 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { allTopics, decodeEvent, type TopicOwner } from '@platform/contracts';
 import { ReadinessRegistry } from '@platform/observability';
 import type { AdminClient, KafkaClient } from '../client/kafka-client';
@@ -71,12 +73,15 @@ export class MessagingLifecycle
     @Inject(MESSAGING_METRICS) private readonly metrics: MessagingMetrics,
     @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
     private readonly producer: EventProducer,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
     @Optional() private readonly readiness?: ReadinessRegistry,
   ) {
     this.admin = client.withRetries(1).admin();
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.requireAGroupForEveryHandler();
     this.registerReadiness();
     // The app's own topics are counted from 0: a counter whose series appears only with its
     // first records shows no rate() for them, and "are events flowing?" alerts would miss the start.
@@ -90,6 +95,24 @@ export class MessagingLifecycle
     for (const group of this.options.consumerGroups ?? [])
       this.progress.set(groupPart(group), { state: 'starting' });
     await this.untilStartedOrWaiting(this.basics);
+  }
+
+  /**
+   * With no consumer group there is no transport to take an `@EventPattern` handler, and it would
+   * silently never run: a start error instead. (With groups, each transport checks the handlers.)
+   */
+  private requireAGroupForEveryHandler(): void {
+    if ((this.options.consumerGroups ?? []).length > 0) return;
+    for (const wrapper of this.discovery.getControllers()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+        if (Reflect.getMetadata(PATTERN_METADATA, instance[method] as object) === undefined) continue;
+        throw new Error(
+          `${wrapper.name}.${method} is an @EventPattern handler, but MessagingModule declares no consumerGroups: it would never run; add the group it belongs to`,
+        );
+      }
+    }
   }
 
   /** The consumer groups of the app, one transport each, to connect as microservices. */

@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { METRICS_REGISTRY } from '@platform/observability';
 import { Registry } from 'prom-client';
 import { MessagingMetrics } from '../metrics';
@@ -64,6 +65,8 @@ export class MessagingModule {
   private static build(optionProviders: Provider[]): DynamicModule {
     return {
       module: MessagingModule,
+      // The lifecycle looks for @EventPattern handlers that no consumer group would ever run.
+      imports: [DiscoveryModule],
       providers: [...optionProviders, ...sharedProviders],
       exports: [EventProducer, MESSAGING_METRICS, KAFKA_CLIENT],
     };

@@ -149,6 +149,13 @@ describe('ConsumerGroupTransport', () => {
     );
   });
 
+  it('fails the start on a handler when the app declares no consumer group: it would never run', async () => {
+    ({ app } = await connect([], [Failing]));
+    await expect(app.init()).rejects.toThrow(
+      'Failing.onRegistered is an @EventPattern handler, but MessagingModule declares no consumerGroups',
+    );
+  });
+
   it('fails the start on a @MessagePattern: nobody waits for a reply', async () => {
     @Controller()
     class Replying {
