@@ -13,7 +13,6 @@ services:
     image: apache/kafka:4.1.1
   auth-service:
     build: { context: ., dockerfile: tools/docker/app.Dockerfile, args: { APP: auth-service } }
-    profiles: [apps]
     environment:
       <<: &app-environment
         NODE_ENV: development
@@ -25,7 +24,6 @@ services:
 
   api-gateway:
     build: { context: ., dockerfile: tools/docker/app.Dockerfile, args: { APP: api-gateway } }
-    profiles: [apps]
     environment:
       <<: *app-environment
 
@@ -340,15 +338,17 @@ describe('the service generator', () => {
         'INVENTORY_HTTP_PORT: env.port().default(3006)',
       );
       expect(text(tree, 'apps/inventory-service/src/app.module.ts')).not.toContain('@platform/messaging');
+      expect(text(tree, 'apps/inventory-service/src/main.ts')).not.toContain('@platform/messaging');
     });
 
-    it('adds a compose service built from the one image recipe, with the shared environment and profiles', () => {
+    it('adds a compose service built from the one image recipe, started by a plain `up` as every app is', () => {
       const compose = parse(text(tree, 'docker-compose.yml'), { merge: true }) as {
         services: Record<string, ComposeService>;
       };
       const service = compose.services['inventory-service'];
       expect(service.build.args.APP).toBe('inventory-service');
-      expect(service.profiles).toEqual(['apps']);
+      // Profiles come from the overlays (compose/servers.yml), never from docker-compose.yml itself.
+      expect(service.profiles).toBeUndefined();
       expect(service.environment.NODE_ENV).toBe('development');
       expect(service.healthcheck.interval).toBe('5s');
       expect(service.healthcheck.test.join(' ')).toContain('http://127.0.0.1:3006/health/ready');
@@ -494,7 +494,7 @@ describe('the service generator', () => {
     it('gets a messaging handler and its metrics, and a consumer group in its config', () => {
       expect(
         text(tree, 'apps/stock-watcher/src/stock-watcher/messaging/user-registered.handler.ts'),
-      ).toContain("@HandleEvent('UserRegistered')");
+      ).toContain("@EventPattern('UserRegistered')");
       expect(
         tree.exists('apps/stock-watcher/src/stock-watcher/infrastructure/stock-watcher.metrics.ts'),
       ).toBe(true);
@@ -502,6 +502,8 @@ describe('the service generator', () => {
         "STOCK_WATCHER_CONSUMER_GROUP: consumerGroup('stock-watcher')",
       );
       expect(text(tree, 'apps/stock-watcher/src/app.module.ts')).toContain('MessagingModule.forRoot');
+      // A hybrid app: without this its group never runs.
+      expect(text(tree, 'apps/stock-watcher/src/main.ts')).toContain('configure: startConsumerGroups');
     });
 
     it('waits for Kafka in compose, reaches only Kafka, and names the topics its autoscaler is bound by', () => {
