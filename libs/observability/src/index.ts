@@ -17,7 +17,13 @@ export {
   parseEnv,
   publishedSecret,
 } from './config';
-export { startTracing, tracingOptionsFromEnv, type TracingHandle, type TracingOptions } from './tracing';
+export {
+  PRODUCTION_SAMPLE_RATIO,
+  startTracing,
+  tracingOptionsFromEnv,
+  type TracingHandle,
+  type TracingOptions,
+} from './tracing';
 export {
   currentTraceId,
   extractTraceContext,

@@ -17,7 +17,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { z } from 'zod';
-import { env, parseEnv } from './config';
+import { env, isDevelopmentMode, parseEnv } from './config';
 
 export interface TracingOptions {
   /** `service.name` on every span, e.g. `order-service`. */
@@ -148,14 +148,23 @@ function tracesUrl(endpoint: string): string {
 const tracingEnvSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: env.optional(z.url()),
   OTEL_SDK_DISABLED: env.bool().default(false),
-  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
   SERVICE_VERSION: z.string().min(1).optional(),
 });
 
 /**
+ * The share of new traces sampled when `OTEL_TRACES_SAMPLER_ARG` is unset outside development:
+ * every request traced costs each hop its spans' CPU and export (docs/benchmarks.md), and one in
+ * ten still shows every path under load. Traces a caller started sampled are always followed.
+ */
+export const PRODUCTION_SAMPLE_RATIO = 0.1;
+
+/**
  * Reads the standard OpenTelemetry variables (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_SDK_DISABLED`,
  * `OTEL_TRACES_SAMPLER_ARG`) and `SERVICE_VERSION` into {@link TracingOptions}, failing fast with
- * a `ConfigError` on bad values. Meant for `instrument.ts`, the one place that reads them.
+ * a `ConfigError` on bad values. Meant for `instrument.ts`, the one place that reads them. The
+ * sampling ratio defaults to 1 under NODE_ENV=development|test and to
+ * {@link PRODUCTION_SAMPLE_RATIO} otherwise (unset included, as for secrets).
  */
 export function tracingOptionsFromEnv(
   serviceName: string,
@@ -167,6 +176,7 @@ export function tracingOptionsFromEnv(
     serviceVersion: config.SERVICE_VERSION,
     otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
     enabled: !config.OTEL_SDK_DISABLED,
-    sampleRatio: config.OTEL_TRACES_SAMPLER_ARG,
+    sampleRatio:
+      config.OTEL_TRACES_SAMPLER_ARG ?? (isDevelopmentMode(environment) ? 1 : PRODUCTION_SAMPLE_RATIO),
   };
 }

@@ -1,7 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { ConfigError } from './config';
 import { currentTraceId, injectTraceHeaders } from './trace-context';
-import { startTracing, tracingOptionsFromEnv } from './tracing';
+import { PRODUCTION_SAMPLE_RATIO, startTracing, tracingOptionsFromEnv } from './tracing';
 
 describe('startTracing', () => {
   it('without an endpoint exports nothing but still gives spans trace ids', async () => {
@@ -70,11 +70,22 @@ describe('tracingOptionsFromEnv', () => {
   });
 
   it('turns tracing off with OTEL_SDK_DISABLED and defaults to no exporter', () => {
-    expect(tracingOptionsFromEnv('order-service', { OTEL_SDK_DISABLED: 'true' })).toMatchObject({
-      enabled: false,
-      otlpEndpoint: undefined,
-      sampleRatio: 1,
-    });
+    expect(
+      tracingOptionsFromEnv('order-service', { NODE_ENV: 'development', OTEL_SDK_DISABLED: 'true' }),
+    ).toMatchObject({ enabled: false, otlpEndpoint: undefined, sampleRatio: 1 });
+  });
+
+  it('samples every trace in development and test, one in ten elsewhere unless told', () => {
+    const ratio = (environment: Record<string, string>) =>
+      tracingOptionsFromEnv('order-service', environment).sampleRatio;
+    expect(ratio({ NODE_ENV: 'development' })).toBe(1);
+    expect(ratio({ NODE_ENV: 'test' })).toBe(1);
+    expect(ratio({ NODE_ENV: 'production' })).toBe(PRODUCTION_SAMPLE_RATIO);
+    // Unset counts as production, as it does for secrets.
+    expect(ratio({})).toBe(PRODUCTION_SAMPLE_RATIO);
+    expect(ratio({ NODE_ENV: 'production', OTEL_TRACES_SAMPLER_ARG: '1' })).toBe(1);
+    expect(ratio({ NODE_ENV: 'development', OTEL_TRACES_SAMPLER_ARG: '0' })).toBe(0);
+    expect(() => ratio({ NODE_ENV: 'production', OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(ConfigError);
   });
 
   it('fails fast on a malformed endpoint', () => {
