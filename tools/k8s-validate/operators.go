@@ -179,8 +179,8 @@ func containerPortNamed(template *corev1.PodTemplateSpec, name string) bool {
 }
 
 // checkScaledObjectTarget holds what KEDA's admission webhook refuses (beyond the CRD's own CEL
-// rules) and what would undo the autoscaler: the target exists and sets no replicas, and every
-// container requests the resource a cpu or memory trigger measures in Utilization.
+// rules) and what would undo the autoscaler: checkScaleTarget, for the cpu and memory triggers
+// that measure Utilization.
 func checkScaledObjectTarget(o Object, inv inventory) []string {
 	spec, err := specOf[scaledObjectSpec](o)
 	if err != nil {
@@ -193,30 +193,13 @@ func checkScaledObjectTarget(o Object, inv inventory) []string {
 	if ref.Kind == "" {
 		ref.Kind = "Deployment"
 	}
-	target, ok := inv.get(o.Namespace, ref.Kind, ref.Name)
-	if !ok || ref.APIVersion != "apps/v1" {
-		return []string{fmt.Sprintf("%s: spec.scaleTargetRef: %s %s %q is not in the manifests", o.Ref(), ref.APIVersion, ref.Kind, ref.Name)}
-	}
-	var problems []string
-	if target.ReplicasSet {
-		problems = append(problems, fmt.Sprintf("%s: spec.replicas is set while %s owns the replica count; remove it", target.Ref(), o.Ref()))
-	}
-	template := podTemplateOf(target.Versioned)
-	if template == nil {
-		return problems
-	}
+	var measured []measuredResource
 	for i, trigger := range spec.Triggers {
-		if (trigger.Type != "cpu" && trigger.Type != "memory") || trigger.MetricType == "AverageValue" || trigger.MetricType == "Value" {
-			continue
-		}
-		for _, c := range template.Spec.Containers {
-			if _, requested := c.Resources.Requests[corev1.ResourceName(trigger.Type)]; !requested {
-				problems = append(problems, fmt.Sprintf("%s: spec.triggers[%d] scales on %s utilisation but container %s of %s requests no %s",
-					o.Ref(), i, trigger.Type, c.Name, target.Ref(), trigger.Type))
-			}
+		if (trigger.Type == "cpu" || trigger.Type == "memory") && trigger.MetricType != "AverageValue" && trigger.MetricType != "Value" {
+			measured = append(measured, measuredResource{where: fmt.Sprintf("spec.triggers[%d] ", i), name: corev1.ResourceName(trigger.Type)})
 		}
 	}
-	return problems
+	return checkScaleTarget(o, ref.APIVersion, ref.Kind, ref.Name, measured, inv)
 }
 
 // scaledObjectTargets counts, per "namespace/Kind/name", the ScaledObjects that scale it.

@@ -257,14 +257,34 @@ func anyTemplateExposes(templates []*corev1.PodTemplateSpec, port corev1.Service
 	return false
 }
 
-// checkAutoscalerTarget: the target exists, leaves its replica count to the autoscaler (a
-// replicas field would be re-applied by every `kubectl apply`, undoing the autoscaler), and
-// requests every resource the autoscaler measures utilisation of.
+// checkAutoscalerTarget: what checkScaleTarget asks of an HPA's target, for the resources it
+// measures in Utilization.
 func checkAutoscalerTarget(o Object, hpa *autoscalingv2.HorizontalPodAutoscaler, inv inventory) []string {
+	var measured []measuredResource
+	for _, metric := range hpa.Spec.Metrics {
+		if metric.Resource != nil && metric.Resource.Target.Type == autoscalingv2.UtilizationMetricType {
+			measured = append(measured, measuredResource{name: metric.Resource.Name})
+		}
+	}
 	ref := hpa.Spec.ScaleTargetRef
-	target, ok := inv.get(o.Namespace, ref.Kind, ref.Name)
-	if !ok || ref.APIVersion != "apps/v1" {
-		return []string{fmt.Sprintf("%s: spec.scaleTargetRef: %s %s %q is not in the manifests", o.Ref(), ref.APIVersion, ref.Kind, ref.Name)}
+	return checkScaleTarget(o, ref.APIVersion, ref.Kind, ref.Name, measured, inv)
+}
+
+// measuredResource is a resource an autoscaler measures as utilisation of the request; `where`
+// names the field that asks for it (empty when the object says it once).
+type measuredResource struct {
+	where string
+	name  corev1.ResourceName
+}
+
+// checkScaleTarget holds what any autoscaler (an HPA, a KEDA ScaledObject) needs of its target:
+// it exists, leaves its replica count to the autoscaler (a replicas field would be re-applied by
+// every `kubectl apply`, undoing the autoscaler), and every container requests each resource the
+// autoscaler measures utilisation of.
+func checkScaleTarget(o Object, apiVersion, kind, name string, measured []measuredResource, inv inventory) []string {
+	target, ok := inv.get(o.Namespace, kind, name)
+	if !ok || apiVersion != "apps/v1" {
+		return []string{fmt.Sprintf("%s: spec.scaleTargetRef: %s %s %q is not in the manifests", o.Ref(), apiVersion, kind, name)}
 	}
 	var problems []string
 	if target.ReplicasSet {
@@ -274,14 +294,11 @@ func checkAutoscalerTarget(o Object, hpa *autoscalingv2.HorizontalPodAutoscaler,
 	if template == nil {
 		return problems
 	}
-	for _, metric := range hpa.Spec.Metrics {
-		if metric.Resource == nil || metric.Resource.Target.Type != autoscalingv2.UtilizationMetricType {
-			continue
-		}
+	for _, resource := range measured {
 		for _, c := range template.Spec.Containers {
-			if _, requested := c.Resources.Requests[metric.Resource.Name]; !requested {
-				problems = append(problems, fmt.Sprintf("%s: scales on %s utilisation but container %s of %s requests no %s",
-					o.Ref(), metric.Resource.Name, c.Name, target.Ref(), metric.Resource.Name))
+			if _, requested := c.Resources.Requests[resource.name]; !requested {
+				problems = append(problems, fmt.Sprintf("%s: %sscales on %s utilisation but container %s of %s requests no %s",
+					o.Ref(), resource.where, resource.name, c.Name, target.Ref(), resource.name))
 			}
 		}
 	}
