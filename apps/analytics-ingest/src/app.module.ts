@@ -13,7 +13,7 @@ import { QueriesModule } from './queries/queries.module';
  */
 export const ANALYTICS_TOPICS = [Topics.identityEvents.name, Topics.orderEvents.name];
 
-/** analytics-ingest: the analytics write path (Kafka -> ClickHouse in micro-batches) and its queries. */
+/** analytics-ingest: the analytics write path (Kafka -> ClickHouse, one insert per batch) and its queries. */
 @Module({})
 export class AppModule {
   static with(config: AnalyticsIngestConfig): DynamicModule {
@@ -34,11 +34,16 @@ export class AppModule {
               decode: decodeAnyEvent,
               consumer: {
                 fromBeginning: config.ANALYTICS_FROM_BEGINNING,
-                // Every row of a batch waits in its handler until ClickHouse acknowledges the batch.
-                maxConcurrentHandlers: config.ANALYTICS_BATCH_MAX_ROWS * 2,
+                // One ClickHouse insert per call of the batch handler (EventIngestHandler).
+                batch: {
+                  maxRecords: config.ANALYTICS_BATCH_MAX_ROWS,
+                  maxWaitMs: config.ANALYTICS_BATCH_MAX_WAIT_MS,
+                },
+                // Fetch ahead of the running insert by about two batches per partition, then pause.
                 maxInFlightPerPartition: config.ANALYTICS_BATCH_MAX_ROWS * 2,
-                // ClickHouse down: wait as long as it takes (fetching pauses), never dead-letter.
-                retry: { maxAttempts: Number.MAX_SAFE_INTEGER, initialBackoffMs: 500, maxBackoffMs: 15_000 },
+                // ClickHouse down (DependencyUnavailableError): retried as long as it lasts, never
+                // dead-lettered; rows it refuses are split out to the DLQ after these attempts.
+                retry: { maxAttempts: 3, initialBackoffMs: 500, maxBackoffMs: 15_000 },
               },
             },
           ],

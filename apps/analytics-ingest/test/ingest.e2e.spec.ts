@@ -73,7 +73,7 @@ describe('analytics-ingest on real Kafka and ClickHouse', () => {
   }, 120_000);
   afterAll(() => analytics?.close());
 
-  it('writes events in micro-batches, collapses a duplicate delivery, and answers the queries', async () => {
+  it('writes events in batches, collapses a duplicate delivery, and answers the queries', async () => {
     const before = await warmUp(analytics);
     const orders = [placed(1_000, 'EUR'), placed(2_500, 'EUR'), placed(700, 'USD')] as (DomainEvent & {
       type: 'OrderPlaced';

@@ -28,7 +28,16 @@ export {
 } from './client/kafka-client';
 export { ConsumerRuntime, type ConsumerRuntimeOptions } from './consumer/consumer-runtime';
 export { baseTopicOf, deadLetterRecord, DlqHeaders, type DeadLetterReason } from './consumer/dead-letter';
-export type { EventHandlerFn, MessageContext, MessageDecoder, RawRecordParts } from './consumer/handler';
+export {
+  defaultBatchOptions,
+  type BatchHandler,
+  type BatchHandlerFn,
+  type BatchOptions,
+  type EventHandlerFn,
+  type MessageContext,
+  type MessageDecoder,
+  type RawRecordParts,
+} from './consumer/handler';
 export type { Outcome } from './consumer/message-processor';
 export type { RuntimeLogger } from './consumer/runtime-logger';
 export { backoffMs, defaultRetryPolicy, type RetryPolicy } from './consumer/retry-policy';
@@ -51,6 +60,7 @@ export {
 } from './producer/event-producer';
 export { MessagingModule } from './nest/messaging.module';
 export { ConsumerGroupTransport, type KafkaHandlerExtras } from './nest/transport/consumer-group.transport';
+export { KafkaBatchContext } from './nest/transport/kafka-batch.context';
 export { KafkaContext } from './nest/transport/kafka.context';
 export { startConsumerGroups } from './nest/transport/start-consumer-groups';
 export type {

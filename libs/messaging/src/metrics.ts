@@ -32,6 +32,7 @@ export class MessagingMetrics {
   readonly retries: Counter<'topic' | 'group'>;
   readonly deadLettered: Counter<'topic' | 'group' | 'reason'>;
   readonly handlerDuration: Histogram<'topic' | 'group' | 'type'>;
+  readonly batchRecords: Histogram<'topic' | 'group' | 'type'>;
   readonly lag: Gauge<'topic' | 'partition' | 'group'>;
   readonly inFlight: Gauge<'topic' | 'partition' | 'group'>;
   readonly produced: Counter<'topic'>;
@@ -78,9 +79,16 @@ export class MessagingMetrics {
     });
     this.handlerDuration = new Histogram({
       name: 'messaging_handler_duration_seconds',
-      help: 'Time spent in a handler, per attempt.',
+      help: 'Time spent in a handler, per attempt (per call, for a batch handler).',
       labelNames: ['topic', 'group', 'type'],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.batchRecords = new Histogram({
+      name: 'messaging_batch_records',
+      help: 'Records per call of a batch handler, per attempt.',
+      labelNames: ['topic', 'group', 'type'],
+      buckets: [1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000],
       registers,
     });
     this.lag = new Gauge({

@@ -21,9 +21,9 @@ export const analyticsIngestConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain database name')
     .default('analytics'),
-  /** A batch is written when it has this many rows... */
+  /** Most rows in one ClickHouse insert (one call of the batch handler)... */
   ANALYTICS_BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5_000),
-  /** ...or when its first row has waited this long. */
+  /** ...and how long a partition's records wait for other partitions' records to join it. */
   ANALYTICS_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
   ...gatewayIdentityEnv,
 });

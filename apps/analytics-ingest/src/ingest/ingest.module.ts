@@ -4,8 +4,8 @@ import { IngestMetrics } from './infrastructure/ingest.metrics';
 import { EventIngestHandler } from './messaging/event.handler';
 
 /**
- * Ingest: business events from Kafka into ClickHouse, micro-batched. It owns the events table's
- * store; queries read through it.
+ * Ingest: business events from Kafka into ClickHouse, one insert per batch. It owns the events
+ * table's store; queries read through it.
  */
 @Module({
   controllers: [EventIngestHandler],

@@ -3,9 +3,11 @@ import { retryTopicOf } from '@platform/contracts';
 import { errorClassOf } from '../errors';
 import { MessagingMetrics } from '../metrics';
 import type { EventProducer } from '../producer/event-producer';
-import type { EventHandlerFn, MessageDecoder } from './handler';
+import { BatchProcessor } from './batch-processor';
+import { BatchWorker } from './batch-worker';
+import type { BatchHandler, EventHandlerFn, MessageDecoder } from './handler';
 import { MessageProcessor } from './message-processor';
-import { PartitionWorker } from './partition-worker';
+import { PartitionWorker, type CommitListener } from './partition-worker';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy';
 import { silentRuntimeLogger, type RuntimeLogger } from './runtime-logger';
 import { Semaphore } from './semaphore';
@@ -16,6 +18,11 @@ export interface ConsumerRuntimeOptions {
   /** Topics to consume; their `<topic>.retry` (replays) too, unless consumeRetryTopics is false. */
   topics: readonly string[];
   handlers: ReadonlyMap<string, EventHandlerFn>;
+  /**
+   * Handlers that take a batch of events per call, by type (see BatchProcessor). A group runs
+   * per-event handlers or batch handlers, not both.
+   */
+  batchHandlers?: ReadonlyMap<string, BatchHandler>;
   /** Bytes to event; throwing sends the record to the DLQ. */
   decode: MessageDecoder;
   /** Writes dead letters; usually the app's EventProducer. */
@@ -28,7 +35,7 @@ export interface ConsumerRuntimeOptions {
   consumeRetryTopics?: boolean;
   /** A new group starts at the earliest offset (true) or only sees new records (false). */
   fromBeginning?: boolean;
-  /** Handlers running at once, all partitions together. */
+  /** Handlers running at once, all partitions together (calls, for batch handlers). */
   maxConcurrentHandlers?: number;
   /** Above this many unfinished records a partition is paused until half of them are done. */
   maxInFlightPerPartition?: number;
@@ -59,7 +66,8 @@ const defaults = {
 
 /**
  * The consumer runtime: fetches batches through the client port and hands each partition to a
- * PartitionWorker (per-key order, keys in parallel, retries in place, DLQ), committing only
+ * PartitionWorker (per-key order, keys in parallel, retries in place, DLQ), or to a BatchWorker
+ * for a group of batch handlers (batches in offset order, split on failure), committing only
  * offsets below which every record is done. The fetch loop never waits for handlers, so
  * heartbeats keep flowing however long a handler takes, and a slow key never stalls the group.
  */
@@ -69,7 +77,8 @@ export class ConsumerRuntime {
     Required<Pick<ConsumerRuntimeOptions, 'metrics' | 'logger'>> &
     ConsumerRuntimeOptions;
   private readonly processor: MessageProcessor;
-  private readonly workers = new Map<string, PartitionWorker>();
+  private readonly batchProcessor: BatchProcessor | undefined;
+  private readonly workers = new Map<string, PartitionWorker | BatchWorker>();
   private readonly positions = new Map<string, { topic: string; partition: number; offset: number }>();
   private readonly highWatermarks = new Map<string, number>();
   private readonly paused = new Set<string>();
@@ -87,18 +96,36 @@ export class ConsumerRuntime {
       metrics: options.metrics ?? MessagingMetrics.detached(),
       logger: options.logger ?? silentRuntimeLogger,
     };
-    const { groupId, sessionTimeoutMs, heartbeatIntervalMs } = this.settings;
+    const { groupId, sessionTimeoutMs, heartbeatIntervalMs, metrics } = this.settings;
+    const batchHandlers = options.batchHandlers ?? new Map<string, BatchHandler>();
+    if (batchHandlers.size > 0 && options.handlers.size > 0)
+      throw new Error(
+        `consumer group ${groupId} has per-event handlers (${[...options.handlers.keys()].join(', ')}) and batch handlers (${[...batchHandlers.keys()].join(', ')}): a group runs one kind`,
+      );
     this.consumer = client.consumer({ groupId, sessionTimeoutMs, heartbeatIntervalMs });
+    const retry = { ...defaultRetryPolicy, ...options.retry };
+    const handlerSlots = new Semaphore(this.settings.maxConcurrentHandlers);
     this.processor = new MessageProcessor({
       groupId,
       decode: options.decode,
       handlers: options.handlers,
-      retry: { ...defaultRetryPolicy, ...options.retry },
+      retry,
       dlqProducer: options.dlqProducer,
-      metrics: this.settings.metrics,
+      metrics,
       logger: this.settings.logger,
-      handlerSlots: new Semaphore(this.settings.maxConcurrentHandlers),
+      handlerSlots,
     });
+    if (batchHandlers.size > 0) {
+      this.batchProcessor = new BatchProcessor({
+        groupId,
+        decode: options.decode,
+        handlers: batchHandlers,
+        retry,
+        metrics,
+        handlerSlots,
+        records: this.processor,
+      });
+    }
   }
 
   /** The consumer group this runtime is a member of. */
@@ -182,9 +209,10 @@ export class ConsumerRuntime {
     if (this.stopping || batch.records.length === 0) return;
     let worker = this.workers.get(id);
     if (!worker) {
-      worker = new PartitionWorker(topic, partition, this.processor, (position) =>
-        this.onCommittable(id, topic, partition, position),
-      );
+      const onCommittable: CommitListener = (position) => this.onCommittable(id, topic, partition, position);
+      worker = this.batchProcessor
+        ? new BatchWorker(topic, partition, this.batchProcessor, onCommittable)
+        : new PartitionWorker(topic, partition, this.processor, onCommittable);
       this.workers.set(id, worker);
     }
     this.settings.metrics.consumed.inc({ topic, group: this.settings.groupId }, batch.records.length);
@@ -208,7 +236,7 @@ export class ConsumerRuntime {
     }
   }
 
-  private observe(id: string, worker: PartitionWorker): void {
+  private observe(id: string, worker: PartitionWorker | BatchWorker): void {
     const labels = { topic: worker.topic, partition: String(worker.partition), group: this.settings.groupId };
     const highWatermark = this.highWatermarks.get(id);
     if (highWatermark !== undefined)

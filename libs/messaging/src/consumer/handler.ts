@@ -29,3 +29,30 @@ export type MessageDecoder<E extends { type: string } = { type: string }> = (
   value: Buffer | null,
   record: RawRecordParts,
 ) => E;
+
+/**
+ * A function that handles a batch of decoded events of one type, in offset order per partition,
+ * `records[i]` being where `events[i]` came from. Its effect must be all or nothing (one insert,
+ * one transaction) or idempotent: a batch that throws is retried whole, and then split (see
+ * BatchProcessor), so part of it may be applied again.
+ */
+export type BatchHandlerFn<E = unknown> = (events: E[], records: readonly MessageContext[]) => Promise<void>;
+
+/** How batches of one handler are cut. */
+export interface BatchOptions {
+  /** Most records in one handler call. */
+  maxRecords: number;
+  /**
+   * How long the first records of a call wait for more, from other partitions, before the call
+   * starts: 0 calls the handler once per partition's fetched records, at once.
+   */
+  maxWaitMs: number;
+}
+
+export const defaultBatchOptions: BatchOptions = { maxRecords: 1_000, maxWaitMs: 0 };
+
+/** A batch handler with its batch bounds. */
+export interface BatchHandler<E = unknown> {
+  handle: BatchHandlerFn<E>;
+  options: BatchOptions;
+}

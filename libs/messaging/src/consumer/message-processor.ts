@@ -39,13 +39,13 @@ export interface ProcessorDeps {
 const tracer = trace.getTracer('@platform/messaging');
 
 /** Reads trace context straight from the record's headers, without copying them all. */
-const kafkaHeaders: TextMapGetter<RecordHeaders> = {
+export const kafkaHeaders: TextMapGetter<RecordHeaders> = {
   get: (carrier, key) => headerValue(carrier, key),
   keys: (carrier) => Object.keys(carrier),
 };
 
 /** A record the processor gives up on: where it was, what failed, why, after how many attempts. */
-type GivenUp = Omit<Failure, 'groupId' | 'lastFailureAt' | 'traceId'>;
+export type GivenUp = Omit<Failure, 'groupId' | 'lastFailureAt' | 'traceId'>;
 
 /** Label-bound metric children per (topic, type): the hot path skips prom-client's label hashing. */
 interface TypeMetrics {
@@ -185,7 +185,7 @@ export class MessageProcessor {
   }
 
   /** Writes the record to its DLQ (waiting out a DLQ that is down); `given-back` if aborted first. */
-  private async deadLetter(given: GivenUp, signal: AbortSignal): Promise<Outcome> {
+  async deadLetter(given: GivenUp, signal: AbortSignal): Promise<Outcome> {
     const { deps } = this;
     const { topic, partition, message, error, reason, attempts } = given;
     const traceId = traceIdOf(headerValue(message.headers ?? {}, Headers.traceparent));
@@ -232,14 +232,14 @@ export class MessageProcessor {
     return 'dead-lettered';
   }
 
-  private ignore(topic: string, reason: 'other-group' | 'no-handler'): Outcome {
+  ignore(topic: string, reason: 'other-group' | 'no-handler'): Outcome {
     this.deps.metrics.ignored.inc({ topic, group: this.deps.groupId, reason });
     return 'ignored';
   }
 }
 
 /** The handler's view of a record; headers are decoded to strings only if the handler reads them. */
-class RecordContext implements MessageContext {
+export class RecordContext implements MessageContext {
   private decodedHeaders: Record<string, string> | undefined;
 
   constructor(
@@ -279,7 +279,7 @@ function isTooLarge(error: unknown): boolean {
 }
 
 /** A header as a string (the first one, if repeated). */
-function headerValue(headers: RecordHeaders, name: string): string | undefined {
+export function headerValue(headers: RecordHeaders, name: string): string | undefined {
   const value = headers[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString();
@@ -291,7 +291,7 @@ function traceIdOf(traceparent: string | undefined): string | undefined {
 }
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const timer = setTimeout(() => {

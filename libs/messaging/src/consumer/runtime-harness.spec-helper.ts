@@ -7,7 +7,7 @@ import { decodeEnvelope, dlqTopicOf, retryTopicOf, type EventEnvelope } from '@p
 import { infraEnv, reach, uniqueName } from '@platform/testing';
 import { createKafkaClient, kafkaClientFromEnv } from '../client/create-kafka-client';
 import { ConsumerRuntime, type ConsumerRuntimeOptions } from './consumer-runtime';
-import type { EventHandlerFn } from './handler';
+import { defaultBatchOptions, type BatchHandlerFn, type BatchOptions, type EventHandlerFn } from './handler';
 import type { RuntimeLogger } from './runtime-logger';
 import { MessagingMetrics } from '../metrics';
 import { EventProducer } from '../producer/event-producer';
@@ -91,6 +91,22 @@ export class RuntimeHarness {
     });
     this.runtimes.push(runtime);
     return runtime;
+  }
+
+  /** A runtime of batch handlers, all with the same bounds. */
+  batchRuntime(
+    topic: string,
+    handlers: Record<string, BatchHandlerFn>,
+    batch: Partial<BatchOptions> = {},
+    options: Partial<ConsumerRuntimeOptions> = {},
+  ): ConsumerRuntime {
+    const batchHandlers = new Map(
+      Object.entries(handlers).map(([type, handle]) => [
+        type,
+        { handle, options: { ...defaultBatchOptions, ...batch } },
+      ]),
+    );
+    return this.runtime(topic, {}, { batchHandlers, ...options });
   }
 
   /** Offsets committed by `groupId` on `topic`, by partition. */

@@ -13,7 +13,7 @@ import { allTopics, decodeEvent, type TopicOwner } from '@platform/contracts';
 import { ReadinessRegistry } from '@platform/observability';
 import type { AdminClient, KafkaClient } from '../client/kafka-client';
 import { ConsumerRuntime } from '../consumer/consumer-runtime';
-import type { EventHandlerFn } from '../consumer/handler';
+import type { BatchHandler, EventHandlerFn } from '../consumer/handler';
 import type { RuntimeLogger } from '../consumer/runtime-logger';
 import type { MessagingMetrics } from '../metrics';
 import { EventProducer } from '../producer/event-producer';
@@ -129,13 +129,19 @@ export class MessagingLifecycle
    * once it consumes, or once any start step has to wait (the wait goes on in the background);
    * rejects when a first attempt meets a failure that waiting cannot fix.
    */
-  async runGroup(group: ConsumerGroupOptions, handlers: ReadonlyMap<string, EventHandlerFn>): Promise<void> {
+  async runGroup(
+    group: ConsumerGroupOptions,
+    handlers: ReadonlyMap<string, EventHandlerFn>,
+    batchHandlers: ReadonlyMap<string, BatchHandler> = new Map(),
+  ): Promise<void> {
     const { basics } = this;
     if (!basics)
       throw new Error('consumer groups start after the app has initialised: use startConsumerGroups(app)');
     const started = basics.then(
       async () => {
-        const runtime = await this.retrying(groupPart(group), () => this.startGroup(group, handlers));
+        const runtime = await this.retrying(groupPart(group), () =>
+          this.startGroup(group, handlers, batchHandlers),
+        );
         this.runtimes.set(group.groupId, runtime);
         this.logger.log(`consuming ${runtime.subscribedTopics.join(', ')} as ${group.groupId}`);
       },
@@ -193,12 +199,18 @@ export class MessagingLifecycle
   }
 
   /** One attempt to start a group: its topics must exist; a runtime that fails to start is stopped. */
-  private async startGroup(group: ConsumerGroupOptions, handlers: ReadonlyMap<string, EventHandlerFn>) {
+  private async startGroup(
+    group: ConsumerGroupOptions,
+    handlers: ReadonlyMap<string, EventHandlerFn>,
+    batchHandlers: ReadonlyMap<string, BatchHandler>,
+  ) {
+    const { batch: _bounds, ...settings } = group.consumer ?? {};
     const runtime = new ConsumerRuntime(this.client, {
-      ...group.consumer,
+      ...settings,
       groupId: group.groupId,
       topics: group.topics,
       handlers,
+      batchHandlers,
       decode: group.decode ?? decodeEvent,
       dlqProducer: this.producer,
       metrics: this.metrics,

@@ -3,7 +3,7 @@ import type { TopicOwner } from '@platform/contracts';
 import type { KafkaClientName } from '../client/kafka-client';
 import type { Registry } from 'prom-client';
 import type { ConsumerRuntimeOptions } from '../consumer/consumer-runtime';
-import type { MessageDecoder } from '../consumer/handler';
+import type { BatchOptions, MessageDecoder } from '../consumer/handler';
 import type { EventProducerOptions } from '../producer/event-producer';
 import type { StartBackoff } from '../startup/start-policy';
 
@@ -11,9 +11,15 @@ import type { StartBackoff } from '../startup/start-policy';
 type GroupSettings = Partial<
   Omit<
     ConsumerRuntimeOptions,
-    'groupId' | 'topics' | 'handlers' | 'decode' | 'dlqProducer' | 'metrics' | 'logger'
+    'groupId' | 'topics' | 'handlers' | 'batchHandlers' | 'decode' | 'dlqProducer' | 'metrics' | 'logger'
   >
->;
+> & {
+  /**
+   * Bounds of the group's batch handlers (`@EventPattern(type, { batch: true })`), e.g. from
+   * config; a handler's own `batch: { ... }` wins. Default: defaultBatchOptions.
+   */
+  batch?: Partial<BatchOptions>;
+};
 
 /**
  * One consumer group of the app: its own topics, offsets, retry policy and concurrency. E.g.

@@ -1,12 +1,16 @@
-import { Controller, Inject, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Controller, type OnApplicationBootstrap } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { decodeEvent, type DomainEvent } from '@platform/contracts';
-import { RetriableError, type KafkaContext, type MessageDecoder } from '@platform/messaging';
-import { ANALYTICS_INGEST_CONFIG, type AnalyticsIngestConfig } from '../../config/analytics-ingest.config';
+import {
+  DependencyUnavailableError,
+  PermanentError,
+  type KafkaBatchContext,
+  type MessageDecoder,
+} from '@platform/messaging';
 import { AnalyticsStore } from '../../clickhouse/analytics.store';
-import { toEventRow, type EventRow } from '../../clickhouse/event-row';
+import { toEventRow } from '../../clickhouse/event-row';
+import { areRowsRejected } from '../../clickhouse/rows-rejected';
 import { IngestMetrics } from '../infrastructure/ingest.metrics';
-import { MicroBatcher } from '../application/micro-batcher';
 
 /**
  * Any catalog event, decoded (and upcast) as usual; undecodable records still go to the DLQ. The
@@ -23,49 +27,46 @@ export const decodeAnyEvent: MessageDecoder<AnyEvent> = (value, record) => ({
 });
 
 /**
- * The write path: every event becomes a row in a micro-batch; the handler returns when ClickHouse
- * acknowledged the batch, so the runtime commits an offset only for rows ClickHouse has. A failed
- * batch fails its handlers with a retriable error: the runtime retries them (the app's retry
- * policy waits as long as ClickHouse is down) and, with every handler waiting, pauses fetching
- * once a partition has too many in flight. Nothing is held only in memory: an uncommitted
- * offset is refetched after a crash, and ReplacingMergeTree absorbs the rows written twice.
+ * The write path: the runtime hands over a batch of events (up to ANALYTICS_BATCH_MAX_ROWS, from
+ * every partition fetched within ANALYTICS_BATCH_MAX_WAIT_MS) and they become one ClickHouse
+ * insert. The runtime commits their offsets only once ClickHouse acknowledged it.
+ *
+ * - ClickHouse failing for any reason but the rows (down, too many parts, a timeout) is an outage:
+ *   the batch is retried as long as it lasts, and with the batch waiting, the fetch pauses once a
+ *   partition has too many records in flight. Nothing is held only in memory.
+ * - Rows ClickHouse refuses for their content are the records' fault: the runtime splits the
+ *   batch until the one record that fails alone goes to the DLQ, and its neighbours are written.
+ * - A batch written twice (a crash before the commit, a split after a partial write) is absorbed
+ *   by ReplacingMergeTree on event_id.
  */
 @Controller()
-export class EventIngestHandler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly batcher: MicroBatcher<EventRow>;
-
+export class EventIngestHandler implements OnApplicationBootstrap {
   constructor(
     private readonly store: AnalyticsStore,
     private readonly metrics: IngestMetrics,
-    @Inject(ANALYTICS_INGEST_CONFIG) config: AnalyticsIngestConfig,
-  ) {
-    this.batcher = new MicroBatcher<EventRow>({
-      maxRows: config.ANALYTICS_BATCH_MAX_ROWS,
-      maxWaitMs: config.ANALYTICS_BATCH_MAX_WAIT_MS,
-      write: async (rows) => {
-        await this.store.insert(rows);
-        for (const row of rows) this.metrics.recordIngested(row.occurred_at_ms);
-      },
-      observe: (rows, seconds, ok) => this.metrics.recordBatch(rows, seconds, ok),
-    });
-  }
+  ) {}
 
   /** Freshness starts from what ClickHouse holds (the schema exists once modules are initialised). */
   async onApplicationBootstrap(): Promise<void> {
     this.metrics.newestOccurredAtMs = await this.store.newestOccurredAtMs();
   }
 
-  @EventPattern('AnyEvent')
-  async onEvent(@Payload() record: AnyEvent, @Ctx() context: KafkaContext): Promise<void> {
+  @EventPattern('AnyEvent', { batch: true })
+  async onEvents(@Payload() records: AnyEvent[], @Ctx() context: KafkaBatchContext): Promise<void> {
+    const now = Date.now();
+    const rows = records.map((record, i) =>
+      toEventRow(record.event, (context.records[i] as { topic: string }).topic, now),
+    );
+    const started = performance.now();
     try {
-      await this.batcher.add(toEventRow(record.event, context.topic));
+      await this.store.insert(rows);
     } catch (error) {
-      throw new RetriableError('ClickHouse did not acknowledge the batch', { cause: error });
+      this.metrics.recordBatch(rows.length, (performance.now() - started) / 1000, false);
+      if (areRowsRejected(error))
+        throw new PermanentError('ClickHouse refused the rows of the batch', { cause: error });
+      throw new DependencyUnavailableError('ClickHouse', { cause: error });
     }
-  }
-
-  /** Writes what is buffered; the runtime has stopped handing out records by then. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.batcher.flush().catch(() => undefined);
+    this.metrics.recordBatch(rows.length, (performance.now() - started) / 1000, true);
+    for (const row of rows) this.metrics.recordIngested(row.occurred_at_ms);
   }
 }

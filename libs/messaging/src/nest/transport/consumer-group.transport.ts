@@ -7,11 +7,17 @@ import {
 } from '@nestjs/microservices';
 import { allTopics } from '@platform/contracts';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { EventHandlerFn, MessageContext } from '../../consumer/handler';
+import {
+  defaultBatchOptions,
+  type BatchHandler,
+  type BatchOptions,
+  type EventHandlerFn,
+} from '../../consumer/handler';
 import type { ConsumerRuntime } from '../../consumer/consumer-runtime';
 import { PermanentError } from '../../errors';
 import type { MessagingLifecycle } from '../messaging.lifecycle';
 import type { ConsumerGroupOptions } from '../messaging.options';
+import { KafkaBatchContext } from './kafka-batch.context';
 import { KafkaContext } from './kafka.context';
 
 /**
@@ -20,11 +26,15 @@ import { KafkaContext } from './kafka.context';
  *   @EventPattern('NotificationRequested', { group: 'worker' })
  *
  * `group` names the consumer group (ConsumerGroupOptions.name) whose records it handles; it may be
- * left out when the app runs one group. Further per-handler settings (e.g. a batch flag) are
- * further optional fields here.
+ * left out when the app runs one group. `batch` makes it a batch handler, called with an array of
+ * events and a KafkaBatchContext; its bounds are the group's `consumer.batch`, then these:
+ *
+ *   @EventPattern('AnyEvent', { batch: true })
+ *   async onEvents(@Payload() events: AnyEvent[], @Ctx() ctx: KafkaBatchContext) { ... }
  */
 export interface KafkaHandlerExtras {
   group?: string;
+  batch?: true | Partial<BatchOptions>;
 }
 
 /**
@@ -81,6 +91,11 @@ export class ConsumerGroupTransport extends Server implements CustomTransportStr
     if (this.messageHandlers.has(type))
       throw new Error(`two @EventPattern('${type}') handlers in consumer group '${group}': keep one`);
     this.requireCarried(type);
+    const kinds = new Set([...this.messageHandlers.values()].map((h) => isBatch(h.extras)));
+    if (kinds.size > 0 && !kinds.has(isBatch(extras)))
+      throw new Error(
+        `@EventPattern('${type}'${extras.batch ? ', { batch }' : ''}) in consumer group '${group}': a group runs batch handlers or per-event handlers, not both; put them in groups of their own`,
+      );
     super.addHandler(pattern, callback, isEventHandler, extras);
   }
 
@@ -90,7 +105,7 @@ export class ConsumerGroupTransport extends Server implements CustomTransportStr
       callback(new Error(`consumer group '${this.group.name}' has no @EventPattern handlers`));
       return;
     }
-    this.lifecycle.runGroup(this.group, this.eventHandlers()).then(
+    this.lifecycle.runGroup(this.group, this.eventHandlers(), this.batchHandlers()).then(
       () => callback(),
       (error: unknown) => callback(error),
     );
@@ -117,7 +132,27 @@ export class ConsumerGroupTransport extends Server implements CustomTransportStr
   eventHandlers(): Map<string, EventHandlerFn> {
     const handlers = new Map<string, EventHandlerFn>();
     for (const [type, handler] of this.messageHandlers) {
-      handlers.set(type, (event, message) => invoke(handler, event, message));
+      if (isBatch(handler.extras)) continue;
+      handlers.set(type, (event, message) => invoke(handler, event, new KafkaContext([message])));
+    }
+    return handlers;
+  }
+
+  /** The group's batch handlers as the runtime calls them, with their bounds. */
+  batchHandlers(): Map<string, BatchHandler> {
+    const handlers = new Map<string, BatchHandler>();
+    for (const [type, handler] of this.messageHandlers) {
+      const extras = handler.extras as KafkaHandlerExtras | undefined;
+      if (!isBatch(extras)) continue;
+      const options: BatchOptions = {
+        ...defaultBatchOptions,
+        ...this.group.consumer?.batch,
+        ...(extras?.batch === true ? {} : extras?.batch),
+      };
+      handlers.set(type, {
+        handle: (events, records) => invoke(handler, events, new KafkaBatchContext([records])),
+        options,
+      });
     }
     return handlers;
   }
@@ -139,10 +174,18 @@ export class ConsumerGroupTransport extends Server implements CustomTransportStr
   }
 }
 
+function isBatch(extras: KafkaHandlerExtras | undefined): boolean {
+  return extras?.batch !== undefined && extras.batch !== (false as unknown);
+}
+
 /** Calls a handler through Nest's pipeline and waits for its end; rejects with what it threw. */
-async function invoke(handler: MessageHandler, event: unknown, message: MessageContext): Promise<void> {
+async function invoke(
+  handler: MessageHandler,
+  payload: unknown,
+  context: KafkaContext | KafkaBatchContext,
+): Promise<void> {
   try {
-    const result: unknown = await handler(event, new KafkaContext([message]));
+    const result: unknown = await handler(payload, context);
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
   } catch (error) {
     throw asRuntimeError(error);

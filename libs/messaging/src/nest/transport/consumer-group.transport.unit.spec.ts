@@ -1,5 +1,5 @@
 import { Controller, UseGuards, type INestApplication } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { Topics } from '@platform/contracts';
 import { ObservabilityModule } from '@platform/observability';
@@ -11,6 +11,7 @@ import { MessagingLifecycle } from '../messaging.lifecycle';
 import { MessagingModule } from '../messaging.module';
 import type { ConsumerGroupOptions } from '../messaging.options';
 import type { ConsumerGroupTransport } from './consumer-group.transport';
+import type { KafkaBatchContext } from './kafka-batch.context';
 
 const events: ConsumerGroupOptions = {
   name: 'events',
@@ -184,5 +185,44 @@ describe('ConsumerGroupTransport', () => {
     const onLoggedIn = byName(transports, 'events').eventHandlers().get('UserLoggedIn');
     await expect(onLoggedIn?.({}, context())).rejects.toThrow(PermanentError);
     await expect(onLoggedIn?.({}, context())).rejects.toThrow('Forbidden resource');
+  });
+
+  it('gives a batch handler the events and their records, with the bounds of its group and its own', async () => {
+    @Controller()
+    class Batched {
+      @EventPattern('UserRegistered', { batch: { maxWaitMs: 20 } })
+      async onRegistered(@Payload() batch: { n: number }[], @Ctx() ctx: KafkaBatchContext): Promise<void> {
+        if (batch.length !== ctx.records.length) throw new PermanentError('one record per event');
+        if (batch.some((e) => e.n < 0)) throw new RetriableError('store down');
+      }
+    }
+    let transports: ConsumerGroupTransport[];
+    const group = { ...events, consumer: { batch: { maxRecords: 7 } } };
+    ({ app, transports } = await connect([group], [Batched]));
+    const transport = byName(transports, 'events');
+    expect(transport.eventHandlers().size).toBe(0);
+    const handler = transport.batchHandlers().get('UserRegistered');
+    expect(handler?.options).toEqual({ maxRecords: 7, maxWaitMs: 20 });
+    await expect(handler?.handle([{ n: 1 }, { n: 2 }], [context(), context()])).resolves.toBeUndefined();
+    await expect(handler?.handle([{ n: -1 }], [context()])).rejects.toBeInstanceOf(RetriableError);
+    await expect(handler?.handle([{ n: 1 }], [])).rejects.toBeInstanceOf(PermanentError);
+  });
+
+  it('fails the start on a group with both batch and per-event handlers', async () => {
+    @Controller()
+    class Mixed {
+      @EventPattern('UserRegistered', { batch: true })
+      async onRegistered(): Promise<void> {
+        // the handler's body does not matter here
+      }
+
+      @EventPattern('UserLoggedIn')
+      onLoggedIn(): void {
+        // the handler's body does not matter here
+      }
+    }
+    await expect(connect([events], [Mixed])).rejects.toThrow(
+      "@EventPattern('UserLoggedIn') in consumer group 'events': a group runs batch handlers or per-event handlers, not both",
+    );
   });
 });
