@@ -24,7 +24,7 @@ export const analyticsIngestConfigSchema = z.object({
   /** Most rows in one ClickHouse insert (one call of the batch handler)... */
   ANALYTICS_BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5_000),
   /** ...and how long a partition's records wait for other partitions' records to join it. */
-  ANALYTICS_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+  ANALYTICS_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(200),
   ...gatewayIdentityEnv,
 });
 

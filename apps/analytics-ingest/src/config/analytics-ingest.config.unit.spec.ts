@@ -8,7 +8,7 @@ describe('analytics-ingest config', () => {
       CLICKHOUSE_URL: 'http://127.0.0.1:8123',
       ANALYTICS_CLICKHOUSE_DATABASE: 'analytics',
       ANALYTICS_BATCH_MAX_ROWS: 5_000,
-      ANALYTICS_BATCH_MAX_WAIT_MS: 500,
+      ANALYTICS_BATCH_MAX_WAIT_MS: 200,
     });
   });
 
