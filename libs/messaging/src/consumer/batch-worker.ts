@@ -1,7 +1,7 @@
 import type { ConsumedRecord } from '../client/kafka-client';
 import type { BatchProcessor } from './batch-processor';
 import { OffsetTracker } from './offset-tracker';
-import type { CommitListener } from './partition-worker';
+import { settledWithin, type CommitListener } from './partition-worker';
 
 /**
  * Runs one assigned partition for batch handlers: the records fetched so far, in offset order,
@@ -46,18 +46,10 @@ export class BatchWorker {
   }
 
   /** Resolves when the running batch has stopped, or after `timeoutMs`. */
-  async settled(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    const done = (async () => {
+  settled(timeoutMs: number): Promise<boolean> {
+    return settledWithin(async () => {
       while (this.running) await this.running;
-      return true as const;
-    })();
-    try {
-      return await Promise.race([done, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    }, timeoutMs);
   }
 
   private async drain(): Promise<void> {

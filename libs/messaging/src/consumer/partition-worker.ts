@@ -59,18 +59,10 @@ export class PartitionWorker {
   }
 
   /** Resolves when every running key queue has stopped, or after `timeoutMs`. */
-  async settled(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    const done = (async () => {
+  settled(timeoutMs: number): Promise<boolean> {
+    return settledWithin(async () => {
       while (this.running.size > 0) await Promise.all([...this.running]);
-      return true as const;
-    })();
-    try {
-      return await Promise.race([done, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    }, timeoutMs);
   }
 
   private async drain(key: string): Promise<void> {
@@ -85,5 +77,16 @@ export class PartitionWorker {
       if (position !== undefined && !signal.aborted) this.onCommittable(position);
     }
     this.queues.delete(key);
+  }
+}
+
+/** Whether `work` ended within `timeoutMs` (true), or was still running then (false). */
+export async function settledWithin(work: () => Promise<void>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return await Promise.race([work().then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
