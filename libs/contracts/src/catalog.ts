@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { compiledSchema } from './compiled-schema';
 import { UnknownEventError } from './contract-error';
 import type { EventEnvelope } from './envelope';
 import type { EventDefinition, PayloadOfDefinition, Upcaster } from './event-definition';
@@ -82,7 +83,11 @@ const supersededVersions: readonly SupersededVersion[] = [
 /** One readable version of an event; `toLatest` is absent on the latest version. */
 export interface CatalogEntry {
   readonly definition: EventDefinition;
+  /** `definition.payload` compiled once (z.compile): what the codec parses with. */
+  readonly payload: z.ZodType;
   readonly toLatest?: (payload: unknown) => unknown;
+  /** The latest version's compiled payload schema, which an upcast result must pass. */
+  readonly latestPayload: z.ZodType;
 }
 
 /**
@@ -93,7 +98,9 @@ export interface CatalogEntry {
 function buildCatalog(): ReadonlyMap<string, ReadonlyMap<number, CatalogEntry>> {
   const byType = new Map<string, Map<number, CatalogEntry>>();
   for (const definition of latestDefinitions) {
-    byType.set(definition.type, new Map([[definition.version, { definition }]]));
+    const payload = compiledSchema(definition.payload);
+    const entry: CatalogEntry = { definition, payload, latestPayload: payload };
+    byType.set(definition.type, new Map([[definition.version, entry]]));
   }
   const newestFirst = [...supersededVersions].sort((a, b) => b.from.version - a.from.version);
   for (const { from, toVersion, upcast } of newestFirst) {
@@ -106,7 +113,12 @@ function buildCatalog(): ReadonlyMap<string, ReadonlyMap<number, CatalogEntry>> 
     }
     const nextToLatest = next.toLatest;
     const toLatest = nextToLatest ? (payload: unknown) => nextToLatest(upcast(payload)) : upcast;
-    versions.set(from.version, { definition: from, toLatest });
+    versions.set(from.version, {
+      definition: from,
+      payload: compiledSchema(from.payload),
+      toLatest,
+      latestPayload: next.latestPayload,
+    });
   }
   return byType;
 }

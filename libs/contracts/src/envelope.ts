@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compiledSchema } from './compiled-schema';
 import { ContractError } from './contract-error';
 
 /**
@@ -23,6 +24,9 @@ export const eventEnvelopeSchema = z.object({
   causationId: z.string().min(1).max(128).nullable(),
   payload: z.unknown(),
 });
+
+/** The envelope schema as the codec runs it: the same checks and errors, compiled once. */
+export const compiledEnvelopeSchema = compiledSchema(eventEnvelopeSchema);
 
 /** An event as it travels, before its payload has been checked against its own schema. */
 export type EventEnvelope<P = unknown> = Omit<z.infer<typeof eventEnvelopeSchema>, 'payload'> & {
@@ -51,7 +55,7 @@ export function decodeEnvelope(raw: Buffer | string | null): EventEnvelope {
   } catch (err) {
     throw new EnvelopeDecodeError(`not JSON (${(err as Error).message})`);
   }
-  const result = eventEnvelopeSchema.safeParse(json);
+  const result = compiledEnvelopeSchema.safeParse(json);
   if (!result.success) throw new EnvelopeDecodeError(describeIssues(result.error));
   return result.data;
 }

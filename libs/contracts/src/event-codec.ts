@@ -1,10 +1,10 @@
 import { knownVersionsOf, latestDefinitionOf, type DomainEvent, type EventType, versionsOf } from './catalog';
 import { EventPayloadError, UnknownEventError } from './contract-error';
 import {
+  compiledEnvelopeSchema,
   decodeEnvelope,
   describeIssues,
   EnvelopeDecodeError,
-  eventEnvelopeSchema,
   type EventEnvelope,
 } from './envelope';
 import { topicOfEvent } from './topic-registry';
@@ -38,7 +38,7 @@ function checkRecordKey(event: DomainEvent, key: Buffer | string | null): void {
  * when it comes from an outbox row. Old versions are upcast; the result is the latest version.
  */
 export function validateEvent(envelope: EventEnvelope): DomainEvent {
-  const result = eventEnvelopeSchema.safeParse(envelope);
+  const result = compiledEnvelopeSchema.safeParse(envelope);
   if (!result.success) throw new EnvelopeDecodeError(describeIssues(result.error));
   return toLatest(result.data);
 }
@@ -52,7 +52,7 @@ function toLatest(envelope: EventEnvelope): DomainEvent {
     const known = knownVersionsOf(type).join(', ');
     throw new UnknownEventError(type, version, `${type} has no version ${version} (known: ${known})`);
   }
-  const parsed = entry.definition.payload.safeParse(envelope.payload);
+  const parsed = entry.payload.safeParse(envelope.payload);
   if (!parsed.success) throw new EventPayloadError(type, version, describeIssues(parsed.error, 'payload'));
 
   // versionsOf() found the type, so it is an EventType.
@@ -61,7 +61,7 @@ function toLatest(envelope: EventEnvelope): DomainEvent {
   if (entry.toLatest) {
     // The upcaster's types prove the shape, not the refinements (such as the order total):
     // check the result so a bad upcast is a dead letter, not a wrong read model.
-    const upcast = latest.payload.safeParse(entry.toLatest(payload));
+    const upcast = entry.latestPayload.safeParse(entry.toLatest(payload));
     if (!upcast.success) {
       const reason = `after upcasting to v${latest.version}: ${describeIssues(upcast.error, 'payload')}`;
       throw new EventPayloadError(type, version, reason);

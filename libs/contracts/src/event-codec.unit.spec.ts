@@ -165,6 +165,79 @@ describe('decodeEvent', () => {
   });
 });
 
+describe('decodeEvent on compiled schemas', () => {
+  const v1Line = { sku: 'BOOK-1', quantity: 2, price: '12.50' };
+  const v1 = { orderId: 'order-1', customerId: 'customer-1', currency: 'EUR', lines: [v1Line] };
+  const refusals: [string, Partial<EventEnvelope> | Record<string, unknown>, string, string][] = [
+    [
+      'an occurredAt without offset',
+      { occurredAt: '2026-11-25T10:00:00' },
+      'EnvelopeDecodeError',
+      'occurredAt: Invalid ISO datetime',
+    ],
+    [
+      'a fractional version',
+      { version: 1.5 },
+      'EnvelopeDecodeError',
+      'version: Invalid input: expected int, received number',
+    ],
+    [
+      'a missing causationId',
+      { causationId: undefined },
+      'EnvelopeDecodeError',
+      'causationId: Invalid input: expected string, received undefined',
+    ],
+    [
+      'an empty id and a lowercase type',
+      { id: '', type: 'orderPlaced' },
+      'EnvelopeDecodeError',
+      'id: Too small: expected string to have >=1 characters; type: must be a PascalCase event name',
+    ],
+    [
+      'a line of quantity 0',
+      { payload: { ...placed.payload, lines: [{ sku: 'BOOK-1', quantity: 0, unitPriceMinor: 2699 }] } },
+      'EventPayloadError',
+      'payload.lines.0.quantity: Too small: expected number to be >0; payload.totalMinor: must equal the sum of quantity * unitPriceMinor over the lines',
+    ],
+    [
+      'a total that is not the sum of the lines',
+      { payload: { ...placed.payload, totalMinor: 1 } },
+      'EventPayloadError',
+      'payload.totalMinor: must equal the sum of quantity * unitPriceMinor over the lines',
+    ],
+    ['an unknown version', { version: 3 }, 'UnknownEventError', 'OrderPlaced has no version 3 (known: 1, 2)'],
+    [
+      'a v1 price with one decimal',
+      { version: 1, payload: { ...v1, lines: [{ ...v1Line, price: '12.5' }] } },
+      'EventPayloadError',
+      'payload.lines.0.price: must be a decimal string with two decimals, e.g. "12.50"',
+    ],
+    [
+      'a v1 order whose upcast total is too big for v2',
+      { version: 1, payload: { ...v1, lines: [{ ...v1Line, quantity: 100, price: '9999999999999.99' }] } },
+      'EventPayloadError',
+      'after upcasting to v2: payload.totalMinor: Too big: expected int to be <=9007199254740991',
+    ],
+  ];
+
+  it.each(refusals)('still refuses %s, with the same error and reason', (_case, changes, name, reason) => {
+    const err = errorOf(() =>
+      decodeEvent(onTheWire(changes as Partial<EventEnvelope>), { key: Buffer.from('order-1') }),
+    );
+
+    expect(err).toBeInstanceOf(ContractError);
+    expect({ name: (err as ContractError).name, reason: (err as ContractError).reason }).toEqual({
+      name,
+      reason,
+    });
+  });
+
+  it('drops envelope and payload fields no schema names, as before', () => {
+    const extra = { ...placed, note: 'x', payload: { ...placed.payload, note: 'y' } };
+    expect(decodeEvent(encodeEnvelope(extra))).toEqual(placed);
+  });
+});
+
 describe('validateEvent', () => {
   it('accepts an envelope already in memory and returns it as the latest version', () => {
     expect(validateEvent(placed)).toEqual(placed);

@@ -66,6 +66,34 @@ describe('the messaging runtime without a metrics registry or a logger', () => {
     expect(sent.map((batch) => batch.topic)).toEqual(['things.dlq']);
   });
 
+  it('decodes a record only once a handler slot is free, so records waiting for one stay bytes', async () => {
+    let release: () => void = () => undefined;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const { client } = recordingClient();
+    const decoded: string[] = [];
+    const processor = new MessageProcessor({
+      groupId: 'g',
+      decode: (value) => {
+        decoded.push(String(value));
+        return JSON.parse(String(value)) as { type: string };
+      },
+      handlers: new Map<string, EventHandlerFn>([['Thing', () => blocked]]),
+      retry: { ...defaultRetryPolicy, maxAttempts: 1 },
+      dlqProducer: new EventProducer(client),
+      handlerSlots: new Semaphore(1),
+    });
+    const signal = new AbortController().signal;
+
+    const first = processor.process('things', 0, record('{"type":"Thing","n":1}'), signal);
+    const second = processor.process('things', 0, record('{"type":"Thing","n":2}'), signal);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(decoded).toEqual(['{"type":"Thing","n":1}']);
+
+    release();
+    expect(await Promise.all([first, second])).toEqual(['handled', 'handled']);
+    expect(decoded).toHaveLength(2);
+  });
+
   it('builds a consumer runtime and a producer from a client and the group settings alone', () => {
     const { client } = recordingClient();
     const producer = new EventProducer(client);
