@@ -3,7 +3,7 @@ import { GatewayIdentitySigner, identityPlugin } from '@platform/identity';
 import { generateKeyPairSync } from 'node:crypto';
 import { eventually, infraEnv, tailTopic, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { IdempotencyKeys } from '../src/idempotency/infrastructure/idempotency-keys';
 import { startOrderApp, type OrderApp } from './order-app.spec-helper';
 
@@ -36,6 +36,22 @@ const manualPayment = {
   paymentReference: 'pay-1',
   reason: 'bank transfer',
 };
+
+/**
+ * The first word of each statement the app's DataSource sends while `work` runs: every statement
+ * goes through a query runner (transactions too); the outbox relay has its own connections.
+ */
+async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
+  const runner = orders.app.get(DataSource).createQueryRunner();
+  const query = jest.spyOn(Object.getPrototypeOf(runner) as QueryRunner, 'query');
+  await runner.release();
+  try {
+    await work();
+    return query.mock.calls.map(([sql]) => sql.trim().split(/\s+/)[0] ?? '');
+  } finally {
+    query.mockRestore();
+  }
+}
 
 async function place(caller: { userId: string; roles: string[] }): Promise<{ id: string; version: number }> {
   const res = await orders.http().post('/orders').use(orders.as(caller)).send({ lines }).expect(201);
@@ -83,6 +99,11 @@ describe('order commands over HTTP', () => {
       totalMinor: 3097,
       version: 4,
     });
+  });
+
+  it('places an order in one round trip to PostgreSQL once it knows the products', async () => {
+    await place(customer());
+    expect(await statementsOf(() => place(customer()))).toEqual(['WITH']);
   });
 
   it('refuses to cancel a shipped order with 409 ORDER.ALREADY_SHIPPED', async () => {
