@@ -312,6 +312,36 @@ describe('Idempotency-Key on POST routes', () => {
     expect(retry.headers['idempotent-replayed']).toBe('true');
   });
 
+  it('places an order with a key in one transaction of two statements', async () => {
+    const me = customer();
+    await place(me);
+    const send = () =>
+      orders
+        .http()
+        .post('/orders')
+        .use(orders.as(me))
+        .set('idempotency-key', uniqueName('key'))
+        .send({ lines });
+    expect(await statementsOf(() => send().expect(201))).toEqual(['START', 'WITH', 'INSERT', 'COMMIT']);
+  });
+
+  it('keeps none of the writes of a retry it answers from the first request', async () => {
+    const me = customer();
+    const key = uniqueName('key');
+    const send = () =>
+      orders.http().post('/orders').use(orders.as(me)).set('idempotency-key', key).send({ lines });
+    const first = await send().expect(201);
+    await send().expect(201);
+    const [counts] = (await orders.app.get(DataSource).query(
+      `SELECT (SELECT count(*) FROM order_summaries WHERE customer_id = $1)::int AS orders,
+              (SELECT count(*) FROM order_events e JOIN order_summaries s ON s.order_id = e.aggregate_id
+                WHERE s.customer_id = $1)::int AS events,
+              (SELECT count(*) FROM outbox WHERE aggregate_key = $2)::int AS outbox`,
+      [me.userId, first.body.id],
+    )) as object[];
+    expect(counts).toEqual({ orders: 1, events: 1, outbox: 1 });
+  });
+
   it('refuses the same key with a different body with 422', async () => {
     const me = customer();
     const key = uniqueName('key');
