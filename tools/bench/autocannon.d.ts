@@ -9,7 +9,18 @@ declare module 'autocannon' {
     p99_9: number;
     max: number;
   }
+  interface RequestData {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  }
+  interface Request extends RequestData {
+    /** Called before each request is sent: answers the request to send (headers, body...). */
+    setupRequest?: (request: RequestData) => RequestData;
+  }
   interface Options {
+    requests?: Request[];
     url: string;
     connections?: number;
     duration?: number;

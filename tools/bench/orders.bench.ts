@@ -6,7 +6,9 @@
  *    route) in its own process on a fresh database. autocannon drives `POST /orders` (HTTP ->
  *    guard -> validation -> event store + outbox + read model in one transaction; the relay runs)
  *    and `POST /bench/plain-orders` (same stack, one plain INSERT) flat out, alternating, `rounds`
- *    times; medians of commands/s and p99. Goal: orders >= 0.5x the plain insert.
+ *    times, and `POST /orders` with a fresh Idempotency-Key on every request, as the clients of
+ *    this repo send it (the key's row commits in the same transaction); medians of commands/s and p99. Goal: orders >= 0.6x the plain insert. Beside each
+ *    load, what one command wrote in PostgreSQL: WAL bytes and rows (write-amplification.ts).
  * 2. Publish lag: `POST /orders` at a steady `rate` while a consumer reads order.events; the lag
  *    is receipt - occurredAt of each event (the transaction, the NOTIFY wake-up, the relay batch
  *    and the broker round trip). p50/p99.
@@ -50,6 +52,7 @@ import {
 } from './harness';
 import { PLACE_ORDER_BODY } from './order-placed';
 import { grouped } from './stats';
+import { WriteMeter, type WritesPerCommand } from './write-amplification';
 
 const args = parseArgs(
   process.argv.slice(2),
@@ -67,6 +70,8 @@ const body = PLACE_ORDER_BODY;
 
 interface Load {
   perSecond: number;
+  /** Answered 2xx: the commands that wrote. */
+  commands: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -104,21 +109,42 @@ async function main(run: BenchRun): Promise<void> {
   await load(`${url}/orders`, headers, 3);
   const plain: Load[] = [];
   const orders: Load[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const [p, o] = [
-      await load(`${url}/bench/plain-orders`, headers, SECONDS),
-      await load(`${url}/orders`, headers, SECONDS),
-    ];
-    plain.push(p);
-    orders.push(o);
-    console.log(`round ${round + 1}: plain ${grouped(p.perSecond)}/s, orders ${grouped(o.perSecond)}/s`);
+  const keyed: Load[] = [];
+  const plainWrites: WritesPerCommand[] = [];
+  const orderWrites: WritesPerCommand[] = [];
+  const keyedWrites: WritesPerCommand[] = [];
+  const meter = await WriteMeter.open(databaseUrl);
+  const measured = (path: string, idempotencyKeys = false) =>
+    meter.measure(
+      () => load(`${url}${path}`, headers, SECONDS, undefined, idempotencyKeys),
+      (l) => l.commands,
+    );
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const [p, pw] = await measured('/bench/plain-orders');
+      const [o, ow] = await measured('/orders');
+      const [k, kw] = await measured('/orders', true);
+      plain.push(p);
+      orders.push(o);
+      keyed.push(k);
+      plainWrites.push(pw);
+      orderWrites.push(ow);
+      keyedWrites.push(kw);
+      const figures = (l: Load, w: WritesPerCommand) =>
+        `${grouped(l.perSecond)}/s, ${grouped(w.walBytes)} WAL B/cmd`;
+      console.log(
+        `round ${round + 1}: plain ${figures(p, pw)}; orders ${figures(o, ow)}; keyed ${figures(k, kw)}`,
+      );
+    }
+  } finally {
+    await meter.close();
   }
   console.log(`publish lag: ${RATE} orders/s for ${SECONDS} s while a consumer reads order.events`);
   const lag = await publishLag(run, kafka, `${url}/orders`, headers, databaseUrl);
   await server.stop();
   console.log(`relay drain: ${grouped(RELAY_EVENTS)} events, relay vs kafkajs alone`);
   const relay = await relayDrain(run, kafka, databaseUrl);
-  report(plain, orders, lag, relay);
+  report(plain, orders, keyed, { plain: plainWrites, orders: orderWrites, keyed: keyedWrites }, lag, relay);
 }
 
 async function load(
@@ -126,6 +152,7 @@ async function load(
   headers: (path: string) => Record<string, string>,
   duration: number,
   rate?: number,
+  idempotencyKeys = false,
 ): Promise<Load> {
   const result = await autocannon({
     url,
@@ -135,9 +162,22 @@ async function load(
     duration,
     connections: CONNECTIONS,
     ...(rate ? { overallRate: rate } : {}),
+    ...(idempotencyKeys
+      ? {
+          requests: [
+            {
+              setupRequest: (request) => ({
+                ...request,
+                headers: { ...request.headers, 'idempotency-key': randomUUID() },
+              }),
+            },
+          ],
+        }
+      : {}),
   });
   return {
     perSecond: result.requests.total / result.duration,
+    commands: result.requests.total - result.non2xx,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -282,6 +322,8 @@ function placed(i: number): EventEnvelope {
 function report(
   plain: Load[],
   orders: Load[],
+  keyed: Load[],
+  writes: { plain: WritesPerCommand[]; orders: WritesPerCommand[]; keyed: WritesPerCommand[] },
   lag: Awaited<ReturnType<typeof publishLag>>,
   relay: Awaited<ReturnType<typeof relayDrain>>,
 ): void {
@@ -289,6 +331,10 @@ function report(
   const m = (loads: Load[], pick: (l: Load) => number) => median(loads.map(pick));
   const failed = (loads: Load[]) => loads.reduce((n, l) => n + l.non2xx + l.errors, 0);
   const ratio = m(orders, (l) => l.perSecond) / m(plain, (l) => l.perSecond);
+  const keyedRatio = m(keyed, (l) => l.perSecond) / m(plain, (l) => l.perSecond);
+  const w = (all: WritesPerCommand[], pick: (w: WritesPerCommand) => number) => median(all.map(pick));
+  const writeRow = (name: string, all: WritesPerCommand[]) =>
+    `| ${name.padEnd(38)} | ${grouped(w(all, (x) => x.walBytes)).padStart(9)} | ${grouped(w(all, (x) => x.clusterWalBytes)).padStart(11)} | ${String(w(all, (x) => x.inserted)).padStart(8)} | ${String(w(all, (x) => x.updated)).padStart(7)} | ${String(w(all, (x) => x.deleted)).padStart(7)} |`;
   const row = (name: string, loads: Load[]) =>
     `| ${name.padEnd(38)} | ${grouped(m(loads, (l) => l.perSecond)).padStart(10)} | ${String(m(loads, (l) => l.p50)).padStart(6)} | ${String(m(loads, (l) => l.p99)).padStart(6)} | ${String(failed(loads)).padStart(6)} |`;
   console.log(`
@@ -299,8 +345,18 @@ machine: ${machine}
 | -------------------------------------- | ---------- | ------ | ------ | ------ |
 ${row('POST /bench/plain-orders (one INSERT)', plain)}
 ${row('POST /orders (events+outbox+read model)', orders)}
+${row('POST /orders, Idempotency-Key each', keyed)}
 
-ratio orders / plain insert: ${ratio.toFixed(2)}x (goal >= 0.5x)
+ratio orders / plain insert: ${ratio.toFixed(2)}x (goal >= 0.6x); with an Idempotency-Key: ${keyedRatio.toFixed(2)}x
+
+writes per command, medians of ${ROUNDS} rounds (WAL of the run's database by pg_walinspect; cluster: pg_stat_wal minus its idle rate)
+
+| route                                  | WAL bytes | cluster WAL | inserted | updated | deleted |
+| -------------------------------------- | --------- | ----------- | -------- | ------- | ------- |
+${writeRow('POST /bench/plain-orders (one INSERT)', writes.plain)}
+${writeRow('POST /orders (events+outbox+read model)', writes.orders)}
+${writeRow('POST /orders, Idempotency-Key each', writes.keyed)}
+
 publish lag at ${grouped(lag.rate)} orders/s, occurredAt -> consumer: p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms over ${grouped(lag.events)} events (HTTP p99 ${lag.http.p99} ms)
   of which append -> broker ack (outbox created_at -> sent_at): p50 ${lag.relayP50} ms, p99 ${lag.relayP99} ms
 relay drain of ${grouped(relay.events)} events in batches of ${relay.batch}, medians of ${ROUNDS}: relay ${grouped(relay.relay)} events/s, kafkajs alone ${grouped(relay.kafkaOnly)} events/s (${(relay.relay / relay.kafkaOnly).toFixed(2)}x; goal >= 5 000 events/s)`);
@@ -308,8 +364,10 @@ relay drain of ${grouped(relay.events)} events in batches of ${relay.batch}, med
     machine,
     seconds: SECONDS,
     connections: CONNECTIONS,
-    rounds: { plain, orders },
+    rounds: { plain, orders, keyed },
     ratio,
+    keyedRatio,
+    writes,
     lag,
     relay,
   });

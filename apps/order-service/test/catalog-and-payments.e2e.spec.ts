@@ -129,6 +129,54 @@ describe('the catalog prices every order', () => {
   });
 });
 
+describe('prices this instance remembers', () => {
+  const db = () => orders.app.get(DataSource);
+  /** A product this instance has priced an order with, so it remembers the product's entry. */
+  async function remembered(product: { unitPriceMinor: number; active?: boolean }): Promise<string> {
+    const sku = uniqueName('MUG').toUpperCase();
+    const body = { name: 'A mug', currency: 'EUR', active: true, ...product };
+    await orders.http().put(`/catalog/${sku}`).use(orders.as(admin)).send(body).expect(200);
+    await orders
+      .http()
+      .post('/orders')
+      .use(orders.as(customer()))
+      .send({ lines: [{ sku, quantity: 1 }] })
+      .expect(body.active ? 201 : 422);
+    return sku;
+  }
+  /** A change another instance of the service made: this one's memory of the entry is stale. */
+  const elsewhere = (sku: string, set: string) =>
+    db().query(`UPDATE catalog_products SET ${set} WHERE sku = $1`, [sku]);
+
+  it('charges the price another instance set since, not the one it remembers', async () => {
+    const sku = await remembered({ unitPriceMinor: 900 });
+    await elsewhere(sku, 'unit_price_minor = 1100');
+
+    const { id } = await place(customer(), [{ sku, quantity: 2 }]);
+    const order = await orders.http().get(`/orders/${id}`).use(orders.as(admin)).expect(200);
+    expect(order.body).toMatchObject({
+      totalMinor: 2200,
+      lines: [{ sku, quantity: 2, unitPriceMinor: 1100 }],
+    });
+  });
+
+  it('refuses a product another instance withdrew since, and sells one it brought back', async () => {
+    const withdrawn = await remembered({ unitPriceMinor: 900 });
+    await elsewhere(withdrawn, 'active = false');
+    const refused = await orders
+      .http()
+      .post('/orders')
+      .use(orders.as(customer()))
+      .send({ lines: [{ sku: withdrawn, quantity: 1 }] })
+      .expect(422);
+    expect(refused.body).toMatchObject({ code: 'ORDER.UNKNOWN_SKU' });
+
+    const back = await remembered({ unitPriceMinor: 900, active: false });
+    await elsewhere(back, 'active = true');
+    await place(customer(), [{ sku: back, quantity: 1 }]);
+  });
+});
+
 describe('who may change an order', () => {
   it.each(['confirm', 'ship'])(
     'refuses a customer who asks to %s its own order with 403 ORDER.FORBIDDEN',

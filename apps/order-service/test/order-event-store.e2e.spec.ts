@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { orderDecider } from '../src/orders/domain/order.decider';
 import type { OrderEvent } from '../src/orders/domain/order.events';
 import { evolveAll } from '../src/orders/domain/order.evolve';
+import { PricesChanged } from '../src/orders/application/prices-changed';
 import { OrderEventStore } from '../src/orders/infrastructure/order-event-store';
 import { startOrderApp, type OrderApp } from './order-app.spec-helper';
 
@@ -67,6 +68,29 @@ describe('the order event store', () => {
       new ExpectedVersionConflict(orderId, 0, 1),
     );
     expect((await load(orderId)).version).toBe(1);
+  });
+
+  it("refuses an OrderPlaced off the catalog's prices with PricesChanged and records nothing", async () => {
+    const order = (sku: string, unitPriceMinor: number, currency = 'EUR'): OrderEvent => {
+      const orderId = randomUUID();
+      const lines = [{ sku, quantity: 2, unitPriceMinor }];
+      const data = { orderId, customerId: 'customer-1', lines, currency, totalMinor: 2 * unitPriceMinor };
+      return { type: 'OrderPlaced', data };
+    };
+    const offCatalog = [order('BOOK-1', 1249), order('NOT-SOLD-1', 1250), order('BOOK-1', 1250, 'GBP')];
+    for (const event of offCatalog) {
+      const orderId = event.data.orderId;
+      await expect(append(orderId, [event])).rejects.toBeInstanceOf(PricesChanged);
+      const [counts] = (await db.query(
+        `SELECT (SELECT count(*) FROM order_events WHERE aggregate_id = $1)::int AS events,
+                (SELECT count(*) FROM outbox WHERE aggregate_key = $1)::int AS outbox,
+                (SELECT count(*) FROM order_summaries WHERE order_id = $1)::int AS summaries`,
+        [orderId],
+      )) as object[];
+      expect(counts).toEqual({ events: 0, outbox: 0, summaries: 0 });
+    }
+    const atCatalog = randomUUID();
+    expect(await append(atCatalog, [placed(atCatalog)])).toBe(1);
   });
 
   it('lets exactly one of two concurrent commands expecting the same version win', async () => {

@@ -3,7 +3,7 @@ import { GatewayIdentitySigner, identityPlugin } from '@platform/identity';
 import { generateKeyPairSync } from 'node:crypto';
 import { eventually, infraEnv, tailTopic, uniqueName } from '@platform/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { IdempotencyKeys } from '../src/idempotency/infrastructure/idempotency-keys';
 import { startOrderApp, type OrderApp } from './order-app.spec-helper';
 
@@ -36,6 +36,22 @@ const manualPayment = {
   paymentReference: 'pay-1',
   reason: 'bank transfer',
 };
+
+/**
+ * The first word of each statement the app's DataSource sends while `work` runs: every statement
+ * goes through a query runner (transactions too); the outbox relay has its own connections.
+ */
+async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
+  const runner = orders.app.get(DataSource).createQueryRunner();
+  const query = jest.spyOn(Object.getPrototypeOf(runner) as QueryRunner, 'query');
+  await runner.release();
+  try {
+    await work();
+    return query.mock.calls.map(([sql]) => sql.trim().split(/\s+/)[0] ?? '');
+  } finally {
+    query.mockRestore();
+  }
+}
 
 async function place(caller: { userId: string; roles: string[] }): Promise<{ id: string; version: number }> {
   const res = await orders.http().post('/orders').use(orders.as(caller)).send({ lines }).expect(201);
@@ -83,6 +99,11 @@ describe('order commands over HTTP', () => {
       totalMinor: 3097,
       version: 4,
     });
+  });
+
+  it('places an order in one round trip to PostgreSQL once it knows the products', async () => {
+    await place(customer());
+    expect(await statementsOf(() => place(customer()))).toEqual(['WITH']);
   });
 
   it('refuses to cancel a shipped order with 409 ORDER.ALREADY_SHIPPED', async () => {
@@ -289,6 +310,36 @@ describe('Idempotency-Key on POST routes', () => {
     expect(retry.body).toEqual(first.body);
     expect(retry.headers['location']).toBe(first.headers['location']);
     expect(retry.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('places an order with a key in one transaction of two statements', async () => {
+    const me = customer();
+    await place(me);
+    const send = () =>
+      orders
+        .http()
+        .post('/orders')
+        .use(orders.as(me))
+        .set('idempotency-key', uniqueName('key'))
+        .send({ lines });
+    expect(await statementsOf(() => send().expect(201))).toEqual(['START', 'WITH', 'INSERT', 'COMMIT']);
+  });
+
+  it('keeps none of the writes of a retry it answers from the first request', async () => {
+    const me = customer();
+    const key = uniqueName('key');
+    const send = () =>
+      orders.http().post('/orders').use(orders.as(me)).set('idempotency-key', key).send({ lines });
+    const first = await send().expect(201);
+    await send().expect(201);
+    const [counts] = (await orders.app.get(DataSource).query(
+      `SELECT (SELECT count(*) FROM order_summaries WHERE customer_id = $1)::int AS orders,
+              (SELECT count(*) FROM order_events e JOIN order_summaries s ON s.order_id = e.aggregate_id
+                WHERE s.customer_id = $1)::int AS events,
+              (SELECT count(*) FROM outbox WHERE aggregate_key = $2)::int AS outbox`,
+      [me.userId, first.body.id],
+    )) as object[];
+    expect(counts).toEqual({ orders: 1, events: 1, outbox: 1 });
   });
 
   it('refuses the same key with a different body with 422', async () => {

@@ -10,6 +10,7 @@ import {
 } from '../orders/domain/order.errors';
 import { InvalidBody, InvalidIfMatch, InvalidQuery } from '../orders/http/order-http.errors';
 import { VersionConflict } from '../orders/application/version-conflict';
+import { PricesChanged } from '../orders/application/prices-changed';
 import { InvalidPaymentCallback, InvalidPaymentSignature } from '../payments/http/payment.errors';
 
 /** Rules about what the request carries (422); the others are about the order's state (409). */
@@ -48,6 +49,7 @@ export const mapOrderError = problemMapper({
     [IdempotencyKeyReused, 422, 'Idempotency-Key reused'],
     [OrderNotFound, 404, 'Order not found'],
     [VersionConflict, 409, 'Order changed meanwhile'],
+    [PricesChanged, 409, 'Catalog prices changed meanwhile'],
     [OrderRuleViolation, ruleViolationProblem],
     [OrderError, 500, 'Internal error'],
   ],

@@ -26,12 +26,22 @@ type Request = {
 /** Response headers a replay repeats. */
 const REPLAYED_HEADERS = ['etag', 'location'] as const;
 
+/** The key was answered by another request meanwhile: this one's writes must roll back. */
+class KeyTaken extends Error {
+  override readonly name = 'KeyTaken';
+}
+
 /**
  * `Idempotency-Key` on POST routes: the first request with a key (per caller) runs and its
- * answer is stored; the same request again gets that answer without running; the key with a
- * different request is 422. The key's record, the request's events and its answer commit in one
- * transaction (UnitOfWork), so a crash in between leaves nothing behind and a retry runs again;
- * a failed request rolls back the same way. Runs after CallerGuard, which names the caller.
+ * answer is stored; the same request again gets that answer; the key with a different request is
+ * 422. The request runs in one transaction (UnitOfWork) that ends by inserting the key with its
+ * answer, so the key's record, the request's events and its answer commit together, and a
+ * keyed `POST /orders` costs four round trips (begin, the append, the key, commit) rather than
+ * a claim before and an update after. A request whose key is taken, or that fails, rolls back
+ * and then looks for an earlier answer: a retry of a request that was answered runs its handler
+ * but writes nothing and replays; a failed request leaves nothing, and a retry runs again. A
+ * concurrent request with the same key waits on the key's row and replays the first's answer.
+ * Runs after CallerGuard, which names the caller.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -54,7 +64,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  private run(
+  private async run(
     callerId: string,
     key: string,
     request: Request,
@@ -65,31 +75,54 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const hash = createHash('sha256')
       .update(`${request.method}\n${request.originalUrl}\n${JSON.stringify(request.body ?? null)}`)
       .digest('base64url');
-    return this.unitOfWork.run(async (tx) => {
-      const claim = await this.keys.claim(tx, callerId, key, hash);
-      switch (claim.kind) {
-        case 'reused':
-          throw new IdempotencyKeyReused();
-        case 'replay':
-          for (const [name, value] of Object.entries(claim.response.headers)) response.setHeader(name, value);
-          response.setHeader('Idempotent-Replayed', 'true');
-          return claim.response.body;
-        case 'claimed':
-          break;
-        default: {
-          const unknown: never = claim;
-          throw new Error(`unknown claim ${JSON.stringify(unknown)}`);
+    try {
+      return await this.unitOfWork.run(async (tx) => {
+        // Subscribed inside the unit of work: the handler's queries join its transaction.
+        const body = await lastValueFrom(next.handle());
+        const headers: Record<string, string> = {};
+        for (const name of REPLAYED_HEADERS) {
+          const value = response.getHeader(name);
+          if (typeof value === 'string') headers[name] = value;
         }
+        if (!(await this.keys.complete(tx, callerId, key, hash, { status, body, headers }))) {
+          throw new KeyTaken();
+        }
+        return body;
+      });
+    } catch (error) {
+      return this.answerEarlier(callerId, key, hash, response, error);
+    }
+  }
+
+  /** After a rollback: the answer of the request that has the key, or `error` when none has. */
+  private async answerEarlier(
+    callerId: string,
+    key: string,
+    hash: string,
+    response: ServerResponse,
+    error: unknown,
+  ): Promise<unknown> {
+    let earlier: Awaited<ReturnType<IdempotencyKeys['earlier']>>;
+    try {
+      earlier = await this.keys.earlier(this.unitOfWork.runner(), callerId, key, hash);
+    } catch {
+      throw error; // the store is down: the request's own failure says more
+    }
+    switch (earlier.kind) {
+      case 'none':
+        throw error;
+      case 'reused':
+        throw new IdempotencyKeyReused();
+      case 'replay':
+        // Headers the failed attempt set are not the answer's.
+        for (const name of REPLAYED_HEADERS) response.removeHeader(name);
+        for (const [name, value] of Object.entries(earlier.response.headers)) response.setHeader(name, value);
+        response.setHeader('Idempotent-Replayed', 'true');
+        return earlier.response.body;
+      default: {
+        const unknown: never = earlier;
+        throw new Error(`unknown answer ${JSON.stringify(unknown)}`);
       }
-      // Subscribed inside the unit of work: the handler's queries join its transaction.
-      const body = await lastValueFrom(next.handle());
-      const headers: Record<string, string> = {};
-      for (const name of REPLAYED_HEADERS) {
-        const value = response.getHeader(name);
-        if (typeof value === 'string') headers[name] = value;
-      }
-      await this.keys.complete(tx, callerId, key, { status, body, headers });
-      return body;
-    });
+    }
   }
 }

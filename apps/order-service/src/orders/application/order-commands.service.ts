@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { CatalogProducts } from '../../catalog/catalog-products';
 import type { OrderCommand } from '../domain/order.commands';
 import { orderDecider } from '../domain/order.decider';
-import { OrderForbidden } from '../domain/order.errors';
+import { OrderForbidden, OrderRuleViolation } from '../domain/order.errors';
 import type { OrderEvent } from '../domain/order.events';
 import { orderAccess, type OrderAction } from '../domain/order.policy';
 import { priceLines, type RequestedLine } from '../domain/order.pricing';
@@ -20,6 +20,10 @@ import type { OrderDetails, OrderState } from '../domain/order.state';
 import { OrderEventStore } from '../infrastructure/order-event-store';
 import { VersionConflict } from './version-conflict';
 import { OrderNotFound } from './order-not-found';
+import { PricesChanged } from './prices-changed';
+
+/** Attempts at placing an order whose prices the catalog changes under it, the first included. */
+const PRICING_ATTEMPTS = 3;
 
 /** An existing order and the version of its last event. */
 export interface VersionedOrder {
@@ -51,15 +55,33 @@ export class OrderCommands {
     @Inject(CatalogProducts) private readonly catalog: Pick<CatalogProducts, 'pricesOf'>,
   ) {}
 
-  /** Places an order of `requested` lines at the catalog's prices, in the catalog's currency. */
+  /**
+   * Places an order of `requested` lines at the catalog's prices, in the catalog's currency.
+   * Prices come from the catalog as this instance last read it (no round trip), and the store
+   * records the order only if they are still the catalog's (PricesChanged otherwise): then, and
+   * before refusing lines as not sold, they are read afresh.
+   */
   async place(caller: CallerIdentity, requested: readonly RequestedLine[]): Promise<VersionedOrder> {
     if (orderAccess(caller, 'place') !== 'allowed') throw new OrderForbidden(ACTION_NAMES.place);
-    const prices = await this.catalog.pricesOf(requested.map((line) => line.sku));
-    const { lines, currency } = priceLines(requested, prices);
+    const skus = requested.map((line) => line.sku);
     const orderId = randomUUID();
-    const command: OrderCommand = { type: 'PlaceOrder', orderId, customerId: caller.userId, lines, currency };
-    // A fresh id has no stream: nothing to read, and the append refuses if one exists after all.
-    return this.record(orderId, command, 'no-stream');
+    for (let attempt = 1; ; attempt++) {
+      const fresh = attempt > 1;
+      let priced: ReturnType<typeof priceLines>;
+      try {
+        priced = priceLines(requested, await this.catalog.pricesOf(skus, { fresh }));
+      } catch (error) {
+        if (fresh || !(error instanceof OrderRuleViolation)) throw error;
+        continue; // refused on what this instance remembers: ask the catalog itself
+      }
+      const command: OrderCommand = { type: 'PlaceOrder', orderId, customerId: caller.userId, ...priced };
+      try {
+        // A fresh id has no stream: nothing to read, and the append refuses if one exists after all.
+        return await this.record(orderId, command, 'no-stream');
+      } catch (error) {
+        if (!(error instanceof PricesChanged) || attempt >= PRICING_ATTEMPTS) throw error;
+      }
+    }
   }
 
   /**

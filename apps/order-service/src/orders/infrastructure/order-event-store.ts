@@ -11,6 +11,7 @@ import { currentCorrelationId } from '@platform/observability';
 import { currentTraceParent, outboxInsertSql, OutboxRelayHost } from '@platform/outbox';
 import { randomUUID } from 'node:crypto';
 import { ORDER_OUTBOX } from '../../outbox/order-outbox.table';
+import { PricesChanged } from '../application/prices-changed';
 import { UnitOfWork } from '../../persistence/unit-of-work';
 import type { OrderEvent } from '../domain/order.events';
 import type { OrderState } from '../domain/order.state';
@@ -40,8 +41,9 @@ const STREAM_KEY = 'order_events_stream_key';
  * `@platform/event-sourcing`. Each append is one transaction that also writes the events'
  * envelopes to the outbox, so what is published is exactly what is stored, and updates the
  * order_summaries read model from the state the writer already folded (a rebuild in progress
- * copies it by trigger). The relays learn of new rows from `announce()` after the commit, not
- * from a NOTIFY trigger.
+ * copies it by trigger). An OrderPlaced is recorded only at the catalog's prices as of the append
+ * (PricesChanged otherwise), so the writer may price from a catalog it read earlier. The relays
+ * learn of new rows from `announce()` after the commit, not from a NOTIFY trigger.
  */
 @Injectable()
 export class OrderEventStore implements EventStore<OrderEvent, OrderState> {
@@ -72,7 +74,8 @@ export class OrderEventStore implements EventStore<OrderEvent, OrderState> {
    * Appends `events` after `expectedVersion`, with the order's summary as `stateAfter` says.
    * Throws ExpectedVersionConflict when the stream has moved past `expectedVersion`, including
    * when a concurrent writer commits the same version first (the unique (aggregate_id, version)
-   * constraint decides that race).
+   * constraint decides that race), and PricesChanged when an OrderPlaced's lines are not at the
+   * catalog's current prices (an unknown or inactive SKU included). Either way nothing is written.
    */
   async appendToStream(
     orderId: string,
@@ -101,9 +104,9 @@ export class OrderEventStore implements EventStore<OrderEvent, OrderState> {
     );
     if (!summary)
       throw new Error(`order ${orderId} has no state after ${events.map((e) => e.type).join(', ')}`);
-    let actual: number;
+    let outcome: { version: number; prices_current: boolean } | undefined;
     try {
-      const [row] = (await this.unitOfWork
+      [outcome] = (await this.unitOfWork
         .runner()
         .query(APPEND_SQL, [
           orderId,
@@ -111,15 +114,14 @@ export class OrderEventStore implements EventStore<OrderEvent, OrderState> {
           JSON.stringify(envelopes),
           currentTraceParent(),
           ...summaryParameters(summary),
-        ])) as {
-        version: number;
-      }[];
-      actual = row?.version ?? 0;
+        ])) as { version: number; prices_current: boolean }[];
     } catch (error) {
       if (isStreamKeyViolation(error)) throw new ExpectedVersionConflict(orderId, expectedVersion);
       throw error;
     }
+    const actual = outcome?.version ?? 0;
     if (actual !== expectedVersion) throw new ExpectedVersionConflict(orderId, expectedVersion, actual);
+    if (!outcome?.prices_current) throw new PricesChanged(orderId);
     this.unitOfWork.afterCommit(() => this.outbox.relay.announce());
     return { nextExpectedVersion: expectedVersion + events.length };
   }
@@ -128,36 +130,46 @@ export class OrderEventStore implements EventStore<OrderEvent, OrderState> {
 /**
  * One append as one statement (one round trip, atomic on its own or inside a unit of work): the
  * events, the same envelopes to the outbox and the order's summary, each gated on the stream
- * still being at the expected version; answers the version the stream was at. Two writers that
- * both see the expected version collide on the stream key, and only one commits. An order's
- * outbox rows get their ids in version order, and a later version can only be appended after
- * the earlier one committed, so the relay publishes them in order.
+ * still being at the expected version and on every OrderPlaced line being at its catalog entry's
+ * current price and currency (active); answers the version the stream was at and whether the
+ * prices held. Two writers that both see the expected version collide on the stream key, and only
+ * one commits. An order's outbox rows get their ids in version order, and a later version can
+ * only be appended after the earlier one committed, so the relay publishes them in order.
  *
  * $1 order id, $2 expected version, $3 envelopes (JSON array), $4 the writer's traceparent, $5.. the summary.
  */
 const APPEND_SQL = `
   WITH stream AS (
     SELECT coalesce(max(version), 0)::int AS version FROM order_events WHERE aggregate_id = $1
+  ), prices AS (
+    SELECT coalesce(bool_and(coalesce(c.active AND c.unit_price_minor = (l->>'unitPriceMinor')::bigint
+                                      AND c.currency::text = e->'payload'->>'currency', false)), true) AS current
+      FROM jsonb_array_elements($3::jsonb) AS e
+     CROSS JOIN jsonb_array_elements(e->'payload'->'lines') AS l
+      LEFT JOIN catalog_products c ON c.sku = l->>'sku'
+     WHERE e->>'type' = 'OrderPlaced'
+  ), gate AS (
+    SELECT (SELECT version FROM stream) = $2 AND (SELECT current FROM prices) AS open
   ), appended AS (
     INSERT INTO order_events (event_id, aggregate_id, version, type, schema_version, payload, metadata, occurred_at)
     SELECT e->>'id', e->>'aggregateId', (e->>'aggregateVersion')::int, e->>'type', (e->>'version')::int,
            e->'payload', jsonb_build_object('correlationId', e->'correlationId', 'causationId', e->'causationId'),
            (e->>'occurredAt')::timestamptz
       FROM jsonb_array_elements($3::jsonb) AS e
-     WHERE (SELECT version FROM stream) = $2
+     WHERE (SELECT open FROM gate)
     RETURNING 1
   ), published AS (
     ${outboxInsertSql(ORDER_OUTBOX.table, {
       envelopes: '$3',
       traceParent: '$4',
-      where: '(SELECT version FROM stream) = $2',
+      where: '(SELECT open FROM gate)',
     })}
     RETURNING 1
   ), projected AS (
-    ${upsertSummariesSql(ORDER_SUMMARIES, 1, 5, '(SELECT version FROM stream) = $2')}
+    ${upsertSummariesSql(ORDER_SUMMARIES, 1, 5, '(SELECT open FROM gate)')}
     RETURNING 1
   )
-  SELECT version FROM stream`;
+  SELECT (SELECT version FROM stream) AS version, (SELECT current FROM prices) AS prices_current`;
 
 /** A stored row as the domain's event, upcast to the catalog's latest version. */
 export function orderEventOf(row: EventRow): OrderEvent {
