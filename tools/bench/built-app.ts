@@ -71,6 +71,8 @@ const databaseOfUrl = (url: string) => new URL(url).pathname.replace(/^\//, '');
 export interface BuiltApp {
   name: string;
   url: string;
+  /** Its process id (processCpuMs reads its CPU time). */
+  pid: number;
   /** SIGTERM (SIGKILL after 15 s); resolves with the exit code once the process is gone. Idempotent. */
   stop: () => Promise<number | null>;
 }
@@ -148,5 +150,5 @@ export async function startBuiltApp(
     await stop();
     throw new Error(`${(error as Error).message}; its last output:\n${tail}`, { cause: error });
   }
-  return { name, url, stop };
+  return { name, url, pid: child.pid as number, stop };
 }

@@ -7,7 +7,9 @@
  * with a JWKS and a signed token, real Redis (revocation check + rate limit, limit set high).
  * autocannon drives both at the same fixed rate, direct first, then through the gateway, and
  * the p50/p99 latency and achieved rate are printed side by side (goal: gateway adds <= 2 ms at
- * p99) and written to tmp/bench/gateway.json. Reports, never asserts. The gateway's Redis keys
+ * p99), with the gateway process's CPU time (user + system, /proc) over the measured requests
+ * divided by their number (goal: <= 0.2 ms per proxied request), and written to
+ * tmp/bench/gateway.json. Reports, never asserts. The gateway's Redis keys
  * (rate limits) are under a prefix of the run (bench-names.ts), deleted at the end, also when the
  * run fails or is interrupted.
  */
@@ -19,6 +21,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { redisPrefix, servers } from './bench-stores';
 import { startBuiltApp } from './built-app';
+import { processCpuMs } from './process-cpu';
 import {
   freePort,
   machine as describeMachine,
@@ -91,8 +94,10 @@ async function main({ names, teardown }: BenchRun): Promise<void> {
   await load(`${upstreamUrl}/orders/1`, headers, 3);
   await load(`${gateway.url}/orders/1`, headers, 3);
   const direct = await load(`${upstreamUrl}/orders/1`, headers, SECONDS);
+  const cpuBefore = processCpuMs(gateway.pid);
   const through = await load(`${gateway.url}/orders/1`, headers, SECONDS);
-  report(direct, through);
+  const cpuMsPerRequest = (processCpuMs(gateway.pid) - cpuBefore) / through.total;
+  report(direct, through, cpuMsPerRequest);
 }
 
 async function load(url: string, headers: Record<string, string>, duration: number) {
@@ -111,7 +116,7 @@ async function load(url: string, headers: Record<string, string>, duration: numb
 
 type Load = Awaited<ReturnType<typeof load>>;
 
-function report(direct: Load, through: Load): void {
+function report(direct: Load, through: Load, cpuMsPerRequest: number): void {
   const machine = describeMachine();
   const addedP99 = through.p99 - direct.p99;
   const row = (name: string, l: Load) =>
@@ -125,7 +130,8 @@ machine: ${machine}
 ${row('direct', direct)}
 ${row('through gateway', through)}
 
-p99 added by the gateway: ${addedP99.toFixed(2)} ms (goal <= 2 ms); p50 added: ${(through.p50 - direct.p50).toFixed(2)} ms`);
+p99 added by the gateway: ${addedP99.toFixed(2)} ms (goal <= 2 ms); p50 added: ${(through.p50 - direct.p50).toFixed(2)} ms
+gateway CPU per proxied request: ${cpuMsPerRequest.toFixed(3)} ms (goal <= 0.2 ms; its process's user + system time / requests)`);
   writeReport('gateway', {
     machine,
     rate: RATE,
@@ -134,6 +140,7 @@ p99 added by the gateway: ${addedP99.toFixed(2)} ms (goal <= 2 ms); p50 added: $
     direct,
     gateway: through,
     addedP99Ms: addedP99,
+    cpuMsPerRequest,
   });
 }
 

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { generateKeyPairSync } from 'node:crypto';
 import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS } from './development-keys';
 import {
@@ -122,5 +123,19 @@ describe('gateway identity', () => {
       set: (field: string, value: string) => (headers[field] = value),
     });
     expect(orders.verify(headers[GATEWAY_IDENTITY_HEADER], 'GET', '/orders').caller?.userId).toBe('u1');
+  });
+
+  it('signs the same assertion once per second, and again from the next second on', () => {
+    const fresh = new GatewayIdentitySigner(signingKey);
+    const signs = jest.spyOn(crypto, 'sign');
+    const first = fresh.mint(assertion, now);
+    expect(fresh.mint(assertion, now + 999)).toBe(first);
+    expect(signs).toHaveBeenCalledTimes(1);
+    expect(fresh.mint({ ...assertion, htu: '/orders/o-2/cancel' }, now)).not.toBe(first);
+    const nextSecond = fresh.mint(assertion, now + 1_000);
+    expect(nextSecond).not.toBe(first);
+    expect(signs).toHaveBeenCalledTimes(3);
+    expect(orders.verify(nextSecond, 'POST', '/orders/o-1/cancel', now + 1_000).caller?.userId).toBe('u1');
+    signs.mockRestore();
   });
 });

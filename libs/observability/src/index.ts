@@ -43,6 +43,7 @@ export {
 export { type ObservabilityOptions } from './observability.options';
 export { ObservabilityModule } from './observability.module';
 export { bootstrapHttpApp, type HttpAppOptions } from './bootstrap-http-app';
-export { defaultProblem, ProblemDetailsFilter } from './problem-details.filter';
+export { defaultProblem, ProblemDetailsFilter, writeProblem } from './problem-details.filter';
+export { ExchangeObserver } from './exchange-observer';
 export { dependencyUnavailable, type Problem, type ProblemMapper } from './problem';
 export { routeTemplate, type RoutedRequest, UNMATCHED_ROUTE } from './route-template';

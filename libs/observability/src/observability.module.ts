@@ -1,5 +1,6 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { CorrelationIdMiddleware } from './correlation-id.middleware';
+import { ExchangeObserver } from './exchange-observer';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { createLogger, PINO_LOGGER } from './logger';
 import { createMetricsRegistry, HttpMetrics, METRICS_REGISTRY } from './metrics';
@@ -42,12 +43,13 @@ export class ObservabilityModule implements NestModule {
             }),
         },
         HttpMetrics,
+        ExchangeObserver,
         // 'APP_FILTER' is @nestjs/core's token, spelled out so that importing this file does not
         // load @nestjs/core (see index.ts).
         { provide: 'APP_FILTER', useClass: ProblemDetailsFilter },
         ReadinessRegistry,
       ],
-      exports: [PINO_LOGGER, METRICS_REGISTRY, ReadinessRegistry],
+      exports: [PINO_LOGGER, METRICS_REGISTRY, ReadinessRegistry, ExchangeObserver],
     };
   }
 

@@ -12,7 +12,7 @@ import { currentCorrelationId } from './correlation';
 import type { HttpRequest } from './http-exchange';
 import { PINO_LOGGER } from './logger';
 import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './observability.options';
-import type { Problem } from './problem';
+import type { Problem, ProblemMapper } from './problem';
 import { currentTraceId } from './trace-context';
 
 /**
@@ -36,33 +36,48 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
     const http = host.switchToHttp();
-    const response = http.getResponse<ServerResponse>();
-    const request = http.getRequest<HttpRequest>();
-    const instance = request.originalUrl ?? request.url;
-    const problem = this.options.mapError?.(error) ?? defaultProblem(error);
-    if (problem.status >= 500) {
-      this.logger.error({ err: error, method: request.method, url: instance }, 'request failed');
-    }
-    if (response.headersSent) return;
-    const { status, title, detail, code, type, ...extensions } = problem;
-    const body = {
-      type: type ?? (code ? `urn:problem:${code}` : 'about:blank'),
-      title,
-      status,
-      ...(detail === undefined ? {} : { detail }),
-      ...(code === undefined ? {} : { code }),
-      instance,
-      traceId: currentTraceId(),
-      correlationId: currentCorrelationId(),
-      ...extensions,
-    };
-    // Written with Node's own API: the filter serves any Nest HTTP platform.
-    response.statusCode = status;
-    if (typeof problem['retryAfterSeconds'] === 'number' && (status === 429 || status === 503))
-      response.setHeader('retry-after', String(problem['retryAfterSeconds']));
-    response.setHeader('content-type', 'application/problem+json; charset=utf-8');
-    response.end(JSON.stringify(body));
+    writeProblem(error, http.getRequest<HttpRequest>(), http.getResponse<ServerResponse>(), {
+      logger: this.logger,
+      mapError: this.options.mapError,
+    });
   }
+}
+
+/**
+ * Answers `error` as ProblemDetailsFilter does (problem+json, `Retry-After`, a 5xx logged with its
+ * cause once), for a handler outside Nest's exception zone (the gateway's proxy path). Nothing
+ * is written once the response has started: the client then sees the connection end.
+ */
+export function writeProblem(
+  error: unknown,
+  request: HttpRequest,
+  response: ServerResponse,
+  { logger, mapError }: { logger: Logger; mapError?: ProblemMapper },
+): void {
+  const instance = request.originalUrl ?? request.url;
+  const problem = mapError?.(error) ?? defaultProblem(error);
+  if (problem.status >= 500) {
+    logger.error({ err: error, method: request.method, url: instance }, 'request failed');
+  }
+  if (response.headersSent) return;
+  const { status, title, detail, code, type, ...extensions } = problem;
+  const body = {
+    type: type ?? (code ? `urn:problem:${code}` : 'about:blank'),
+    title,
+    status,
+    ...(detail === undefined ? {} : { detail }),
+    ...(code === undefined ? {} : { code }),
+    instance,
+    traceId: currentTraceId(),
+    correlationId: currentCorrelationId(),
+    ...extensions,
+  };
+  // Written with Node's own API: the filter serves any Nest HTTP platform.
+  response.statusCode = status;
+  if (typeof problem['retryAfterSeconds'] === 'number' && (status === 429 || status === 503))
+    response.setHeader('retry-after', String(problem['retryAfterSeconds']));
+  response.setHeader('content-type', 'application/problem+json; charset=utf-8');
+  response.end(JSON.stringify(body));
 }
 
 /** Problems for errors no app mapping claimed. */

@@ -54,3 +54,21 @@ function requestFields(req: HttpRequest, res: ServerResponse, value: object): Re
     req,
   };
 }
+
+/**
+ * Writes the `request completed` line of a finished request exactly as {@link requestLogOptions}
+ * makes pino-http write it (same level rule, same fields), for a handler that runs before Nest's
+ * middleware (the gateway's proxy path). Costs nothing when the level is not enabled.
+ */
+export function logRequestCompleted(
+  logger: Logger,
+  req: HttpRequest,
+  res: ServerResponse,
+  durationMs: number,
+  quietRoutes: ReadonlySet<string>,
+): void {
+  const level = quietRoutes.has(routeTemplate(req)) ? 'debug' : res.statusCode >= 500 ? 'error' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  const fields = requestFields(req, res, { responseTime: Math.round(durationMs) });
+  logger[level]({ ...fields, req: { headers: req.headers } }, REQUEST_COMPLETED);
+}

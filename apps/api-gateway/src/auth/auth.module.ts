@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { RedisModule } from '../redis/redis.module';
 import { AccessTokenVerifier } from './application/access-token.verifier';
 
-/** Access tokens: signature and claims against auth-service's JWKS, revocation in Redis. */
+/**
+ * Access tokens: signature and claims against auth-service's JWKS, revocation judged from the keys
+ * the rate limiter reads in its round trip.
+ */
 @Module({
-  imports: [RedisModule],
   providers: [AccessTokenVerifier],
   exports: [AccessTokenVerifier],
 })

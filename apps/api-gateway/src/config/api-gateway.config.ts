@@ -71,11 +71,18 @@ export const apiGatewayConfigSchema = z.object({
    */
   GATEWAY_REDIS_COMMAND_TIMEOUT_MS: positive().default(500),
   /**
-   * How long a "token not revoked" answer from Redis is trusted, from when it was asked; 0 = ask
-   * on every request. A revocation or role change can take this long to reach this gateway, and
-   * both are promised in force within a second: hence at most 1 000, and 500 by default.
+   * Revocation is looked up on every request (in the rate limit's Redis round trip). While Redis
+   * cannot answer, a token found not revoked less than this long before (from when it was asked)
+   * is still served; any other is refused with 503. 0 = refuse them all. At most 1 000: a
+   * revocation is promised in force within a second.
    */
   GATEWAY_REVOCATION_CACHE_MS: z.coerce.number().int().min(0).max(1_000).default(500),
+  /**
+   * Access tokens whose signature was verified, remembered (by their SHA-256) until they expire so
+   * that the RS256 check runs once per token, not per request; at most this many, least recently
+   * used forgotten first. 0 = verify on every request.
+   */
+  GATEWAY_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
   /** A JWKS younger than this is never refetched, even for an unknown `kid` (anti-hammering). */
   GATEWAY_JWKS_MIN_REFETCH_MS: positive().default(30_000),
   /** A JWKS older than this is refetched before the next verification. */

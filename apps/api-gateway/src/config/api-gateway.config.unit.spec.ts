@@ -67,7 +67,7 @@ describe('api-gateway config', () => {
     }
   });
 
-  it('trusts a not-revoked answer for 500 ms unless set, 0 to never, and refuses more than the second revocations are promised in', () => {
+  it('lets a not-revoked answer stand in for Redis 500 ms unless set, 0 to never, and refuses more than the second revocations are promised in', () => {
     expect(loadApiGatewayConfig({ NODE_ENV: 'development' }).GATEWAY_REVOCATION_CACHE_MS).toBe(500);
     expect(
       loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_REVOCATION_CACHE_MS: '0' })
@@ -77,6 +77,19 @@ describe('api-gateway config', () => {
       expect(() =>
         loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_REVOCATION_CACHE_MS: bad }),
       ).toThrow(/GATEWAY_REVOCATION_CACHE_MS/);
+    }
+  });
+
+  it('caches 10 000 verified tokens unless set, none with 0, and refuses a size that is not a count', () => {
+    expect(loadApiGatewayConfig({ NODE_ENV: 'development' }).GATEWAY_TOKEN_CACHE_SIZE).toBe(10_000);
+    expect(
+      loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_TOKEN_CACHE_SIZE: '0' })
+        .GATEWAY_TOKEN_CACHE_SIZE,
+    ).toBe(0);
+    for (const bad of ['-1', '1.5', 'many']) {
+      expect(() => loadApiGatewayConfig({ NODE_ENV: 'development', GATEWAY_TOKEN_CACHE_SIZE: bad })).toThrow(
+        /GATEWAY_TOKEN_CACHE_SIZE/,
+      );
     }
   });
 });

@@ -1,24 +1,21 @@
-import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { RoutingModule } from '../routing/routing.module';
-import { ProxyMiddleware } from './http/proxy.middleware';
+import { ProxyHandler } from './http/proxy.handler';
 import { UpstreamForwarder } from './infrastructure/upstream-forwarder';
 import { Upstreams } from './infrastructure/upstreams';
 
 /**
- * The request pipeline: routing, authentication, rate limiting and resilience, run by one
- * middleware. The proxy is middleware, not a controller, so that paths no route claims fall
- * through to /health, /metrics and /docs. It runs after the observability middlewares (correlation
- * id, request log, HTTP metrics): Nest applies a global module's middleware first.
+ * The request pipeline: routing, authentication, rate limiting and resilience, run by one Express
+ * middleware (ProxyHandler) that setUpGatewayHttp mounts before Nest's router, so that a proxied
+ * request skips Nest's middleware chain, and paths no route claims fall through to /health, /docs
+ * and the console.
  */
 @Module({
   imports: [RoutingModule, AuthModule, RateLimitModule, MetricsModule],
-  providers: [Upstreams, UpstreamForwarder, ProxyMiddleware],
+  providers: [Upstreams, UpstreamForwarder, ProxyHandler],
+  exports: [ProxyHandler],
 })
-export class ProxyModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ProxyMiddleware).forRoutes('*');
-  }
-}
+export class ProxyModule {}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PINO_LOGGER, type Logger } from '@platform/observability';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../../config/api-gateway.config';
@@ -118,16 +118,34 @@ export class UpstreamForwarder {
       );
     }
     res.writeHead(status, withoutHopByHop(response.headers));
-    pipeline(response.body, res, (error) => {
-      if (error && !res.destroyed)
-        this.logger.warn({ err: error, upstream: upstream.name }, 'response stream from upstream failed');
-    });
+    streamBody(response.body, res, (error) =>
+      this.logger.warn({ err: error, upstream: upstream.name }, 'response stream from upstream failed'),
+    );
   }
 
   private async backoff(upstream: Upstream, attempt: number): Promise<void> {
     this.metrics.retries.inc({ upstream: upstream.name });
     await delay(backoffMs(attempt, this.retryBaseMs));
   }
+}
+
+/**
+ * `body.pipe(res)` with what stream.pipeline adds that a proxy needs: an upstream body failing
+ * mid-way cuts the client's response (`onError`, unless the client is already gone), and a client
+ * going away destroys the upstream body, which frees the upstream connection. Not pipeline itself:
+ * it ends every stream pair by aborting an AbortController, whose DOMException (stack captured)
+ * was 4% of the gateway's CPU per proxied request.
+ */
+function streamBody(body: Readable, res: ServerResponse, onError: (error: Error) => void): void {
+  body.once('error', (error) => {
+    if (res.destroyed) return;
+    onError(error);
+    res.destroy(error);
+  });
+  res.once('close', () => {
+    if (!body.readableEnded) body.destroy();
+  });
+  body.pipe(res);
 }
 
 function circuitOpen(upstream: Upstream, res: ServerResponse): GatewayError {

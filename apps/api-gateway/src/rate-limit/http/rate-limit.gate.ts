@@ -11,7 +11,8 @@ import { RateLimiter } from '../infrastructure/rate-limiter';
  * Admits a request or refuses it with 429, with the RateLimit-* headers on every answer. A
  * signed-in user draws from its own bucket and from its address's shared one
  * (GATEWAY_RATE_LIMIT_IP_MULTIPLIER times the class limit); anyone else, a caller with an invalid
- * token included, from its address's bucket at the class limit.
+ * token included, from its address's bucket at the class limit. The same Redis round trip reads
+ * the keys the caller asks for (the token's revocation keys), which `admit` returns.
  */
 @Injectable()
 export class RateLimitGate {
@@ -28,8 +29,17 @@ export class RateLimitGate {
 
   private readonly ipMultiplier: number;
 
-  /** `userId` undefined: an anonymous caller, or one whose token was refused. */
-  async admit(res: ServerResponse, className: string, clientIp: string, userId?: string): Promise<void> {
+  /**
+   * `userId` undefined: an anonymous caller, or one whose token was refused. Resolves with the
+   * values of `readKeys` (null for a missing key), or undefined when Redis could not answer.
+   */
+  async admit(
+    res: ServerResponse,
+    className: string,
+    clientIp: string,
+    userId?: string,
+    readKeys?: readonly string[],
+  ): Promise<(string | null)[] | undefined> {
     const cls = this.classes[className] as RateLimitClass; // every route's class is checked at start
     const buckets =
       userId === undefined
@@ -38,14 +48,14 @@ export class RateLimitGate {
             { caller: `u:${userId}`, limit: cls.limit },
             { caller: `ips:${clientIp}`, limit: cls.limit * this.ipMultiplier },
           ];
-    const decision = await this.limiter.take(className, cls, buckets);
-    if (!decision) return; // Redis unavailable: degraded open (counted and logged by the limiter)
+    const decision = await this.limiter.take(className, cls, buckets, readKeys);
+    if (!decision) return undefined; // Redis unavailable: degraded open (counted and logged by the limiter)
     const limiting = { ...cls, limit: decision.refusedBy?.limit ?? cls.limit };
     const headers = rateLimitHeaders(limiting, decision);
     res.setHeader('ratelimit-limit', headers.limit);
     res.setHeader('ratelimit-remaining', headers.remaining);
     res.setHeader('ratelimit-reset', headers.reset);
-    if (decision.allowed) return;
+    if (decision.allowed) return decision.read;
     this.metrics.rateLimited.inc({
       class: className,
       caller: decision.refusedBy?.caller.startsWith('u:') ? 'user' : 'ip',

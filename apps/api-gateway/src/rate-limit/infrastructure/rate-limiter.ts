@@ -11,18 +11,22 @@ import type { RateLimitDecision } from '../domain/rate-limit.headers';
  * from each of its buckets (its user's and its address's) or from none: all or nothing, in one
  * script. The clock is Redis's own (TIME), so instances with skewed clocks still agree. State per
  * bucket: tokens left and when they were counted; a key expires once its bucket would be full anyway.
- * ARGV: windowMs, then one limit per key. Returns: allowed (1/0), tokens left in the first bucket,
- * and the 1-based index of the bucket that refused (0 when allowed).
+ * The same script reads the keys the request must also look up (the token's revocation keys), so
+ * that the rate limit and the revocation check cost one round trip together.
+ * KEYS: the buckets, then the keys to read. ARGV: windowMs, then one limit per bucket. Returns:
+ * allowed (1/0), tokens left in the first bucket, the 1-based index of the bucket that refused (0
+ * when allowed), and the values of the keys to read (nil for a missing key).
  */
 const TAKE_TOKENS_LUA = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local windowMs = tonumber(ARGV[1])
+local buckets = #ARGV - 1
 local tokens = {}
 local refusedBy = 0
-for i, key in ipairs(KEYS) do
+for i = 1, buckets do
   local limit = tonumber(ARGV[i + 1])
-  local state = redis.call('HMGET', key, 'tokens', 'ts')
+  local state = redis.call('HMGET', KEYS[i], 'tokens', 'ts')
   local left = tonumber(state[1])
   local ts = tonumber(state[2])
   if left == nil or ts == nil then left = limit; ts = now end
@@ -30,21 +34,23 @@ for i, key in ipairs(KEYS) do
   if left < 1 and refusedBy == 0 then refusedBy = i end
   tokens[i] = left
 end
-for i, key in ipairs(KEYS) do
+for i = 1, buckets do
   if refusedBy == 0 then tokens[i] = tokens[i] - 1 end
-  redis.call('HSET', key, 'tokens', tostring(tokens[i]), 'ts', now)
-  redis.call('PEXPIRE', key, windowMs)
+  redis.call('HSET', KEYS[i], 'tokens', tostring(tokens[i]), 'ts', now)
+  redis.call('PEXPIRE', KEYS[i], windowMs)
 end
 local allowed = 0
 if refusedBy == 0 then allowed = 1 end
-return { allowed, tostring(tokens[refusedBy == 0 and 1 or refusedBy]), refusedBy }
+local read = {}
+if #KEYS > buckets then read = redis.call('MGET', unpack(KEYS, buckets + 1)) end
+return { allowed, tostring(tokens[refusedBy == 0 and 1 or refusedBy]), refusedBy, read }
 `;
 
 type WithTakeTokens = {
   gatewayTakeTokens(
     numberOfKeys: number,
     ...keysThenArgs: (string | number)[]
-  ): Promise<[number, string, number]>;
+  ): Promise<[number, string, number, (string | null)[]]>;
 };
 
 /** One bucket a request draws from: `u:<userId>`, `ip:<address>` or `ips:<address>` (all users of an address). */
@@ -53,7 +59,17 @@ export interface Bucket {
   limit: number;
 }
 
-/** Takes one token from each of a request's buckets; `undefined` when Redis could not answer. */
+/** What the buckets said, with the values of the keys read alongside. */
+export interface TakeResult extends RateLimitDecision {
+  refusedBy?: Bucket;
+  /** The values of the keys to read, in their order; null for a missing key. */
+  read: (string | null)[];
+}
+
+/**
+ * Takes one token from each of a request's buckets and reads `readKeys`, in one round trip;
+ * `undefined` when Redis could not answer.
+ */
 @Injectable()
 export class RateLimiter {
   private readonly prefix: string;
@@ -72,23 +88,31 @@ export class RateLimiter {
   /**
    * Redis down or slow: degrades open (allowed, logged, counted) because refusing every request
    * would turn a cache outage into a full one. The decision's tokens are those of the bucket that
-   * refused, or of the first bucket when allowed.
+   * refused, or of the first bucket when allowed. The caller of `readKeys` decides for itself
+   * what their values missing means (revocation fails closed).
    */
   async take(
     className: string,
     cls: RateLimitClass,
     buckets: readonly Bucket[],
-  ): Promise<(RateLimitDecision & { refusedBy?: Bucket }) | undefined> {
+    readKeys: readonly string[] = [],
+  ): Promise<TakeResult | undefined> {
     try {
-      const [allowed, tokens, refusedBy] = await this.client.command((redis) =>
+      const [allowed, tokens, refusedBy, read] = await this.client.command((redis) =>
         (redis as unknown as WithTakeTokens).gatewayTakeTokens(
-          buckets.length,
+          buckets.length + readKeys.length,
           ...buckets.map((b) => `${this.prefix}${className}:${b.caller}`),
+          ...readKeys,
           cls.windowSeconds * 1000,
           ...buckets.map((b) => b.limit),
         ),
       );
-      return { allowed: allowed === 1, tokens: Number(tokens), refusedBy: buckets[refusedBy - 1] };
+      return {
+        allowed: allowed === 1,
+        tokens: Number(tokens),
+        refusedBy: buckets[refusedBy - 1],
+        read,
+      };
     } catch (err) {
       this.metrics.rateLimitDegraded.inc();
       this.logger.warn({ err, buckets }, 'rate limit skipped: redis unavailable');
