@@ -31,6 +31,11 @@ export const accessTokenClaimsSchema = z.object({
   ]),
   iat: z.number().int(),
   exp: z.number().int(),
+  /**
+   * The OAuth client the user signed in (RFC 9068), on tokens from the authorization-code flow
+   * (an MCP client, say); absent on tokens from /auth/login. Audit records name it.
+   */
+  client_id: z.string().min(1).max(128).optional(),
 });
 
 export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
