@@ -104,6 +104,7 @@ describe('OAuth authorization server (in-process, real servers)', () => {
       token_endpoint: `${issuer}/oauth/token`,
       registration_endpoint: `${issuer}/oauth/register`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
       code_challenge_methods_supported: ['S256'],
       response_types_supported: ['code'],
       token_endpoint_auth_methods_supported: ['none'],

@@ -12,7 +12,11 @@ export const OAUTH_PATHS = {
   token: '/oauth/token',
   registration: '/oauth/register',
   revocation: '/oauth/revoke',
-  jwks: '/oauth/jwks',
+  /**
+   * The metadata's `jwks_uri`: JwksController's document, every key whose tokens may be alive (the
+   * provider's own would list the active key only). Never served by the provider.
+   */
+  jwks: '/.well-known/jwks.json',
   /** The sign-in page of one authorization request (InteractionController). */
   interaction: '/oauth/interaction',
 } as const;
@@ -108,8 +112,8 @@ export function createOAuthProvider(deps: OAuthProviderDependencies): Provider {
       device_authorization: '/oauth/device/auth',
     },
     interactions: { url: (_ctx, interaction) => `${OAUTH_PATHS.interaction}/${interaction.uid}` },
-    // Every authorization asks for the password on a page naming the client: no single sign-on
-    // across clients, so a registered client cannot ride a session another client's sign-in left.
+    // Every authorization asks for the password on a page naming the client (OAuthServer drops
+    // the session cookie there): the session only lives through one sign-in.
     ttl: {
       AccessToken: ttlSeconds,
       AuthorizationCode: TTL.authorizationCode,

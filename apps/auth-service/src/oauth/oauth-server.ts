@@ -97,6 +97,8 @@ export class OAuthServer {
       return;
     }
     if (isMetadata) req.url = PROVIDER_METADATA_PATH + url.slice(path.length);
+    if (path === OAUTH_PATHS.authorization || path.startsWith(`${OAUTH_PATHS.authorization}/`))
+      withoutSessionCookie(req);
     this.fresh().then(
       ({ handle }) => handle(req, res),
       (error: unknown) => next(error),
@@ -115,3 +117,19 @@ export class OAuthServer {
       );
   }
 }
+
+/**
+ * The authorization endpoint and its resume step (`/oauth/authorize/:uid`) never see the
+ * provider's session: the sign-in page is always shown (no single sign-on, so a registered client
+ * cannot ride an earlier sign-in), and a second user signing in in the same browser is not sent
+ * through the provider's logout page first. The sign-in's result is the session.
+ */
+function withoutSessionCookie(req: IncomingMessage): void {
+  const cookie = req.headers.cookie;
+  if (!cookie) return;
+  req.headers.cookie = cookie
+    .split(';')
+    .filter((pair) => !pair.trim().startsWith(SESSION_COOKIE))
+    .join(';');
+}
+const SESSION_COOKIE = '_session';
