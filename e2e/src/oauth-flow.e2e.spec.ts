@@ -1,3 +1,9 @@
+import { auth as mcpAuth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
 import { Client } from 'pg';
 import { createHash, randomBytes } from 'node:crypto';
 import { eventually, infraEnv, uniqueName } from '@platform/testing';
@@ -199,4 +205,89 @@ describe('OAuth sign-in through the gateway (built apps, real servers)', () => {
       { timeoutMs: 2_000, intervalMs: 50 },
     );
   });
+  it("lets the MCP SDK's auth() sign a user in: discovery, registration, PKCE and the code exchange", async () => {
+    // Another user, in the browser the first test signed in with: asked for the password again.
+    const email = await registeredUser();
+    const client = new InMemoryOAuthClient(redirectUri);
+    const serverUrl = `${issuer}/mcp`;
+
+    // Discovery (the authorization server at the MCP server's origin), registration, and the
+    // authorization URL handed to the "browser".
+    expect(await mcpAuth(client, { serverUrl })).toBe('REDIRECT');
+    const authorizationUrl = client.authorizationUrl as URL;
+    expect(authorizationUrl.searchParams.get('code_challenge_method')).toBe('S256');
+
+    const callback = await signInAsBrowser(authorizationUrl.href, email);
+    const code = callback.searchParams.get('code') as string;
+    expect(await mcpAuth(client, { serverUrl, authorizationCode: code })).toBe('AUTHORIZED');
+
+    const accessToken = client.tokens()?.access_token as string;
+    const me = await fetch(`${issuer}/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ email });
+  });
+
+  async function registeredUser(): Promise<string> {
+    const email = `${uniqueName('agent_user')}@example.com`;
+    const registered = await fetch(`${issuer}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(registered.status).toBe(202);
+    return email;
+  }
+
+  /** What the user's browser does: the sign-in page, the password, back to the client's redirect URI. */
+  async function signInAsBrowser(authorizationUrl: string, email: string): Promise<URL> {
+    const started = await browse(authorizationUrl);
+    expect(started.status).toBe(303);
+    const page = location(started);
+    const signedIn = await browse(page.href, form({ email, password }));
+    expect(signedIn.status).toBe(303);
+    const resumed = await browse(location(signedIn).href);
+    expect(resumed.status).toBe(303);
+    return location(resumed);
+  }
 });
+
+/** An MCP client's OAuth state, in memory: what a desktop app would keep on disk. */
+class InMemoryOAuthClient implements OAuthClientProvider {
+  authorizationUrl: URL | undefined;
+  private client: OAuthClientInformationMixed | undefined;
+  private saved: OAuthTokens | undefined;
+  private verifier = '';
+
+  constructor(readonly redirectUrl: string) {}
+
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: 'e2e MCP SDK client',
+      redirect_uris: [this.redirectUrl],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
+  }
+  clientInformation() {
+    return this.client;
+  }
+  saveClientInformation(information: OAuthClientInformationMixed) {
+    this.client = information;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+}
