@@ -49,11 +49,20 @@ describe('auth-service config of the OAuth server', () => {
     );
   });
 
+  it('names PUBLIC_URL with the other bad variables in one refusal', () => {
+    expect(() => loadAuthServiceConfig({ NODE_ENV: 'production' })).toThrow(
+      /OAUTH_COOKIE_KEYS: is required[\s\S]*PUBLIC_URL: is required/,
+    );
+  });
+
   it('refuses to start in production without PUBLIC_URL, with an http one, or with a path', () => {
     const { PUBLIC_URL: _, ...unset } = production;
     expect(() => loadAuthServiceConfig(unset)).toThrow(/PUBLIC_URL: is required/);
     expect(() => loadAuthServiceConfig({ ...production, PUBLIC_URL: 'http://api.example.com' })).toThrow(
       /PUBLIC_URL: must be an https URL/,
+    );
+    expect(() => loadAuthServiceConfig({ ...production, PUBLIC_URL: 'api.example.com' })).toThrow(
+      /PUBLIC_URL: must be a URL/,
     );
     expect(() => loadAuthServiceConfig({ ...production, PUBLIC_URL: 'https://example.com/api' })).toThrow(
       /PUBLIC_URL: must be an origin only/,
