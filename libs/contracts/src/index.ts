@@ -29,6 +29,7 @@ export {
   type PayloadOf,
 } from './catalog';
 export { decodeEvent, validateEvent } from './event-codec';
+export { contractReportOf, type ContractIssue, type ContractReport } from './contract-report';
 export { createEvent, type EventFactoryOptions, type NewEvent } from './create-event';
 export { dlqTopicOf, retryTopicOf } from './topics';
 export { Headers, type HeaderName } from './headers';
