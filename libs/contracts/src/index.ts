@@ -98,11 +98,13 @@ export {
   type SimulatedPayment,
 } from './http/payments.api';
 export {
+  dlqConsumerLagQuerySchema,
   dlqDiscardBodySchema,
   dlqFingerprintSchema,
   dlqGroupsQuerySchema,
   dlqHttpApi,
   dlqListQuerySchema,
+  type DlqConsumerLagQuery,
   type DlqDiscardBody,
   type DlqGroupsQuery,
   type DlqListQuery,
