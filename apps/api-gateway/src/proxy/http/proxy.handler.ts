@@ -235,6 +235,7 @@ export class ProxyHandler {
     headers[GATEWAY_IDENTITY_HEADER] = this.identity.mint({
       sub: claims?.sub,
       roles: claims?.roles,
+      cid: claims?.client_id,
       ip: clientIp,
       aud: route.upstream,
       htm: req.method as string,
