@@ -29,6 +29,12 @@ export {
   type PayloadOf,
 } from './catalog';
 export { decodeEvent, validateEvent } from './event-codec';
+export {
+  snapshotOfCatalog,
+  type CatalogSnapshot,
+  type EventSnapshot,
+  type TopicSnapshot,
+} from './compatibility/catalog-snapshot';
 export { createEvent, type EventFactoryOptions, type NewEvent } from './create-event';
 export { dlqTopicOf, retryTopicOf } from './topics';
 export { Headers, type HeaderName } from './headers';

@@ -1,17 +1,9 @@
 import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
-import {
-  analyticsHttpApi,
-  catalogHttpApi,
-  dlqHttpApi,
-  notificationsHttpApi,
-  ordersHttpApi,
-  paymentsHttpApi,
-  type HttpApiSpec,
-  type HttpOperationSpec,
-} from '@platform/contracts';
+import type { HttpApiSpec, HttpOperationSpec } from '@platform/contracts';
 import { z } from 'zod';
 import type { CompiledRoute, RouteTable } from '../routing/route-table';
-import { authBodies, registrationAcceptedSchema, tokenPairSchema, usersHttpApi } from './auth-bodies.schema';
+import { authBodies, registrationAcceptedSchema, tokenPairSchema } from './auth-bodies.schema';
+import { SERVICE_APIS } from './service-apis';
 
 type Operation = Record<string, unknown>;
 
@@ -43,17 +35,6 @@ const RATE_LIMIT_HEADERS = {
 };
 
 const RETRY_AFTER_HEADER = { schema: { type: 'integer' }, description: 'seconds' };
-
-/** Services whose API the contracts describe operation by operation. */
-const SERVICE_APIS: readonly HttpApiSpec[] = [
-  ordersHttpApi,
-  catalogHttpApi,
-  paymentsHttpApi,
-  notificationsHttpApi,
-  dlqHttpApi,
-  analyticsHttpApi,
-  usersHttpApi,
-];
 
 /**
  * The public API as the gateway serves it, generated from the route table (paths, methods,
@@ -315,7 +296,7 @@ function gatewayResponses(route: CompiledRoute): Record<string, unknown> {
  * says it; `$defs` would be resolved against the document's root, where they are not, so a
  * schema that needs them (a recursive one) must become a component instead.
  */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { io }) as Record<string, unknown>;
   if ('$defs' in rest) throw new Error('a schema with $defs cannot be inlined: make it a component');
   return rest;
