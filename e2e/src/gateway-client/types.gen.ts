@@ -2521,3 +2521,117 @@ export type SetUserRolesResponses = {
 };
 
 export type SetUserRolesResponse = SetUserRolesResponses[keyof SetUserRolesResponses];
+
+export type PostMcpData = {
+  body: {
+    jsonrpc: '2.0';
+    id?: unknown;
+    method: string;
+    params?: unknown;
+  };
+  path?: never;
+  query?: never;
+  url: '/mcp';
+};
+
+export type PostMcpErrors = {
+  /**
+   * token missing, invalid, expired or revoked; WWW-Authenticate names the protected-resource metadata
+   */
+  401: Problem;
+  /**
+   * GET and DELETE: the endpoint keeps no sessions
+   */
+  405: Problem;
+  /**
+   * rate limit reached (Retry-After says when to retry)
+   */
+  429: Problem;
+  /**
+   * token checks are unavailable (GATEWAY.AUTH_UNAVAILABLE)
+   */
+  503: Problem;
+};
+
+export type PostMcpError = PostMcpErrors[keyof PostMcpErrors];
+
+export type PostMcpResponses = {
+  /**
+   * the JSON-RPC answer
+   */
+  200: {
+    [key: string]: unknown;
+  };
+  /**
+   * a notification or response, accepted
+   */
+  202: unknown;
+};
+
+export type PostMcpResponse = PostMcpResponses[keyof PostMcpResponses];
+
+export type GetProtectedResourceMetadataData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/.well-known/oauth-protected-resource';
+};
+
+export type GetProtectedResourceMetadataErrors = {
+  /**
+   * only GET and HEAD
+   */
+  405: Problem;
+};
+
+export type GetProtectedResourceMetadataError =
+  GetProtectedResourceMetadataErrors[keyof GetProtectedResourceMetadataErrors];
+
+export type GetProtectedResourceMetadataResponses = {
+  /**
+   * the metadata
+   */
+  200: {
+    resource: string;
+    authorization_servers: Array<string>;
+    bearer_methods_supported?: Array<'header'>;
+    resource_name?: string;
+    resource_documentation?: string;
+  };
+};
+
+export type GetProtectedResourceMetadataResponse =
+  GetProtectedResourceMetadataResponses[keyof GetProtectedResourceMetadataResponses];
+
+export type GetMcpProtectedResourceMetadataData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/.well-known/oauth-protected-resource/mcp';
+};
+
+export type GetMcpProtectedResourceMetadataErrors = {
+  /**
+   * only GET and HEAD
+   */
+  405: Problem;
+};
+
+export type GetMcpProtectedResourceMetadataError =
+  GetMcpProtectedResourceMetadataErrors[keyof GetMcpProtectedResourceMetadataErrors];
+
+export type GetMcpProtectedResourceMetadataResponses = {
+  /**
+   * the metadata
+   */
+  200: {
+    resource: string;
+    authorization_servers: Array<string>;
+    bearer_methods_supported?: Array<'header'>;
+    resource_name?: string;
+    resource_documentation?: string;
+  };
+};
+
+export type GetMcpProtectedResourceMetadataResponse =
+  GetMcpProtectedResourceMetadataResponses[keyof GetMcpProtectedResourceMetadataResponses];

@@ -886,3 +886,34 @@ export const zSetUserRolesResponse = z.object({
   displayName: z.string().nullable(),
   createdAt: z.string(),
 });
+
+export const zPostMcpBody = z.object({
+  jsonrpc: z.literal('2.0'),
+  id: z.unknown().optional(),
+  method: z.string(),
+  params: z.unknown().optional(),
+});
+
+export const zPostMcpResponse = z.union([z.record(z.string(), z.unknown()), z.unknown()]);
+
+/**
+ * the metadata
+ */
+export const zGetProtectedResourceMetadataResponse = z.object({
+  resource: z.string(),
+  authorization_servers: z.array(z.string()),
+  bearer_methods_supported: z.array(z.literal('header')).optional(),
+  resource_name: z.string().optional(),
+  resource_documentation: z.string().optional(),
+});
+
+/**
+ * the metadata
+ */
+export const zGetMcpProtectedResourceMetadataResponse = z.object({
+  resource: z.string(),
+  authorization_servers: z.array(z.string()),
+  bearer_methods_supported: z.array(z.literal('header')).optional(),
+  resource_name: z.string().optional(),
+  resource_documentation: z.string().optional(),
+});

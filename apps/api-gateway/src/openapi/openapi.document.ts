@@ -1,6 +1,7 @@
 import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
 import type { HttpApiSpec, HttpOperationSpec } from '@platform/contracts';
 import { z } from 'zod';
+import { MCP_OPENAPI_PATHS } from '../mcp/mcp.openapi';
 import type { CompiledRoute, RouteTable } from '../routing/route-table';
 import { authBodies, registrationAcceptedSchema, tokenPairSchema } from './auth-bodies.schema';
 import { SERVICE_APIS } from './service-apis';
@@ -88,6 +89,7 @@ export function buildOpenApiDocument(
       };
     }
   }
+  Object.assign(paths, MCP_OPENAPI_PATHS);
   assertUniqueOperationIds(paths);
   return {
     ...base,
@@ -212,7 +214,14 @@ function describedOperation(route: CompiledRoute, op: HttpOperationSpec): Operat
     operationId: op.operationId,
     tags: [route.upstream],
     summary: op.summary,
-    description: [op.description, gatewayNote(route)].filter(Boolean).join(' '),
+    description: [
+      op.description,
+      op.roles?.length ? `The service lets role ${op.roles.join(' or ')} call it.` : undefined,
+      op.destructive ? 'Irreversible.' : undefined,
+      gatewayNote(route),
+    ]
+      .filter(Boolean)
+      .join(' '),
     security: security(route),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(op.body
