@@ -30,6 +30,12 @@ export {
 } from './catalog';
 export { decodeEvent, validateEvent } from './event-codec';
 export { contractReportOf, type ContractIssue, type ContractReport } from './contract-report';
+export {
+  snapshotOfCatalog,
+  type CatalogSnapshot,
+  type EventSnapshot,
+  type TopicSnapshot,
+} from './compatibility/catalog-snapshot';
 export { createEvent, type EventFactoryOptions, type NewEvent } from './create-event';
 export { dlqTopicOf, retryTopicOf } from './topics';
 export { Headers, type HeaderName } from './headers';
