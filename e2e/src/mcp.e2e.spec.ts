@@ -94,6 +94,8 @@ describe('the MCP endpoint of the gateway (six built apps, real servers)', () =>
     expect(adminTools).toEqual(
       expect.arrayContaining([
         'listDlqGroups',
+        'explainDlqGroup',
+        'getConsumerLag',
         'replayDlqMessage',
         'discardDlqGroup',
         'saveProduct',
