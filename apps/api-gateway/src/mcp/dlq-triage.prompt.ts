@@ -17,7 +17,7 @@ export function triagePrompt(topic?: string): GetPromptResult {
   const text = [
     `Triage the dead-letter queue${scope} with me. Work in this order and show me what you found at each step:`,
     `1. Call listDlqGroups${topic ? ` with topic "${topic}"` : ''} to see the kinds of failure (fingerprints), largest and oldest first.`,
-    '2. For each group, call listDlqMessages with its fingerprint and getDlqMessage on one or two entries: read the error, the event type and version, the payload and the history. If an explain or lag tool is listed, use it too.',
+    '2. For each group, call explainDlqGroup with its fingerprint (its error chain, and the event contract it broke with the failing fields), then getDlqMessage on its sample entry: the decoded payload, provenance and history. Call getConsumerLag to see whether the consumer that failed is keeping up.',
     '3. Compare the payload with the event contract (resources contracts://events/{type}) to tell a bad message from a consumer bug or an outage that has passed.',
     '4. Propose, per group: replay (the cause is fixed or was transient), discard (the message can never be handled; say why), or leave it (the cause is not fixed yet). Say how many messages each action touches.',
     '5. Replay and discard cannot be undone: only after I agree to a specific action, call it with confirm: true. Never set confirm on your own.',
