@@ -9,7 +9,9 @@
  * the p50/p99 latency and achieved rate are printed side by side (goal: gateway adds <= 2 ms at
  * p99), with the gateway process's CPU time (user + system, /proc) over the measured requests
  * divided by their number (goal: <= 0.2 ms per proxied request), and written to
- * tmp/bench/gateway.json. Reports, never asserts. The gateway's Redis keys
+ * tmp/bench/gateway.json. A third row reads the same order as an MCP tool call (POST /mcp,
+ * tools/call getOrder): what an agent pays over REST for the same answer, the gateway's own
+ * REST call on loopback included. Reports, never asserts. The gateway's Redis keys
  * (rate limits) are under a prefix of the run (bench-names.ts), deleted at the end, also when the
  * run fails or is interrupted.
  */
@@ -82,7 +84,7 @@ async function main({ names, teardown }: BenchRun): Promise<void> {
       REDIS_URL: servers.redisUrl,
       AUTH_SERVICE_URL: upstreamUrl,
       ORDER_SERVICE_URL: upstreamUrl,
-      GATEWAY_RATE_LIMITS: 'standard=100000000/60,auth=1000/60',
+      GATEWAY_RATE_LIMITS: 'standard=100000000/60,auth=1000/60,mcp=100000000/60',
       GATEWAY_RATE_LIMIT_PREFIX: redisPrefix(teardown, names.redisPrefix('rl')),
     },
     { teardown, inheritStderr: true },
@@ -93,15 +95,62 @@ async function main({ names, teardown }: BenchRun): Promise<void> {
   );
   await load(`${upstreamUrl}/orders/1`, headers, 3);
   await load(`${gateway.url}/orders/1`, headers, 3);
+  await expectToolAnswers(`${gateway.url}/mcp`, headers);
+  await load(`${gateway.url}/mcp`, headers, 3, MCP_GET_ORDER);
   const direct = await load(`${upstreamUrl}/orders/1`, headers, SECONDS);
   const cpuBefore = processCpuMs(gateway.pid);
   const through = await load(`${gateway.url}/orders/1`, headers, SECONDS);
   const cpuMsPerRequest = (processCpuMs(gateway.pid) - cpuBefore) / through.total;
-  report(direct, through, cpuMsPerRequest);
+  const mcpCpuBefore = processCpuMs(gateway.pid);
+  const mcp = await load(`${gateway.url}/mcp`, headers, SECONDS, MCP_GET_ORDER);
+  const mcpCpuMsPerCall = (processCpuMs(gateway.pid) - mcpCpuBefore) / mcp.total;
+  report(direct, through, cpuMsPerRequest, mcp, mcpCpuMsPerCall);
 }
 
-async function load(url: string, headers: Record<string, string>, duration: number) {
-  const result = await autocannon({ url, headers, duration, connections: CONNECTIONS, overallRate: RATE });
+/**
+ * The REST read above as an agent makes it: one JSON-RPC tools/call on the stateless endpoint (no
+ * initialize first: a stateless server answers any request on its own).
+ */
+const MCP_GET_ORDER = {
+  method: 'POST' as const,
+  headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+  body: JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'tools/call',
+    params: { name: 'getOrder', arguments: { id: '1' } },
+  }),
+};
+
+/** A tool error is a 200 too: make sure the measured calls are answers, not refusals. */
+async function expectToolAnswers(url: string, headers: Record<string, string>): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { ...headers, ...MCP_GET_ORDER.headers },
+    body: MCP_GET_ORDER.body,
+  });
+  const text = await res.text();
+  const answer = JSON.parse(text) as { result?: { isError?: boolean } };
+  if (res.status !== 200 || !answer.result || answer.result.isError) {
+    throw new Error(`the MCP tool call is refused (${res.status}): ${text.slice(0, 500)}`);
+  }
+}
+
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  duration: number,
+  post?: typeof MCP_GET_ORDER,
+) {
+  const result = await autocannon({
+    url,
+    headers: { ...headers, ...post?.headers },
+    method: post?.method ?? 'GET',
+    body: post?.body,
+    duration,
+    connections: CONNECTIONS,
+    overallRate: RATE,
+  });
   return {
     p50: result.latency.p50,
     p90: result.latency.p90,
@@ -116,7 +165,13 @@ async function load(url: string, headers: Record<string, string>, duration: numb
 
 type Load = Awaited<ReturnType<typeof load>>;
 
-function report(direct: Load, through: Load, cpuMsPerRequest: number): void {
+function report(
+  direct: Load,
+  through: Load,
+  cpuMsPerRequest: number,
+  mcp: Load,
+  mcpCpuMsPerCall: number,
+): void {
   const machine = describeMachine();
   const addedP99 = through.p99 - direct.p99;
   const row = (name: string, l: Load) =>
@@ -129,9 +184,11 @@ machine: ${machine}
 | --------------- | -------- | -------- | -------- | -------- | ------- | ------ |
 ${row('direct', direct)}
 ${row('through gateway', through)}
+${row('MCP tool call', mcp)}
 
 p99 added by the gateway: ${addedP99.toFixed(2)} ms (goal <= 2 ms); p50 added: ${(through.p50 - direct.p50).toFixed(2)} ms
-gateway CPU per proxied request: ${cpuMsPerRequest.toFixed(3)} ms (goal <= 0.2 ms; its process's user + system time / requests)`);
+gateway CPU per proxied request: ${cpuMsPerRequest.toFixed(3)} ms (goal <= 0.2 ms; its process's user + system time / requests)
+MCP read tool call vs the same REST call: p99 ${mcp.p99} vs ${through.p99} ms (${ratio(mcp.p99, through.p99)}), p50 ${mcp.p50} vs ${through.p50} ms; gateway CPU ${mcpCpuMsPerCall.toFixed(3)} ms per call (${ratio(mcpCpuMsPerCall, cpuMsPerRequest)} of REST's)`);
   writeReport('gateway', {
     machine,
     rate: RATE,
@@ -141,7 +198,14 @@ gateway CPU per proxied request: ${cpuMsPerRequest.toFixed(3)} ms (goal <= 0.2 m
     gateway: through,
     addedP99Ms: addedP99,
     cpuMsPerRequest,
+    mcp,
+    mcpCpuMsPerCall,
+    mcpP99Ratio: mcp.p99 / through.p99,
   });
+}
+
+function ratio(a: number, b: number): string {
+  return b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a';
 }
 
 function listen(server: Server): Promise<Server> {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from './config/api-gateway.config';
 import { AuthModule } from './auth/auth.module';
 import { DlqConsoleModule } from './console/dlq-console.module';
+import { McpModule } from './mcp/mcp.module';
 import { ProxyModule } from './proxy/proxy.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RoutingModule } from './routing/routing.module';
@@ -17,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [RoutingModule, AuthModule, RateLimitModule, ProxyModule, DlqConsoleModule],
+      imports: [RoutingModule, AuthModule, RateLimitModule, ProxyModule, McpModule, DlqConsoleModule],
       providers: [{ provide: API_GATEWAY_CONFIG, useValue: config }],
       exports: [API_GATEWAY_CONFIG],
     };

@@ -15,9 +15,15 @@ import type {
   DiscardDlqMessageData,
   DiscardDlqMessageErrors,
   DiscardDlqMessageResponses,
+  ExplainDlqGroupData,
+  ExplainDlqGroupErrors,
+  ExplainDlqGroupResponses,
   GetAuthMeByPathData,
   GetAuthMeByPathErrors,
   GetAuthMeByPathResponses,
+  GetConsumerLagData,
+  GetConsumerLagErrors,
+  GetConsumerLagResponses,
   GetDlqMessageData,
   GetDlqMessageErrors,
   GetDlqMessageResponses,
@@ -30,6 +36,9 @@ import type {
   GetJwksData,
   GetJwksErrors,
   GetJwksResponses,
+  GetMcpProtectedResourceMetadataData,
+  GetMcpProtectedResourceMetadataErrors,
+  GetMcpProtectedResourceMetadataResponses,
   GetMeData,
   GetMeErrors,
   GetMeResponses,
@@ -48,6 +57,9 @@ import type {
   GetOrdersPerMinuteData,
   GetOrdersPerMinuteErrors,
   GetOrdersPerMinuteResponses,
+  GetProtectedResourceMetadataData,
+  GetProtectedResourceMetadataErrors,
+  GetProtectedResourceMetadataResponses,
   GetRevenueData,
   GetRevenueErrors,
   GetRevenueResponses,
@@ -90,6 +102,9 @@ import type {
   PlaceOrderData,
   PlaceOrderErrors,
   PlaceOrderResponses,
+  PostMcpData,
+  PostMcpErrors,
+  PostMcpResponses,
   PostOauthByPathData,
   PostOauthByPathErrors,
   PostOauthByPathResponses,
@@ -126,12 +141,16 @@ import {
   zConfirmOrderResponse,
   zDiscardDlqGroupResponse,
   zDiscardDlqMessageResponse,
+  zExplainDlqGroupResponse,
+  zGetConsumerLagResponse,
   zGetDlqMessageResponse,
   zGetEventCountsResponse,
   zGetFreshnessResponse,
+  zGetMcpProtectedResourceMetadataResponse,
   zGetNotificationResponse,
   zGetOrderResponse,
   zGetOrdersPerMinuteResponse,
+  zGetProtectedResourceMetadataResponse,
   zGetRevenueResponse,
   zGetUserResponse,
   zListDlqGroupsResponse,
@@ -144,6 +163,7 @@ import {
   zMarkNotificationResponse,
   zPayOrderResponse,
   zPlaceOrderResponse,
+  zPostMcpResponse,
   zReceivePaymentCallbackResponse,
   zRefreshTokensResponse,
   zRegisterResponse,
@@ -234,7 +254,7 @@ export const listDlqGroups = <ThrowOnError extends boolean = true>(
   });
 
 /**
- * One message: bytes, headers, provenance, history
+ * One message: bytes decoded where possible, headers, provenance, fingerprint, history
  *
  * Bearer token required with role admin. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
  */
@@ -251,7 +271,7 @@ export const getDlqMessage = <ThrowOnError extends boolean = true>(
 /**
  * Replay to the consumer group that failed
  *
- * Bearer token required with role admin. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
+ * Irreversible. Bearer token required with role admin. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
  */
 export const replayDlqMessage = <ThrowOnError extends boolean = true>(
   options: Options<ReplayDlqMessageData, ThrowOnError>,
@@ -266,7 +286,7 @@ export const replayDlqMessage = <ThrowOnError extends boolean = true>(
 /**
  * Discard with a reason
  *
- * Bearer token required with role admin. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
+ * Irreversible. Bearer token required with role admin. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
  */
 export const discardDlqMessage = <ThrowOnError extends boolean = true>(
   options: Options<DiscardDlqMessageData, ThrowOnError>,
@@ -283,9 +303,39 @@ export const discardDlqMessage = <ThrowOnError extends boolean = true>(
   });
 
 /**
+ * Why a kind of failure happens: its error chain, and the contract it broke, if any
+ *
+ * Counts, first and last seen, topics and consumer groups of the fingerprint, the error chain, and the newest sample checked against the contract catalog: the validation issues when it violates its event contract, or not-a-contract-violation when it decodes (the handler or a dependency failed). Bearer token required with role admin. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
+ */
+export const explainDlqGroup = <ThrowOnError extends boolean = true>(
+  options: Options<ExplainDlqGroupData, ThrowOnError>,
+): RequestResult<ExplainDlqGroupResponses, ExplainDlqGroupErrors, ThrowOnError> =>
+  (options.client ?? client).get<ExplainDlqGroupResponses, ExplainDlqGroupErrors, ThrowOnError>({
+    responseValidator: async (data) => await zExplainDlqGroupResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/admin/dlq/groups/{fingerprint}/explanation',
+    ...options,
+  });
+
+/**
+ * Consumer lag per group, topic and partition
+ *
+ * For every consumer group of the cluster (or `group`): per partition the committed offset, the end offset and their difference, and the total per group. Bearer token required with role admin. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
+ */
+export const getConsumerLag = <ThrowOnError extends boolean = true>(
+  options?: Options<GetConsumerLagData, ThrowOnError>,
+): RequestResult<GetConsumerLagResponses, GetConsumerLagErrors, ThrowOnError> =>
+  (options?.client ?? client).get<GetConsumerLagResponses, GetConsumerLagErrors, ThrowOnError>({
+    responseValidator: async (data) => await zGetConsumerLagResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/admin/dlq/consumer-lag',
+    ...options,
+  });
+
+/**
  * Replay every quarantined message of a group, oldest first, rate-limited
  *
- * Bearer token required with role admin. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
+ * Irreversible. Bearer token required with role admin. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
  */
 export const replayDlqGroup = <ThrowOnError extends boolean = true>(
   options: Options<ReplayDlqGroupData, ThrowOnError>,
@@ -300,7 +350,7 @@ export const replayDlqGroup = <ThrowOnError extends boolean = true>(
 /**
  * Discard every quarantined message of a group with a reason
  *
- * Bearer token required with role admin. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
+ * Irreversible. Bearer token required with role admin. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
  */
 export const discardDlqGroup = <ThrowOnError extends boolean = true>(
   options: Options<DiscardDlqGroupData, ThrowOnError>,
@@ -494,7 +544,7 @@ export const listProducts = <ThrowOnError extends boolean = true>(
 /**
  * Create or change a product (admin)
  *
- * Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
+ * The service lets role admin call it. Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 0 retries for idempotent body-less requests.
  */
 export const saveProduct = <ThrowOnError extends boolean = true>(
   options: Options<SaveProductData, ThrowOnError>,
@@ -648,7 +698,7 @@ export const listOrders = <ThrowOnError extends boolean = true>(
 /**
  * Place an order
  *
- * Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 1 retries for idempotent body-less requests.
+ * The service lets role customer call it. Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 1 retries for idempotent body-less requests.
  */
 export const placeOrder = <ThrowOnError extends boolean = true>(
   options: Options<PlaceOrderData, ThrowOnError>,
@@ -682,7 +732,7 @@ export const getOrder = <ThrowOnError extends boolean = true>(
 /**
  * Confirm a placed order (staff)
  *
- * Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 1 retries for idempotent body-less requests.
+ * The service lets role staff call it. Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 1 retries for idempotent body-less requests.
  */
 export const confirmOrder = <ThrowOnError extends boolean = true>(
   options: Options<ConfirmOrderData, ThrowOnError>,
@@ -701,7 +751,7 @@ export const confirmOrder = <ThrowOnError extends boolean = true>(
 /**
  * Record by hand a payment the provider did not report (staff); the amount is the order total
  *
- * Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 1 retries for idempotent body-less requests.
+ * The service lets role staff call it. Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 1 retries for idempotent body-less requests.
  */
 export const payOrder = <ThrowOnError extends boolean = true>(
   options: Options<PayOrderData, ThrowOnError>,
@@ -720,7 +770,7 @@ export const payOrder = <ThrowOnError extends boolean = true>(
 /**
  * Ship a paid order (staff)
  *
- * Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 1 retries for idempotent body-less requests.
+ * The service lets role staff call it. Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 1 retries for idempotent body-less requests.
  */
 export const shipOrder = <ThrowOnError extends boolean = true>(
   options: Options<ShipOrderData, ThrowOnError>,
@@ -739,7 +789,7 @@ export const shipOrder = <ThrowOnError extends boolean = true>(
 /**
  * Cancel an order that has not shipped (its customer; staff cancel any, as the merchant)
  *
- * Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 1 retries for idempotent body-less requests.
+ * The service lets role customer or staff call it. Bearer token required. Rate-limit class `standard`; timeout 5000 ms; 1 retries for idempotent body-less requests.
  */
 export const cancelOrder = <ThrowOnError extends boolean = true>(
   options: Options<CancelOrderData, ThrowOnError>,
@@ -809,4 +859,63 @@ export const setUserRoles = <ThrowOnError extends boolean = true>(
       'Content-Type': 'application/json',
       ...options.headers,
     },
+  });
+
+/**
+ * Model Context Protocol endpoint (Streamable HTTP, stateless)
+ *
+ * One JSON-RPC message per POST (initialize, tools/list, tools/call, resources*, prompts*), answered as JSON; no sessions, so GET and DELETE answer 405. Each tool is an operation of this document, named by its operationId, run as a REST call with the same token, rate limits and roles; tools/list shows only what the caller may call. Irreversible tools need `confirm: true`. Bearer token required; rate-limit class `mcp`, and `mcp-destructive` per irreversible call.
+ */
+export const postMcp = <ThrowOnError extends boolean = true>(
+  options: Options<PostMcpData, ThrowOnError>,
+): RequestResult<PostMcpResponses, PostMcpErrors, ThrowOnError> =>
+  (options.client ?? client).post<PostMcpResponses, PostMcpErrors, ThrowOnError>({
+    responseValidator: async (data) => await zPostMcpResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/mcp',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * OAuth protected-resource metadata of the MCP endpoint (RFC 9728)
+ *
+ * Public. Where an MCP client learns which authorization server issues tokens for /mcp.
+ */
+export const getProtectedResourceMetadata = <ThrowOnError extends boolean = true>(
+  options?: Options<GetProtectedResourceMetadataData, ThrowOnError>,
+): RequestResult<GetProtectedResourceMetadataResponses, GetProtectedResourceMetadataErrors, ThrowOnError> =>
+  (options?.client ?? client).get<
+    GetProtectedResourceMetadataResponses,
+    GetProtectedResourceMetadataErrors,
+    ThrowOnError
+  >({
+    responseValidator: async (data) => await zGetProtectedResourceMetadataResponse.parseAsync(data),
+    url: '/.well-known/oauth-protected-resource',
+    ...options,
+  });
+
+/**
+ * OAuth protected-resource metadata of the MCP endpoint (RFC 9728)
+ *
+ * Public. Where an MCP client learns which authorization server issues tokens for /mcp.
+ */
+export const getMcpProtectedResourceMetadata = <ThrowOnError extends boolean = true>(
+  options?: Options<GetMcpProtectedResourceMetadataData, ThrowOnError>,
+): RequestResult<
+  GetMcpProtectedResourceMetadataResponses,
+  GetMcpProtectedResourceMetadataErrors,
+  ThrowOnError
+> =>
+  (options?.client ?? client).get<
+    GetMcpProtectedResourceMetadataResponses,
+    GetMcpProtectedResourceMetadataErrors,
+    ThrowOnError
+  >({
+    responseValidator: async (data) => await zGetMcpProtectedResourceMetadataResponse.parseAsync(data),
+    url: '/.well-known/oauth-protected-resource/mcp',
+    ...options,
   });

@@ -400,9 +400,72 @@ export type GetDlqMessageResponses = {
     history: Array<{
       at: string;
       action: string;
+      /**
+       * the admin (user id) who replayed or discarded
+       */
       by?: string;
+      /**
+       * the OAuth client (an MCP agent) the admin acted through, when there was one
+       */
+      clientId?: string;
       detail?: string;
     }>;
+    decoded: {
+      key: {
+        encoding: 'json' | 'text' | 'base64';
+        json?: unknown;
+        text?: string;
+        base64?: string;
+        bytes: number;
+      } | null;
+      value: {
+        encoding: 'json' | 'text' | 'base64';
+        json?: unknown;
+        text?: string;
+        base64?: string;
+        bytes: number;
+      } | null;
+      /**
+       * the event envelope the value (or its headers) names, when recognisable
+       */
+      envelope: {
+        type: string | null;
+        version: number | null;
+        id: string | null;
+      } | null;
+    };
+    provenance: {
+      /**
+       * the live topic
+       */
+      topic: string;
+      /**
+       * where the failing group read it: the topic or its .retry
+       */
+      originalTopic: string;
+      partition: number;
+      offset: string;
+      consumerGroup: string | null;
+      attempts: number;
+      reason: 'decode' | 'permanent' | 'exhausted' | 'unknown';
+      /**
+       * the error as the consumer recorded it, then its causes, outermost first
+       */
+      errorChain: Array<{
+        class: string;
+        code: string | null;
+        message: string;
+      }>;
+      dlq: {
+        topic: string;
+        partition: number;
+        offset: string;
+      };
+      /**
+       * false when provenance headers were missing
+       */
+      complete: boolean;
+    };
   };
 };
 
@@ -512,9 +575,72 @@ export type ReplayDlqMessageResponses = {
     history: Array<{
       at: string;
       action: string;
+      /**
+       * the admin (user id) who replayed or discarded
+       */
       by?: string;
+      /**
+       * the OAuth client (an MCP agent) the admin acted through, when there was one
+       */
+      clientId?: string;
       detail?: string;
     }>;
+    decoded: {
+      key: {
+        encoding: 'json' | 'text' | 'base64';
+        json?: unknown;
+        text?: string;
+        base64?: string;
+        bytes: number;
+      } | null;
+      value: {
+        encoding: 'json' | 'text' | 'base64';
+        json?: unknown;
+        text?: string;
+        base64?: string;
+        bytes: number;
+      } | null;
+      /**
+       * the event envelope the value (or its headers) names, when recognisable
+       */
+      envelope: {
+        type: string | null;
+        version: number | null;
+        id: string | null;
+      } | null;
+    };
+    provenance: {
+      /**
+       * the live topic
+       */
+      topic: string;
+      /**
+       * where the failing group read it: the topic or its .retry
+       */
+      originalTopic: string;
+      partition: number;
+      offset: string;
+      consumerGroup: string | null;
+      attempts: number;
+      reason: 'decode' | 'permanent' | 'exhausted' | 'unknown';
+      /**
+       * the error as the consumer recorded it, then its causes, outermost first
+       */
+      errorChain: Array<{
+        class: string;
+        code: string | null;
+        message: string;
+      }>;
+      dlq: {
+        topic: string;
+        partition: number;
+        offset: string;
+      };
+      /**
+       * false when provenance headers were missing
+       */
+      complete: boolean;
+    };
   };
 };
 
@@ -626,13 +752,264 @@ export type DiscardDlqMessageResponses = {
     history: Array<{
       at: string;
       action: string;
+      /**
+       * the admin (user id) who replayed or discarded
+       */
       by?: string;
+      /**
+       * the OAuth client (an MCP agent) the admin acted through, when there was one
+       */
+      clientId?: string;
       detail?: string;
     }>;
+    decoded: {
+      key: {
+        encoding: 'json' | 'text' | 'base64';
+        json?: unknown;
+        text?: string;
+        base64?: string;
+        bytes: number;
+      } | null;
+      value: {
+        encoding: 'json' | 'text' | 'base64';
+        json?: unknown;
+        text?: string;
+        base64?: string;
+        bytes: number;
+      } | null;
+      /**
+       * the event envelope the value (or its headers) names, when recognisable
+       */
+      envelope: {
+        type: string | null;
+        version: number | null;
+        id: string | null;
+      } | null;
+    };
+    provenance: {
+      /**
+       * the live topic
+       */
+      topic: string;
+      /**
+       * where the failing group read it: the topic or its .retry
+       */
+      originalTopic: string;
+      partition: number;
+      offset: string;
+      consumerGroup: string | null;
+      attempts: number;
+      reason: 'decode' | 'permanent' | 'exhausted' | 'unknown';
+      /**
+       * the error as the consumer recorded it, then its causes, outermost first
+       */
+      errorChain: Array<{
+        class: string;
+        code: string | null;
+        message: string;
+      }>;
+      dlq: {
+        topic: string;
+        partition: number;
+        offset: string;
+      };
+      /**
+       * false when provenance headers were missing
+       */
+      complete: boolean;
+    };
   };
 };
 
 export type DiscardDlqMessageResponse = DiscardDlqMessageResponses[keyof DiscardDlqMessageResponses];
+
+export type ExplainDlqGroupData = {
+  body?: never;
+  path: {
+    /**
+     * the 16-digit hex fingerprint of the group
+     */
+    fingerprint: string;
+  };
+  query?: never;
+  url: '/admin/dlq/groups/{fingerprint}/explanation';
+};
+
+export type ExplainDlqGroupErrors = {
+  /**
+   * DLQ.INVALID_REQUEST: not a fingerprint
+   */
+  400: Problem;
+  /**
+   * token missing, invalid, expired or revoked (WWW-Authenticate: Bearer error="invalid_token")
+   */
+  401: Problem;
+  /**
+   * needs role admin
+   */
+  403: Problem;
+  /**
+   * DLQ.NOT_FOUND: no entry has this fingerprint
+   */
+  404: Problem;
+  /**
+   * body larger than 1048576 bytes
+   */
+  413: Problem;
+  /**
+   * rate limit reached (Retry-After says when to retry)
+   */
+  429: Problem;
+  /**
+   * the service is unreachable
+   */
+  502: Problem;
+  /**
+   * the service has as many requests in flight as the gateway sends it (GATEWAY.OVERLOADED, answered before the token is checked), its circuit is open (GATEWAY.CIRCUIT_OPEN), token checks are unavailable (GATEWAY.AUTH_UNAVAILABLE), or its store is unreachable (SERVICE.DEPENDENCY_UNAVAILABLE); Retry-After says when to retry
+   */
+  503: Problem;
+  /**
+   * no answer within 5000 ms
+   */
+  504: Problem;
+};
+
+export type ExplainDlqGroupError = ExplainDlqGroupErrors[keyof ExplainDlqGroupErrors];
+
+export type ExplainDlqGroupResponses = {
+  /**
+   * the explanation
+   */
+  200: {
+    fingerprint: string;
+    /**
+     * entries of any status
+     */
+    count: number;
+    byStatus: {
+      quarantined: number;
+      replayed: number;
+      discarded: number;
+    };
+    firstSeen: string;
+    lastSeen: string;
+    topics: Array<string>;
+    consumerGroups: Array<string>;
+    eventTypes: Array<string>;
+    /**
+     * the error as the consumer recorded it, then its causes, outermost first
+     */
+    errorChain: Array<{
+      class: string;
+      code: string | null;
+      message: string;
+    }>;
+    sample: {
+      /**
+       * the newest entry, whose bytes were checked
+       */
+      id: string;
+      eventType: string | null;
+      eventVersion: number | null;
+      eventId: string | null;
+    };
+    contract: {
+      /**
+       * contract-violation: the sample does not decode as its event; not-a-contract-violation: it does, so the handler or a dependency failed; unknown: no bytes to check
+       */
+      verdict: 'contract-violation' | 'not-a-contract-violation' | 'unknown';
+      explanation: string;
+      eventType: string | null;
+      version: number | null;
+      /**
+       * the versions the contract catalog reads
+       */
+      knownVersions: Array<number>;
+      latestVersion: number | null;
+      /**
+       * CONTRACTS.INVALID_ENVELOPE, UNKNOWN_EVENT or INVALID_PAYLOAD
+       */
+      code: string | null;
+      issues: Array<{
+        path: string;
+        message: string;
+      }>;
+    };
+  };
+};
+
+export type ExplainDlqGroupResponse = ExplainDlqGroupResponses[keyof ExplainDlqGroupResponses];
+
+export type GetConsumerLagData = {
+  body?: never;
+  path?: never;
+  query?: {
+    /**
+     * one consumer group id; every group when absent
+     */
+    group?: string;
+  };
+  url: '/admin/dlq/consumer-lag';
+};
+
+export type GetConsumerLagErrors = {
+  /**
+   * DLQ.INVALID_REQUEST
+   */
+  400: Problem;
+  /**
+   * token missing, invalid, expired or revoked (WWW-Authenticate: Bearer error="invalid_token")
+   */
+  401: Problem;
+  /**
+   * needs role admin
+   */
+  403: Problem;
+  /**
+   * body larger than 1048576 bytes
+   */
+  413: Problem;
+  /**
+   * rate limit reached (Retry-After says when to retry)
+   */
+  429: Problem;
+  /**
+   * the service is unreachable
+   */
+  502: Problem;
+  /**
+   * DLQ.LAG_UNAVAILABLE: Kafka did not answer in time
+   */
+  503: Problem;
+  /**
+   * no answer within 5000 ms
+   */
+  504: Problem;
+};
+
+export type GetConsumerLagError = GetConsumerLagErrors[keyof GetConsumerLagErrors];
+
+export type GetConsumerLagResponses = {
+  /**
+   * the lag, largest total first
+   */
+  200: {
+    measuredAt: string;
+    groups: Array<{
+      groupId: string;
+      totalLag: number;
+      partitions: Array<{
+        topic: string;
+        partition: number;
+        committedOffset: string;
+        endOffset: string;
+        lag: number;
+      }>;
+    }>;
+  };
+};
+
+export type GetConsumerLagResponse = GetConsumerLagResponses[keyof GetConsumerLagResponses];
 
 export type ReplayDlqGroupData = {
   body?: never;
@@ -2727,3 +3104,117 @@ export type SetUserRolesResponses = {
 };
 
 export type SetUserRolesResponse = SetUserRolesResponses[keyof SetUserRolesResponses];
+
+export type PostMcpData = {
+  body: {
+    jsonrpc: '2.0';
+    id?: unknown;
+    method: string;
+    params?: unknown;
+  };
+  path?: never;
+  query?: never;
+  url: '/mcp';
+};
+
+export type PostMcpErrors = {
+  /**
+   * token missing, invalid, expired or revoked; WWW-Authenticate names the protected-resource metadata
+   */
+  401: Problem;
+  /**
+   * GET and DELETE: the endpoint keeps no sessions
+   */
+  405: Problem;
+  /**
+   * rate limit reached (Retry-After says when to retry)
+   */
+  429: Problem;
+  /**
+   * token checks are unavailable (GATEWAY.AUTH_UNAVAILABLE)
+   */
+  503: Problem;
+};
+
+export type PostMcpError = PostMcpErrors[keyof PostMcpErrors];
+
+export type PostMcpResponses = {
+  /**
+   * the JSON-RPC answer
+   */
+  200: {
+    [key: string]: unknown;
+  };
+  /**
+   * a notification or response, accepted
+   */
+  202: unknown;
+};
+
+export type PostMcpResponse = PostMcpResponses[keyof PostMcpResponses];
+
+export type GetProtectedResourceMetadataData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/.well-known/oauth-protected-resource';
+};
+
+export type GetProtectedResourceMetadataErrors = {
+  /**
+   * only GET and HEAD
+   */
+  405: Problem;
+};
+
+export type GetProtectedResourceMetadataError =
+  GetProtectedResourceMetadataErrors[keyof GetProtectedResourceMetadataErrors];
+
+export type GetProtectedResourceMetadataResponses = {
+  /**
+   * the metadata
+   */
+  200: {
+    resource: string;
+    authorization_servers: Array<string>;
+    bearer_methods_supported?: Array<'header'>;
+    resource_name?: string;
+    resource_documentation?: string;
+  };
+};
+
+export type GetProtectedResourceMetadataResponse =
+  GetProtectedResourceMetadataResponses[keyof GetProtectedResourceMetadataResponses];
+
+export type GetMcpProtectedResourceMetadataData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/.well-known/oauth-protected-resource/mcp';
+};
+
+export type GetMcpProtectedResourceMetadataErrors = {
+  /**
+   * only GET and HEAD
+   */
+  405: Problem;
+};
+
+export type GetMcpProtectedResourceMetadataError =
+  GetMcpProtectedResourceMetadataErrors[keyof GetMcpProtectedResourceMetadataErrors];
+
+export type GetMcpProtectedResourceMetadataResponses = {
+  /**
+   * the metadata
+   */
+  200: {
+    resource: string;
+    authorization_servers: Array<string>;
+    bearer_methods_supported?: Array<'header'>;
+    resource_name?: string;
+    resource_documentation?: string;
+  };
+};
+
+export type GetMcpProtectedResourceMetadataResponse =
+  GetMcpProtectedResourceMetadataResponses[keyof GetMcpProtectedResourceMetadataResponses];

@@ -176,9 +176,59 @@ export const zGetDlqMessageResponse = z.object({
       at: z.string(),
       action: z.string(),
       by: z.string().optional(),
+      clientId: z.string().optional(),
       detail: z.string().optional(),
     }),
   ),
+  decoded: z.object({
+    key: z
+      .object({
+        encoding: z.enum(['json', 'text', 'base64']),
+        json: z.unknown().optional(),
+        text: z.string().optional(),
+        base64: z.string().optional(),
+        bytes: z.int().gte(-9007199254740991).lte(9007199254740991),
+      })
+      .nullable(),
+    value: z
+      .object({
+        encoding: z.enum(['json', 'text', 'base64']),
+        json: z.unknown().optional(),
+        text: z.string().optional(),
+        base64: z.string().optional(),
+        bytes: z.int().gte(-9007199254740991).lte(9007199254740991),
+      })
+      .nullable(),
+    envelope: z
+      .object({
+        type: z.string().nullable(),
+        version: z.int().gte(-9007199254740991).lte(9007199254740991).nullable(),
+        id: z.string().nullable(),
+      })
+      .nullable(),
+  }),
+  provenance: z.object({
+    topic: z.string(),
+    originalTopic: z.string(),
+    partition: z.int().gte(-9007199254740991).lte(9007199254740991),
+    offset: z.string(),
+    consumerGroup: z.string().nullable(),
+    attempts: z.int().gte(-9007199254740991).lte(9007199254740991),
+    reason: z.enum(['decode', 'permanent', 'exhausted', 'unknown']),
+    errorChain: z.array(
+      z.object({
+        class: z.string(),
+        code: z.string().nullable(),
+        message: z.string(),
+      }),
+    ),
+    dlq: z.object({
+      topic: z.string(),
+      partition: z.int().gte(-9007199254740991).lte(9007199254740991),
+      offset: z.string(),
+    }),
+    complete: z.boolean(),
+  }),
 });
 
 export const zReplayDlqMessagePath = z.object({
@@ -232,9 +282,59 @@ export const zReplayDlqMessageResponse = z.object({
       at: z.string(),
       action: z.string(),
       by: z.string().optional(),
+      clientId: z.string().optional(),
       detail: z.string().optional(),
     }),
   ),
+  decoded: z.object({
+    key: z
+      .object({
+        encoding: z.enum(['json', 'text', 'base64']),
+        json: z.unknown().optional(),
+        text: z.string().optional(),
+        base64: z.string().optional(),
+        bytes: z.int().gte(-9007199254740991).lte(9007199254740991),
+      })
+      .nullable(),
+    value: z
+      .object({
+        encoding: z.enum(['json', 'text', 'base64']),
+        json: z.unknown().optional(),
+        text: z.string().optional(),
+        base64: z.string().optional(),
+        bytes: z.int().gte(-9007199254740991).lte(9007199254740991),
+      })
+      .nullable(),
+    envelope: z
+      .object({
+        type: z.string().nullable(),
+        version: z.int().gte(-9007199254740991).lte(9007199254740991).nullable(),
+        id: z.string().nullable(),
+      })
+      .nullable(),
+  }),
+  provenance: z.object({
+    topic: z.string(),
+    originalTopic: z.string(),
+    partition: z.int().gte(-9007199254740991).lte(9007199254740991),
+    offset: z.string(),
+    consumerGroup: z.string().nullable(),
+    attempts: z.int().gte(-9007199254740991).lte(9007199254740991),
+    reason: z.enum(['decode', 'permanent', 'exhausted', 'unknown']),
+    errorChain: z.array(
+      z.object({
+        class: z.string(),
+        code: z.string().nullable(),
+        message: z.string(),
+      }),
+    ),
+    dlq: z.object({
+      topic: z.string(),
+      partition: z.int().gte(-9007199254740991).lte(9007199254740991),
+      offset: z.string(),
+    }),
+    complete: z.boolean(),
+  }),
 });
 
 export const zDiscardDlqMessageBody = z.object({
@@ -292,7 +392,133 @@ export const zDiscardDlqMessageResponse = z.object({
       at: z.string(),
       action: z.string(),
       by: z.string().optional(),
+      clientId: z.string().optional(),
       detail: z.string().optional(),
+    }),
+  ),
+  decoded: z.object({
+    key: z
+      .object({
+        encoding: z.enum(['json', 'text', 'base64']),
+        json: z.unknown().optional(),
+        text: z.string().optional(),
+        base64: z.string().optional(),
+        bytes: z.int().gte(-9007199254740991).lte(9007199254740991),
+      })
+      .nullable(),
+    value: z
+      .object({
+        encoding: z.enum(['json', 'text', 'base64']),
+        json: z.unknown().optional(),
+        text: z.string().optional(),
+        base64: z.string().optional(),
+        bytes: z.int().gte(-9007199254740991).lte(9007199254740991),
+      })
+      .nullable(),
+    envelope: z
+      .object({
+        type: z.string().nullable(),
+        version: z.int().gte(-9007199254740991).lte(9007199254740991).nullable(),
+        id: z.string().nullable(),
+      })
+      .nullable(),
+  }),
+  provenance: z.object({
+    topic: z.string(),
+    originalTopic: z.string(),
+    partition: z.int().gte(-9007199254740991).lte(9007199254740991),
+    offset: z.string(),
+    consumerGroup: z.string().nullable(),
+    attempts: z.int().gte(-9007199254740991).lte(9007199254740991),
+    reason: z.enum(['decode', 'permanent', 'exhausted', 'unknown']),
+    errorChain: z.array(
+      z.object({
+        class: z.string(),
+        code: z.string().nullable(),
+        message: z.string(),
+      }),
+    ),
+    dlq: z.object({
+      topic: z.string(),
+      partition: z.int().gte(-9007199254740991).lte(9007199254740991),
+      offset: z.string(),
+    }),
+    complete: z.boolean(),
+  }),
+});
+
+export const zExplainDlqGroupPath = z.object({
+  fingerprint: z.string(),
+});
+
+/**
+ * the explanation
+ */
+export const zExplainDlqGroupResponse = z.object({
+  fingerprint: z.string(),
+  count: z.int().gte(-9007199254740991).lte(9007199254740991),
+  byStatus: z.object({
+    quarantined: z.int().gte(-9007199254740991).lte(9007199254740991),
+    replayed: z.int().gte(-9007199254740991).lte(9007199254740991),
+    discarded: z.int().gte(-9007199254740991).lte(9007199254740991),
+  }),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  topics: z.array(z.string()),
+  consumerGroups: z.array(z.string()),
+  eventTypes: z.array(z.string()),
+  errorChain: z.array(
+    z.object({
+      class: z.string(),
+      code: z.string().nullable(),
+      message: z.string(),
+    }),
+  ),
+  sample: z.object({
+    id: z.string(),
+    eventType: z.string().nullable(),
+    eventVersion: z.int().gte(-9007199254740991).lte(9007199254740991).nullable(),
+    eventId: z.string().nullable(),
+  }),
+  contract: z.object({
+    verdict: z.enum(['contract-violation', 'not-a-contract-violation', 'unknown']),
+    explanation: z.string(),
+    eventType: z.string().nullable(),
+    version: z.int().gte(-9007199254740991).lte(9007199254740991).nullable(),
+    knownVersions: z.array(z.int().gte(-9007199254740991).lte(9007199254740991)),
+    latestVersion: z.int().gte(-9007199254740991).lte(9007199254740991).nullable(),
+    code: z.string().nullable(),
+    issues: z.array(
+      z.object({
+        path: z.string(),
+        message: z.string(),
+      }),
+    ),
+  }),
+});
+
+export const zGetConsumerLagQuery = z.object({
+  group: z.string().min(1).max(249).optional(),
+});
+
+/**
+ * the lag, largest total first
+ */
+export const zGetConsumerLagResponse = z.object({
+  measuredAt: z.string(),
+  groups: z.array(
+    z.object({
+      groupId: z.string(),
+      totalLag: z.int().gte(-9007199254740991).lte(9007199254740991),
+      partitions: z.array(
+        z.object({
+          topic: z.string(),
+          partition: z.int().gte(-9007199254740991).lte(9007199254740991),
+          committedOffset: z.string(),
+          endOffset: z.string(),
+          lag: z.int().gte(-9007199254740991).lte(9007199254740991),
+        }),
+      ),
     }),
   ),
 });
@@ -893,4 +1119,35 @@ export const zSetUserRolesResponse = z.object({
   roles: z.array(z.enum(['customer', 'staff', 'admin'])),
   displayName: z.string().nullable(),
   createdAt: z.string(),
+});
+
+export const zPostMcpBody = z.object({
+  jsonrpc: z.literal('2.0'),
+  id: z.unknown().optional(),
+  method: z.string(),
+  params: z.unknown().optional(),
+});
+
+export const zPostMcpResponse = z.union([z.record(z.string(), z.unknown()), z.unknown()]);
+
+/**
+ * the metadata
+ */
+export const zGetProtectedResourceMetadataResponse = z.object({
+  resource: z.string(),
+  authorization_servers: z.array(z.string()),
+  bearer_methods_supported: z.array(z.literal('header')).optional(),
+  resource_name: z.string().optional(),
+  resource_documentation: z.string().optional(),
+});
+
+/**
+ * the metadata
+ */
+export const zGetMcpProtectedResourceMetadataResponse = z.object({
+  resource: z.string(),
+  authorization_servers: z.array(z.string()),
+  bearer_methods_supported: z.array(z.literal('header')).optional(),
+  resource_name: z.string().optional(),
+  resource_documentation: z.string().optional(),
 });

@@ -37,6 +37,12 @@ export const Headers = {
   /** Stable error code when the error has one, e.g. `CONTRACTS.INVALID_PAYLOAD`. */
   errorCode: 'x-error-code',
   errorMessage: 'x-error-message',
+  /**
+   * The error's causes (`error.cause`, its cause...), outermost first, as a JSON array of
+   * `{ "class", "code"?, "message" }`; absent when the error had no cause. The DLQ app shows them
+   * as the error chain.
+   */
+  errorCauses: 'x-error-causes',
   /** Total deliveries tried before giving up, the original one included. */
   attempts: 'x-attempts',
   firstFailureAt: 'x-first-failure-at',

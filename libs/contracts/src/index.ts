@@ -29,6 +29,13 @@ export {
   type PayloadOf,
 } from './catalog';
 export { decodeEvent, validateEvent } from './event-codec';
+export { contractReportOf, type ContractIssue, type ContractReport } from './contract-report';
+export {
+  snapshotOfCatalog,
+  type CatalogSnapshot,
+  type EventSnapshot,
+  type TopicSnapshot,
+} from './compatibility/catalog-snapshot';
 export { createEvent, type EventFactoryOptions, type NewEvent } from './create-event';
 export { dlqTopicOf, retryTopicOf } from './topics';
 export { Headers, type HeaderName } from './headers';
@@ -97,11 +104,13 @@ export {
   type SimulatedPayment,
 } from './http/payments.api';
 export {
+  dlqConsumerLagQuerySchema,
   dlqDiscardBodySchema,
   dlqFingerprintSchema,
   dlqGroupsQuerySchema,
   dlqHttpApi,
   dlqListQuerySchema,
+  type DlqConsumerLagQuery,
   type DlqDiscardBody,
   type DlqGroupsQuery,
   type DlqListQuery,

@@ -21,6 +21,11 @@ export interface CallerIdentity {
    * header a client could set).
    */
   clientIp?: string;
+  /**
+   * The OAuth client the user signed in with (an MCP client, say), when the access token named
+   * one (`client_id`); absent for a session from /auth/login. Audit records name it beside the user.
+   */
+  clientId?: string;
 }
 
 /** The gateway identity is missing, forged, expired, or minted for another service or route: a 401. */
@@ -51,6 +56,8 @@ export interface GatewayAssertion {
   /** The user, when the request carried a valid access token. */
   sub?: string;
   roles?: readonly string[];
+  /** The OAuth client of the access token (its `client_id`), when it names one. */
+  cid?: string;
   /** The client's address, derived from the gateway's trusted-proxy chain. */
   ip: string;
   /** The upstream the request is forwarded to (`orders`, `auth`...). */
@@ -134,6 +141,7 @@ export class GatewayIdentitySigner {
 interface Claims {
   sub?: unknown;
   roles?: unknown;
+  cid?: unknown;
   ip?: unknown;
   aud?: unknown;
   htm?: unknown;
@@ -206,11 +214,17 @@ export class GatewayIdentityVerifier {
     if (typeof claims.ip !== 'string')
       throw new IdentityHeaderError('the gateway identity has no client address');
     if (claims.sub === undefined) return { clientIp: claims.ip };
-    if (typeof claims.sub !== 'string' || !Array.isArray(claims.roles)) {
+    if (
+      typeof claims.sub !== 'string' ||
+      !Array.isArray(claims.roles) ||
+      (claims.cid !== undefined && typeof claims.cid !== 'string')
+    ) {
       throw new IdentityHeaderError('the gateway identity is malformed');
     }
     const roles = claims.roles.filter((role): role is string => typeof role === 'string');
-    return { caller: { userId: claims.sub, roles, clientIp: claims.ip }, clientIp: claims.ip };
+    const caller: CallerIdentity = { userId: claims.sub, roles, clientIp: claims.ip };
+    if (claims.cid !== undefined) caller.clientId = claims.cid;
+    return { caller, clientIp: claims.ip };
   }
 
   private keyIdOf(header: string): string | undefined {
@@ -253,6 +267,7 @@ export function identityPlugin(
     const token = signer.mint({
       sub: caller?.userId,
       roles: caller?.roles,
+      cid: caller?.clientId,
       ip: caller?.clientIp ?? clientIp,
       aud: audience,
       htm: request.method.toUpperCase(),

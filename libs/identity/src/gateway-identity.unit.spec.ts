@@ -68,6 +68,47 @@ describe('gateway identity', () => {
     );
   });
 
+  it('carries the OAuth client the user signed in with, and no client id when there is none', () => {
+    const token = signer.mint({ ...assertion, cid: 'mcp-inspector' }, now);
+    expect(orders.verify(token, 'POST', assertion.htu, now).caller).toEqual({
+      userId: 'u1',
+      roles: ['customer'],
+      clientIp: '203.0.113.7',
+      clientId: 'mcp-inspector',
+    });
+    const plain = orders.verify(signer.mint(assertion, now), 'POST', assertion.htu, now).caller;
+    expect(plain).not.toHaveProperty('clientId');
+  });
+
+  it('refuses a token whose client id was added or changed after signing', () => {
+    for (const minted of [assertion, { ...assertion, cid: 'mcp-inspector' }]) {
+      const [header, , signature] = signer.mint(minted, now).split('.');
+      const payload = Buffer.from(
+        JSON.stringify({ ...minted, cid: 'forged-client', iat: now / 1000, exp: now / 1000 + 30 }),
+      ).toString('base64url');
+      expect(() => orders.verify(`${header}.${payload}.${signature}`, 'POST', assertion.htu, now)).toThrow(
+        /not signed by a trusted gateway key/,
+      );
+    }
+  });
+
+  it('refuses a signed client id that is not a string', () => {
+    const token = signer.mint({ ...assertion, cid: 42 as unknown as string }, now);
+    expect(() => orders.verify(token, 'POST', assertion.htu, now)).toThrow(/malformed/);
+  });
+
+  it('signs a test request for a caller with a client id', () => {
+    const headers: Record<string, string> = {};
+    identityPlugin(signer, 'orders', { userId: 'u1', roles: [], clientId: 'agent-1' })({
+      method: 'post',
+      url: '/orders',
+      set: (field: string, value: string) => (headers[field] = value),
+    });
+    expect(orders.verify(headers[GATEWAY_IDENTITY_HEADER], 'POST', '/orders').caller?.clientId).toBe(
+      'agent-1',
+    );
+  });
+
   it('refuses an unsigned (alg none) token', () => {
     const header = Buffer.from(
       JSON.stringify({ alg: 'none', typ: 'gateway-identity+jwt', kid: signer.keyId }),

@@ -1,5 +1,5 @@
 import { DEVELOPMENT_GATEWAY_IDENTITY_KEYS } from '@platform/identity';
-import { env, parseEnv } from '@platform/observability';
+import { env, isDevelopmentMode, parseEnv } from '@platform/observability';
 import { metricsPort, redisEnv, serviceEnv } from '@platform/service-edge';
 import { z } from 'zod';
 import { routeTableSchema } from '../routing/route-table';
@@ -8,9 +8,37 @@ import { rateLimitClassesSchema } from '../rate-limit/domain/rate-limit-classes'
 
 const positive = () => env.positiveInt();
 
+/** The gateway's public origin when PUBLIC_URL is unset under NODE_ENV=development|test. */
+export const DEVELOPMENT_PUBLIC_URL = 'http://127.0.0.1:3000';
+
+/**
+ * Rate-limit classes the gateway itself draws from, whether or not GATEWAY_RATE_LIMITS names them
+ * (it may change them): `mcp` admits requests to /mcp, `mcp-destructive` an agent's irreversible
+ * tool calls (replay, discard). A tool call also draws from its route's class, as REST does.
+ */
+export const BUILT_IN_RATE_LIMITS = {
+  mcp: { limit: 600, windowSeconds: 60 },
+  'mcp-destructive': { limit: 5, windowSeconds: 60 },
+} as const;
+
+/** An origin (scheme, host, port) without a trailing slash, path, query or fragment. */
+const origin = env.url('http:', 'https:').refine(
+  (v) => {
+    const url = new URL(v);
+    return url.pathname === '/' && !url.search && !url.hash && !url.username;
+  },
+  { message: 'must be an origin such as https://api.example.com (no path, query or credentials)' },
+);
+
 /** Every variable api-gateway reads, with local defaults (see .env.example). */
 export const apiGatewayConfigSchema = z.object({
   GATEWAY_HTTP_PORT: env.port().default(3000),
+  /**
+   * The origin clients reach the gateway at (https outside development): the OAuth protected
+   * resource `${PUBLIC_URL}/mcp` and its metadata are named after it, and auth-service's OAuth
+   * issuer is the same origin. Unset under NODE_ENV=development|test: http://127.0.0.1:3000.
+   */
+  PUBLIC_URL: env.optional(origin.transform((v) => new URL(v).origin)),
   GATEWAY_METRICS_PORT: metricsPort(9400),
   ...serviceEnv,
   ...redisEnv,
@@ -109,7 +137,9 @@ export const apiGatewayConfigSchema = z.object({
   GATEWAY_RETRY_BASE_DELAY_MS: positive().default(50),
 });
 
-export type ApiGatewayConfig = z.infer<typeof apiGatewayConfigSchema>;
+export type ApiGatewayConfig = Omit<z.infer<typeof apiGatewayConfigSchema>, 'PUBLIC_URL'> & {
+  PUBLIC_URL: string;
+};
 
 /** Injection token of the validated config. */
 export const API_GATEWAY_CONFIG = Symbol('API_GATEWAY_CONFIG');
@@ -118,5 +148,29 @@ export const API_GATEWAY_CONFIG = Symbol('API_GATEWAY_CONFIG');
 export function loadApiGatewayConfig(
   source: Record<string, string | undefined> = process.env,
 ): ApiGatewayConfig {
-  return parseEnv(apiGatewayConfigSchema, source);
+  const development = isDevelopmentMode(source);
+  const config = parseEnv(
+    apiGatewayConfigSchema.superRefine(({ PUBLIC_URL }, ctx) => {
+      if (development) return;
+      if (PUBLIC_URL === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_URL'],
+          message: "is required outside NODE_ENV=development|test: the gateway's public https origin",
+        });
+      } else if (!PUBLIC_URL.startsWith('https:')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_URL'],
+          message: 'must be https outside NODE_ENV=development|test (OAuth clients send tokens to it)',
+        });
+      }
+    }),
+    source,
+  );
+  return {
+    ...config,
+    PUBLIC_URL: config.PUBLIC_URL ?? DEVELOPMENT_PUBLIC_URL,
+    GATEWAY_RATE_LIMITS: { ...BUILT_IN_RATE_LIMITS, ...config.GATEWAY_RATE_LIMITS },
+  };
 }

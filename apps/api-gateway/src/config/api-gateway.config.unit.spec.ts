@@ -30,7 +30,31 @@ describe('api-gateway config', () => {
     expect(config.GATEWAY_RATE_LIMITS).toEqual({
       standard: { limit: 10, windowSeconds: 1 },
       auth: { limit: 2, windowSeconds: 60 },
+      mcp: { limit: 600, windowSeconds: 60 },
+      'mcp-destructive': { limit: 5, windowSeconds: 60 },
     });
+  });
+
+  it('names its public origin http://127.0.0.1:3000 in development and requires an https one elsewhere', () => {
+    expect(loadApiGatewayConfig({ NODE_ENV: 'development' }).PUBLIC_URL).toBe('http://127.0.0.1:3000');
+    expect(loadApiGatewayConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://localhost:8080/' }).PUBLIC_URL).toBe(
+      'http://localhost:8080',
+    );
+    const production = {
+      NODE_ENV: 'production',
+      GATEWAY_IDENTITY_SIGNING_KEY: 'k'.repeat(64),
+      REDIS_URL: `redis://:${'p'.repeat(32)}@redis:6379`,
+    };
+    expect(() => loadApiGatewayConfig(production)).toThrow(/PUBLIC_URL: is required outside/);
+    expect(() => loadApiGatewayConfig({ ...production, PUBLIC_URL: 'http://api.example.com' })).toThrow(
+      /PUBLIC_URL: must be https/,
+    );
+    expect(() => loadApiGatewayConfig({ ...production, PUBLIC_URL: 'https://api.example.com/v1' })).toThrow(
+      /PUBLIC_URL: must be an origin/,
+    );
+    expect(loadApiGatewayConfig({ ...production, PUBLIC_URL: 'https://api.example.com' }).PUBLIC_URL).toBe(
+      'https://api.example.com',
+    );
   });
 
   it('refuses the published signing key outside development, a bad route table and a malformed rate-limit class', () => {

@@ -15,6 +15,9 @@ export class GatewayMetrics {
   readonly rateLimited: Counter<'class' | 'caller'>;
   readonly rateLimitDegraded: Counter;
   readonly authFailures: Counter<'reason'>;
+  /** Outcome `ok` (2xx), `error` (the REST call's problem) or `refused` (by the MCP layer, nothing sent). */
+  readonly mcpToolCalls: Counter<'tool' | 'outcome'>;
+  readonly mcpToolSeconds: Histogram<'tool'>;
   private readonly inFlightReaders = new Map<string, () => number>();
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
@@ -79,6 +82,30 @@ export class GatewayMetrics {
       labelNames: ['reason'],
       registers,
     });
+    this.mcpToolCalls = new Counter({
+      name: 'gateway_mcp_tool_calls_total',
+      help: 'MCP tool calls by tool and outcome: ok, error (the REST answer was a problem) or refused (by the MCP layer, never sent).',
+      labelNames: ['tool', 'outcome'],
+      registers,
+    });
+    this.mcpToolSeconds = new Histogram({
+      name: 'gateway_mcp_tool_duration_seconds',
+      help: 'Time of one MCP tool call, its REST call through the gateway included, in seconds.',
+      labelNames: ['tool'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+  }
+
+  /**
+   * Series of every tool at zero from the start, so that rates and dashboards show a tool nobody has
+   * called yet as 0, not as missing.
+   */
+  initialiseMcpTools(tools: readonly string[]): void {
+    for (const tool of tools) {
+      for (const outcome of ['ok', 'error', 'refused']) this.mcpToolCalls.inc({ tool, outcome }, 0);
+      this.mcpToolSeconds.zero({ tool });
+    }
   }
 
   /** Reports `read()` as the requests in flight to `upstream` at every scrape. */

@@ -1,17 +1,10 @@
 import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
-import {
-  analyticsHttpApi,
-  catalogHttpApi,
-  dlqHttpApi,
-  notificationsHttpApi,
-  ordersHttpApi,
-  paymentsHttpApi,
-  type HttpApiSpec,
-  type HttpOperationSpec,
-} from '@platform/contracts';
+import type { HttpApiSpec, HttpOperationSpec } from '@platform/contracts';
 import { z } from 'zod';
+import { MCP_OPENAPI_PATHS } from '../mcp/mcp.openapi';
 import type { CompiledRoute, RouteTable } from '../routing/route-table';
-import { authBodies, registrationAcceptedSchema, tokenPairSchema, usersHttpApi } from './auth-bodies.schema';
+import { authBodies, registrationAcceptedSchema, tokenPairSchema } from './auth-bodies.schema';
+import { SERVICE_APIS } from './service-apis';
 
 type Operation = Record<string, unknown>;
 
@@ -43,17 +36,6 @@ const RATE_LIMIT_HEADERS = {
 };
 
 const RETRY_AFTER_HEADER = { schema: { type: 'integer' }, description: 'seconds' };
-
-/** Services whose API the contracts describe operation by operation. */
-const SERVICE_APIS: readonly HttpApiSpec[] = [
-  ordersHttpApi,
-  catalogHttpApi,
-  paymentsHttpApi,
-  notificationsHttpApi,
-  dlqHttpApi,
-  analyticsHttpApi,
-  usersHttpApi,
-];
 
 /**
  * The public API as the gateway serves it, generated from the route table (paths, methods,
@@ -111,6 +93,7 @@ export function buildOpenApiDocument(
       };
     }
   }
+  Object.assign(paths, MCP_OPENAPI_PATHS);
   assertUniqueOperationIds(paths);
   return {
     ...base,
@@ -235,7 +218,14 @@ function describedOperation(route: CompiledRoute, op: HttpOperationSpec): Operat
     operationId: op.operationId,
     tags: [route.upstream],
     summary: op.summary,
-    description: [op.description, gatewayNote(route)].filter(Boolean).join(' '),
+    description: [
+      op.description,
+      op.roles?.length ? `The service lets role ${op.roles.join(' or ')} call it.` : undefined,
+      op.destructive ? 'Irreversible.' : undefined,
+      gatewayNote(route),
+    ]
+      .filter(Boolean)
+      .join(' '),
     security: security(route),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(op.body
@@ -319,7 +309,7 @@ function gatewayResponses(route: CompiledRoute): Record<string, unknown> {
  * says it; `$defs` would be resolved against the document's root, where they are not, so a
  * schema that needs them (a recursive one) must become a component instead.
  */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { io }) as Record<string, unknown>;
   if ('$defs' in rest) throw new Error('a schema with $defs cannot be inlined: make it a component');
   return rest;

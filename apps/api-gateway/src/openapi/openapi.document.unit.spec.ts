@@ -57,7 +57,7 @@ describe('the OpenAPI document', () => {
 
   it("gives every operation a unique camelCase operationId, the contracts' where they name one", () => {
     const ids = allOperations().map((operation) => operation.operationId);
-    expect(ids.length).toBe(39);
+    expect(ids.length).toBe(44);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z][A-Za-z0-9]*$/);
     expect(op('/orders', 'post').operationId).toBe('placeOrder');
@@ -189,6 +189,13 @@ describe('the OpenAPI document', () => {
       'cursor',
     ]);
     expect(doc.paths).not.toHaveProperty(['/admin/dlq/{path}']);
+    expect(op('/admin/dlq/groups/{fingerprint}/explanation', 'get')).toMatchObject({
+      operationId: 'explainDlqGroup',
+    });
+    const lag = op('/admin/dlq/consumer-lag', 'get');
+    expect(lag.operationId).toBe('getConsumerLag');
+    expect(lag.parameters?.map((p) => p.name)).toEqual(['group']);
+    expect(lag.responses).toHaveProperty('503');
   });
 
   it("describes the caller's notifications: list with its filters, read flag, read-all", () => {

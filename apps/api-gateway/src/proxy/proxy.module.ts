@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { RoutingModule } from '../routing/routing.module';
+import { InternalCallKey } from './domain/internal-call';
 import { ProxyHandler } from './http/proxy.handler';
 import { UpstreamForwarder } from './infrastructure/upstream-forwarder';
 import { Upstreams } from './infrastructure/upstreams';
@@ -15,7 +16,12 @@ import { Upstreams } from './infrastructure/upstreams';
  */
 @Module({
   imports: [RoutingModule, AuthModule, RateLimitModule, MetricsModule],
-  providers: [Upstreams, UpstreamForwarder, ProxyHandler],
-  exports: [ProxyHandler],
+  providers: [
+    Upstreams,
+    UpstreamForwarder,
+    ProxyHandler,
+    { provide: InternalCallKey, useValue: new InternalCallKey() },
+  ],
+  exports: [ProxyHandler, InternalCallKey],
 })
 export class ProxyModule {}

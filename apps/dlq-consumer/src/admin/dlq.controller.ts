@@ -2,15 +2,19 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '
 import { Caller as Admin, type CallerIdentity } from '@platform/identity';
 import { decodeCursor, encodeCursor } from '@platform/mongo';
 import { EntryNotFound, InvalidRequest } from '../errors/dlq.errors';
+import { ConsumerLagReader } from '../lag/consumer-lag.reader';
+import { GroupExplainer } from '../quarantine/application/group-explainer';
 import { Replayer, type GroupOutcome } from '../replay/application/replayer';
 import { QuarantineQueries } from '../quarantine/infrastructure/quarantine.queries';
 import { QuarantineStore } from '../quarantine/infrastructure/quarantine.store';
 import { AdminGuard } from './admin.guard';
 import {
+  dlqConsumerLagQuerySchema as consumerLagQuerySchema,
   dlqDiscardBodySchema as discardBodySchema,
   dlqFingerprintSchema as fingerprintSchema,
   dlqGroupsQuerySchema as groupsQuerySchema,
   dlqListQuerySchema as listQuerySchema,
+  type DlqConsumerLagQuery as ConsumerLagQuery,
   type DlqDiscardBody as DiscardBody,
   type DlqGroupsQuery as GroupsQuery,
   type DlqListQuery as ListQuery,
@@ -20,8 +24,9 @@ import { ZodPipe } from './zod.pipe';
 
 /**
  * The quarantine for admins (through the gateway's `/admin/dlq` route): list and filter, group
- * by fingerprint, inspect, replay to the group that failed, discard with a reason. Every replay
- * and discard is recorded in the entry's history with who did it.
+ * by fingerprint, explain a group, inspect, replay to the group that failed, discard with a
+ * reason; and the consumer lag of every group. Every replay and discard is recorded in the
+ * entry's history with who did it (the admin, and the OAuth client when an agent acted).
  */
 @Controller('admin/dlq')
 @UseGuards(AdminGuard)
@@ -30,6 +35,8 @@ export class DlqController {
     private readonly store: QuarantineStore,
     private readonly queries: QuarantineQueries,
     private readonly replayer: Replayer,
+    private readonly explainer: GroupExplainer,
+    private readonly lag: ConsumerLagReader,
   ) {}
 
   /** Newest first; filters: status (default quarantined), topic, type, fingerprint, from/to (ISO). */
@@ -73,7 +80,28 @@ export class DlqController {
     };
   }
 
-  /** One message: bytes (base64, and text/JSON when it is), headers, provenance, history. */
+  /**
+   * Why a kind of failure happens: counts, topics and groups of the fingerprint, the error chain,
+   * and whether its newest message breaks its event's contract (with the schema's issues).
+   */
+  @Get('groups/:fingerprint/explanation')
+  async explain(@Param('fingerprint', new ZodPipe(fingerprintSchema)) fingerprint: string) {
+    const explanation = await this.explainer.explain(fingerprint);
+    return {
+      ...explanation,
+      firstSeen: explanation.firstSeen.toISOString(),
+      lastSeen: explanation.lastSeen.toISOString(),
+    };
+  }
+
+  /** Committed and end offsets and their difference, per group, topic and partition; 503 DLQ.LAG_UNAVAILABLE. */
+  @Get('consumer-lag')
+  async consumerLag(@Query(new ZodPipe(consumerLagQuerySchema)) query: ConsumerLagQuery) {
+    const groups = await this.lag.read(query.group);
+    return { measuredAt: new Date().toISOString(), groups };
+  }
+
+  /** One message: bytes (base64, and text/JSON when it is; `decoded`), headers, provenance with the error chain, history. */
   @Get('messages/:id')
   async inspect(@Param('id') id: string) {
     const entry = await this.store.get(id);
@@ -85,7 +113,7 @@ export class DlqController {
   @Post('messages/:id/replay')
   @HttpCode(200)
   async replay(@Admin() admin: CallerIdentity, @Param('id') id: string) {
-    return entryView(await this.replayer.replay(id, admin.userId));
+    return entryView(await this.replayer.replay(id, admin));
   }
 
   @Post('messages/:id/discard')
@@ -95,7 +123,7 @@ export class DlqController {
     @Param('id') id: string,
     @Body(new ZodPipe(discardBodySchema)) body: DiscardBody,
   ) {
-    return entryView(await this.replayer.discard(id, admin.userId, body.reason));
+    return entryView(await this.replayer.discard(id, admin, body.reason));
   }
 
   /** Replays every quarantined message of the group (oldest first, rate-limited); lists what failed. */
@@ -105,7 +133,7 @@ export class DlqController {
     @Admin() admin: CallerIdentity,
     @Param('fingerprint', new ZodPipe(fingerprintSchema)) fingerprint: string,
   ): Promise<GroupOutcome> {
-    return this.replayer.replayGroup(fingerprint, admin.userId);
+    return this.replayer.replayGroup(fingerprint, admin);
   }
 
   @Post('groups/:fingerprint/discard')
@@ -115,6 +143,6 @@ export class DlqController {
     @Param('fingerprint', new ZodPipe(fingerprintSchema)) fingerprint: string,
     @Body(new ZodPipe(discardBodySchema)) body: DiscardBody,
   ): Promise<GroupOutcome> {
-    return this.replayer.discardGroup(fingerprint, admin.userId, body.reason);
+    return this.replayer.discardGroup(fingerprint, admin, body.reason);
   }
 }

@@ -1,4 +1,6 @@
+import { Headers } from '@platform/contracts';
 import { bytesOf } from '../quarantine/domain/bytes';
+import { errorChainOf } from '../quarantine/domain/error-chain';
 import type { QuarantineEntry } from '../quarantine/infrastructure/quarantine.model';
 import type { QuarantineSummary } from '../quarantine/infrastructure/quarantine.queries';
 
@@ -34,17 +36,20 @@ export function summaryView(entry: QuarantineSummary) {
 
 /**
  * One entry whole: the value as base64 (the exact bytes) and, when it is UTF-8 text, as text
- * too (JSON parsed when it parses), its headers and its history.
+ * too (JSON parsed when it parses), its headers and its history; then the same bytes decoded
+ * once each (`decoded`, what a reader or an agent wants) and the provenance with the error chain.
  */
 export function entryView(entry: QuarantineEntry) {
   const value = bytesOf(entry.value);
   const text = value ? textOrNull(value) : null;
+  const json = text === null ? null : parseJson(text);
+  const key = bytesOf(entry.key);
   return {
     ...summaryView(entry),
     value: {
       base64: value ? value.toString('base64') : null,
       text,
-      json: text === null ? null : parseJson(text),
+      json,
       bytes: value?.length ?? 0,
     },
     keyBase64: bytesOf(entry.key)?.toString('base64') ?? null,
@@ -56,6 +61,54 @@ export function entryView(entry: QuarantineEntry) {
     provenanceComplete: entry.provenanceComplete,
     dlq: entry.dlq,
     history: entry.history,
+    decoded: {
+      key: key ? decodedView(key) : null,
+      value: value ? decodedView(value) : null,
+      envelope: envelopeOf(entry, json),
+    },
+    provenance: {
+      topic: entry.topic,
+      originalTopic: entry.originalTopic,
+      partition: entry.partition,
+      offset: entry.offset,
+      consumerGroup: entry.consumerGroup,
+      attempts: entry.attempts,
+      reason: entry.reason,
+      errorChain: errorChainOf(entry, entry.headers),
+      dlq: entry.dlq,
+      complete: entry.provenanceComplete,
+    },
+  };
+}
+
+/** Bytes as readable as they are: JSON when they parse, else text, else base64. */
+export function decodedView(bytes: Buffer) {
+  const text = textOrNull(bytes);
+  const json = text === null ? null : parseJson(text);
+  if (json !== null) return { encoding: 'json' as const, json, bytes: bytes.length };
+  if (text !== null) return { encoding: 'text' as const, text, bytes: bytes.length };
+  return { encoding: 'base64' as const, base64: bytes.toString('base64'), bytes: bytes.length };
+}
+
+/**
+ * The event the entry claims to be: its `x-event-type`/`x-event-version` headers, else the
+ * envelope fields of a JSON value; null when neither names a type.
+ */
+function envelopeOf(entry: QuarantineEntry, json: unknown) {
+  const body = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  const header = (name: string) => {
+    const bytes = bytesOf(entry.headers.find((h) => h.name === name)?.value);
+    return bytes ? textOrNull(bytes) : null;
+  };
+  const type = header(Headers.eventType) ?? (typeof body['type'] === 'string' ? body['type'] : null);
+  const versionText = header(Headers.eventVersion);
+  const version =
+    versionText !== null && /^\d{1,9}$/.test(versionText) ? Number(versionText) : body['version'];
+  if (type === null) return null;
+  return {
+    type: type.slice(0, 100),
+    version: typeof version === 'number' && Number.isInteger(version) ? version : null,
+    id: typeof body['id'] === 'string' ? body['id'].slice(0, 100) : entry.eventId,
   };
 }
 

@@ -27,6 +27,8 @@ export const dlqConsumerConfigSchema = z.object({
   DLQ_REPLAY_RATE_PER_SECOND: env.positiveInt().default(50),
   /** A group replay or discard touches at most this many messages per request. */
   DLQ_MAX_GROUP_ACTION: env.positiveInt().default(1_000),
+  /** The consumer lag waits this long for Kafka at most, then is a 503: under the gateway route's 5 s, so the problem and its code reach the caller. */
+  DLQ_LAG_TIMEOUT_MS: env.positiveInt().default(3_000),
   ...gatewayIdentityEnv,
 });
 

@@ -11,6 +11,25 @@ export class EntryNotFound extends DlqError {
   }
 }
 
+/** No entry, of any status, has this fingerprint. */
+export class FingerprintNotFound extends DlqError {
+  override readonly name = 'FingerprintNotFound';
+  readonly code = 'DLQ.NOT_FOUND';
+  constructor(fingerprint: string) {
+    super(`no message in quarantine has fingerprint ${fingerprint}`);
+  }
+}
+
+/** Kafka did not tell the consumer lag in time (or refused): retriable, it is the cluster's state. */
+export class LagUnavailable extends DlqError {
+  override readonly name = 'LagUnavailable';
+  readonly code = 'DLQ.LAG_UNAVAILABLE';
+  readonly retriable = true;
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`consumer lag unavailable: ${detail}`, options);
+  }
+}
+
 /** Replay and discard apply to quarantined messages only (not to replayed or discarded ones). */
 export class NotQuarantined extends DlqError {
   override readonly name = 'NotQuarantined';

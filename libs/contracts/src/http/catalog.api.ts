@@ -50,6 +50,7 @@ export const catalogHttpApi: HttpApiSpec = {
       path: '/catalog/{sku}',
       operationId: 'saveProduct',
       summary: 'Create or change a product (admin)',
+      roles: ['admin'],
       params: { sku: 'the SKU' },
       body: catalogProductBodySchema,
       responses: {

@@ -31,6 +31,12 @@ export type DlqDiscardBody = z.infer<typeof dlqDiscardBodySchema>;
 
 export const dlqFingerprintSchema = fingerprint;
 
+/** Query of the consumer lag: every group, or one. */
+export const dlqConsumerLagQuerySchema = z.object({
+  group: z.string().min(1).max(249).optional().describe('one consumer group id; every group when absent'),
+});
+export type DlqConsumerLagQuery = z.infer<typeof dlqConsumerLagQuerySchema>;
+
 const error = z.object({
   class: z.string(),
   code: z.string().nullable(),
@@ -58,6 +64,20 @@ const summary = z.object({
   quarantinedAt: z.string(),
   updatedAt: z.string(),
 });
+/** Bytes as readable as they are: JSON when they parse, else UTF-8 text, else base64. */
+const decodedBytes = z
+  .object({
+    encoding: z.enum(['json', 'text', 'base64']),
+    json: z.unknown().optional(),
+    text: z.string().optional(),
+    base64: z.string().optional(),
+    bytes: z.int(),
+  })
+  .describe('json (parsed), text (valid UTF-8 without NUL) or base64; null when there were no bytes');
+const errorLink = z.object({ class: z.string(), code: z.string().nullable(), message: z.string() });
+const errorChain = z
+  .array(errorLink)
+  .describe('the error as the consumer recorded it, then its causes, outermost first');
 const entry = summary.extend({
   keyBase64: z.string().nullable(),
   value: z.object({
@@ -73,8 +93,81 @@ const entry = summary.extend({
     z.object({
       at: z.string(),
       action: z.string(),
-      by: z.string().optional(),
+      by: z.string().optional().describe('the admin (user id) who replayed or discarded'),
+      clientId: z
+        .string()
+        .optional()
+        .describe('the OAuth client (an MCP agent) the admin acted through, when there was one'),
       detail: z.string().optional(),
+    }),
+  ),
+  decoded: z.object({
+    key: decodedBytes.nullable(),
+    value: decodedBytes.nullable(),
+    envelope: z
+      .object({ type: z.string().nullable(), version: z.int().nullable(), id: z.string().nullable() })
+      .nullable()
+      .describe('the event envelope the value (or its headers) names, when recognisable'),
+  }),
+  provenance: z.object({
+    topic: z.string().describe('the live topic'),
+    originalTopic: z.string().describe('where the failing group read it: the topic or its .retry'),
+    partition: z.int(),
+    offset: z.string(),
+    consumerGroup: z.string().nullable(),
+    attempts: z.int(),
+    reason: z.enum(['decode', 'permanent', 'exhausted', 'unknown']),
+    errorChain,
+    dlq: z.object({ topic: z.string(), partition: z.int(), offset: z.string() }),
+    complete: z.boolean().describe('false when provenance headers were missing'),
+  }),
+});
+const explanation = z.object({
+  fingerprint: z.string(),
+  count: z.int().describe('entries of any status'),
+  byStatus: z.object({ quarantined: z.int(), replayed: z.int(), discarded: z.int() }),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  topics: z.array(z.string()),
+  consumerGroups: z.array(z.string()),
+  eventTypes: z.array(z.string()),
+  errorChain,
+  sample: z.object({
+    id: z.string().describe('the newest entry, whose bytes were checked'),
+    eventType: z.string().nullable(),
+    eventVersion: z.int().nullable(),
+    eventId: z.string().nullable(),
+  }),
+  contract: z.object({
+    verdict: z
+      .enum(['contract-violation', 'not-a-contract-violation', 'unknown'])
+      .describe(
+        'contract-violation: the sample does not decode as its event; not-a-contract-violation: it does, so the handler or a dependency failed; unknown: no bytes to check',
+      ),
+    explanation: z.string(),
+    eventType: z.string().nullable(),
+    version: z.int().nullable(),
+    knownVersions: z.array(z.int()).describe('the versions the contract catalog reads'),
+    latestVersion: z.int().nullable(),
+    code: z.string().nullable().describe('CONTRACTS.INVALID_ENVELOPE, UNKNOWN_EVENT or INVALID_PAYLOAD'),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })),
+  }),
+});
+const consumerLag = z.object({
+  measuredAt: z.string(),
+  groups: z.array(
+    z.object({
+      groupId: z.string(),
+      totalLag: z.int(),
+      partitions: z.array(
+        z.object({
+          topic: z.string(),
+          partition: z.int(),
+          committedOffset: z.string(),
+          endOffset: z.string(),
+          lag: z.int(),
+        }),
+      ),
     }),
   ),
 });
@@ -137,7 +230,7 @@ export const dlqHttpApi: HttpApiSpec = {
       method: 'GET',
       path: '/admin/dlq/messages/{id}',
       operationId: 'getDlqMessage',
-      summary: 'One message: bytes, headers, provenance, history',
+      summary: 'One message: bytes decoded where possible, headers, provenance, fingerprint, history',
       params: idParam,
       responses: { 200: { description: 'the entry', body: entry }, 404: { description: 'DLQ.NOT_FOUND' } },
     },
@@ -145,6 +238,7 @@ export const dlqHttpApi: HttpApiSpec = {
       method: 'POST',
       path: '/admin/dlq/messages/{id}/replay',
       operationId: 'replayDlqMessage',
+      destructive: true,
       summary: 'Replay to the consumer group that failed',
       params: idParam,
       responses: {
@@ -158,6 +252,7 @@ export const dlqHttpApi: HttpApiSpec = {
       method: 'POST',
       path: '/admin/dlq/messages/{id}/discard',
       operationId: 'discardDlqMessage',
+      destructive: true,
       summary: 'Discard with a reason',
       params: idParam,
       body: dlqDiscardBodySchema,
@@ -169,9 +264,38 @@ export const dlqHttpApi: HttpApiSpec = {
       },
     },
     {
+      method: 'GET',
+      path: '/admin/dlq/groups/{fingerprint}/explanation',
+      operationId: 'explainDlqGroup',
+      summary: 'Why a kind of failure happens: its error chain, and the contract it broke, if any',
+      description:
+        'Counts, first and last seen, topics and consumer groups of the fingerprint, the error chain, and the newest sample checked against the contract catalog: the validation issues when it violates its event contract, or not-a-contract-violation when it decodes (the handler or a dependency failed).',
+      params: fingerprintParam,
+      responses: {
+        200: { description: 'the explanation', body: explanation },
+        400: { description: 'DLQ.INVALID_REQUEST: not a fingerprint' },
+        404: { description: 'DLQ.NOT_FOUND: no entry has this fingerprint' },
+      },
+    },
+    {
+      method: 'GET',
+      path: '/admin/dlq/consumer-lag',
+      operationId: 'getConsumerLag',
+      summary: 'Consumer lag per group, topic and partition',
+      description:
+        'For every consumer group of the cluster (or `group`): per partition the committed offset, the end offset and their difference, and the total per group.',
+      query: dlqConsumerLagQuerySchema,
+      responses: {
+        200: { description: 'the lag, largest total first', body: consumerLag },
+        400: { description: 'DLQ.INVALID_REQUEST' },
+        503: { description: 'DLQ.LAG_UNAVAILABLE: Kafka did not answer in time' },
+      },
+    },
+    {
       method: 'POST',
       path: '/admin/dlq/groups/{fingerprint}/replay',
       operationId: 'replayDlqGroup',
+      destructive: true,
       summary: 'Replay every quarantined message of a group, oldest first, rate-limited',
       params: fingerprintParam,
       responses: { 200: { description: 'what was replayed and what failed', body: groupOutcome } },
@@ -180,6 +304,7 @@ export const dlqHttpApi: HttpApiSpec = {
       method: 'POST',
       path: '/admin/dlq/groups/{fingerprint}/discard',
       operationId: 'discardDlqGroup',
+      destructive: true,
       summary: 'Discard every quarantined message of a group with a reason',
       params: fingerprintParam,
       body: dlqDiscardBodySchema,

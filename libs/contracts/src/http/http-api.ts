@@ -1,3 +1,4 @@
+import type { Role } from '@platform/identity';
 import type { z } from 'zod';
 
 /** One response of an operation: what it means, its body and the headers worth knowing. */
@@ -27,6 +28,17 @@ export interface HttpOperationSpec {
   /** Request headers beyond Authorization, by name. */
   headers?: Record<string, { description: string; required?: boolean }>;
   responses: Record<number, HttpResponseSpec>;
+  /**
+   * Who the owning service lets call this, at least one of them; absent = anyone the gateway route
+   * admits. Documentation and the MCP tool list (an agent is shown only what it may call); the
+   * service still decides on every request.
+   */
+  roles?: readonly Role[];
+  /**
+   * Changes that cannot be taken back (a replay, a discard): an agent calling it through MCP must
+   * pass `confirm: true`, after showing the user what will happen, and is rate limited harder.
+   */
+  destructive?: boolean;
 }
 
 /**

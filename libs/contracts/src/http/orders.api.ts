@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '../text';
+import type { Role } from '@platform/identity';
 import type { HttpApiSpec, HttpOperationSpec } from './http-api';
 
 /**
@@ -136,6 +137,7 @@ function change(
   body: z.ZodType,
   conflicts: string,
   forbidden: string,
+  roles: readonly Role[],
   unprocessable = 'IDEMPOTENCY.KEY_REUSED',
 ): HttpOperationSpec {
   return {
@@ -143,6 +145,7 @@ function change(
     path: `/orders/{id}/${action}`,
     operationId: `${action}Order`,
     summary,
+    roles,
     params: idParam,
     body,
     headers: { ...ifMatch, ...idempotencyKey },
@@ -183,6 +186,7 @@ export const ordersHttpApi: HttpApiSpec = {
       path: '/orders',
       operationId: 'placeOrder',
       summary: 'Place an order',
+      roles: ['customer'],
       body: placeOrderBodySchema,
       headers: idempotencyKey,
       responses: {
@@ -219,6 +223,7 @@ export const ordersHttpApi: HttpApiSpec = {
       emptyBodySchema,
       'ORDER.INVALID_TRANSITION, ORDER.ALREADY_CANCELLED',
       'only staff confirm orders',
+      ['staff'],
     ),
     change(
       'pay',
@@ -226,6 +231,7 @@ export const ordersHttpApi: HttpApiSpec = {
       payOrderBodySchema,
       'ORDER.ALREADY_PAID, ORDER.INVALID_TRANSITION, ORDER.ALREADY_CANCELLED',
       'only staff record payments; a customer pays through the payment provider',
+      ['staff'],
       'ORDER.AMOUNT_MISMATCH, ORDER.CURRENCY_MISMATCH, or IDEMPOTENCY.KEY_REUSED',
     ),
     change(
@@ -234,6 +240,7 @@ export const ordersHttpApi: HttpApiSpec = {
       shipOrderBodySchema,
       'ORDER.NOT_PAID, ORDER.ALREADY_SHIPPED',
       'only staff ship orders',
+      ['staff'],
     ),
     change(
       'cancel',
@@ -241,6 +248,7 @@ export const ordersHttpApi: HttpApiSpec = {
       cancelOrderBodySchema,
       'ORDER.ALREADY_SHIPPED',
       'an admin who is not staff cannot cancel another’s order',
+      ['customer', 'staff'],
     ),
   ],
 };

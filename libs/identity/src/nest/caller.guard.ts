@@ -77,7 +77,7 @@ export class CallerGuard implements CanActivate {
   }
 }
 
-/** The caller CallerGuard (or a subclass) established. */
+/** The caller CallerGuard (or a subclass) established, with the OAuth client (`clientId`) when the gateway named one. */
 export const Caller = createParamDecorator((_: unknown, context: ExecutionContext): CallerIdentity => {
   const caller = context.switchToHttp().getRequest<GatewayRequest>().caller;
   if (!caller) throw new Error('@Caller() used on a route without CallerGuard');

@@ -117,8 +117,18 @@ export interface TopicAdmin {
   createPartitions(topic: string, count: number): Promise<void>;
 }
 
-/** The admin client of an app's life: topic checks at start and the readiness probe. */
-export interface AdminClient extends TopicAdmin {
+/** What reading consumer lag needs: the groups, what each committed, where each partition ends. */
+export interface GroupOffsetsAdmin {
+  /** The ids of every consumer group the cluster knows, whatever its state. */
+  listGroups(): Promise<string[]>;
+  /** The offsets `groupId` committed (the next offset it reads), per topic and partition it committed on. */
+  committedOffsets(groupId: string): Promise<PartitionOffset[]>;
+  /** The end offset (high watermark) of every partition of `topics`. */
+  endOffsets(topics: readonly string[]): Promise<PartitionOffset[]>;
+}
+
+/** The admin client of an app's life: topic checks at start, the readiness probe, consumer lag. */
+export interface AdminClient extends TopicAdmin, GroupOffsetsAdmin {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   /** One metadata round trip: resolves when the cluster answers. */

@@ -228,6 +228,34 @@ class KafkajsAdmin implements AdminClient {
   createPartitions(topic: string, count: number): Promise<void> {
     return this.topics.createPartitions(topic, count);
   }
+
+  async listGroups(): Promise<string[]> {
+    const { groups } = await this.admin.listGroups();
+    return groups.map((group) => group.groupId);
+  }
+
+  async committedOffsets(groupId: string): Promise<PartitionOffset[]> {
+    // Without `topics`, every topic the group committed on; -1 marks a partition it never did.
+    const topics = await this.admin.fetchOffsets({ groupId });
+    return topics.flatMap(({ topic, partitions }) =>
+      partitions
+        .filter((p) => p.offset !== '-1')
+        .map((p) => ({ topic, partition: p.partition, offset: p.offset })),
+    );
+  }
+
+  async endOffsets(topics: readonly string[]): Promise<PartitionOffset[]> {
+    const perTopic = await Promise.all(
+      topics.map(async (topic) =>
+        (await this.admin.fetchTopicOffsets(topic)).map((p) => ({
+          topic,
+          partition: p.partition,
+          offset: p.high,
+        })),
+      ),
+    );
+    return perTopic.flat();
+  }
 }
 
 /**

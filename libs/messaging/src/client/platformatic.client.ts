@@ -428,6 +428,40 @@ class PlatformaticAdmin implements AdminClient {
   async createPartitions(topic: string, count: number): Promise<void> {
     await this.client.createPartitions({ topics: [{ name: topic, count }] }).catch(rethrow(topic));
   }
+
+  async listGroups(): Promise<string[]> {
+    const groups = await this.client.listGroups().catch(rethrow());
+    return [...groups.keys()];
+  }
+
+  async committedOffsets(groupId: string): Promise<PartitionOffset[]> {
+    const [group] = await this.client.listConsumerGroupOffsets({ groups: [groupId] }).catch(rethrow());
+    return (group?.topics ?? []).flatMap(({ name, partitions }) =>
+      partitions
+        .filter((p) => p.committedOffset >= 0n)
+        .map((p) => ({ topic: name, partition: p.partitionIndex, offset: p.committedOffset.toString() })),
+    );
+  }
+
+  async endOffsets(topics: readonly string[]): Promise<PartitionOffset[]> {
+    if (topics.length === 0) return [];
+    const counts = await this.partitionCounts(topics);
+    const listed = await this.client
+      .listOffsets({
+        topics: topics.map((name) => ({
+          name,
+          // -1: the latest offset, i.e. the end (high watermark).
+          partitions: Array.from({ length: counts.get(name) ?? 0 }, (_, partitionIndex) => ({
+            partitionIndex,
+            timestamp: -1n,
+          })),
+        })),
+      })
+      .catch(rethrow());
+    return listed.flatMap(({ name, partitions }) =>
+      partitions.map((p) => ({ topic: name, partition: p.partitionIndex, offset: p.offset.toString() })),
+    );
+  }
 }
 
 /** The library's errors, nested in MultipleErrors and causes, depth first. */

@@ -1,5 +1,6 @@
 import type { ConsumedRecord, RecordHeaders } from '../client/kafka-client';
 import { dlqTopicOf, Headers } from '@platform/contracts';
+import { causeChain } from '@platform/service-edge';
 import { errorClassOf } from '../errors';
 
 /** Header names of a dead-lettered record's provenance (defined once, in the contracts). */
@@ -12,6 +13,7 @@ export const DlqHeaders = {
   errorClass: Headers.errorClass,
   errorCode: Headers.errorCode,
   errorMessage: Headers.errorMessage,
+  errorCauses: Headers.errorCauses,
   attempts: Headers.attempts,
   firstFailureAt: Headers.firstFailureAt,
   lastFailureAt: Headers.lastFailureAt,
@@ -39,6 +41,7 @@ export interface Failure {
 
 // Error messages can be huge (a stack, a payload echo); Kafka headers should stay small.
 const MAX_ERROR_MESSAGE_CHARS = 2_000;
+const MAX_CAUSE_MESSAGE_CHARS = 500;
 
 /**
  * The record written to `<topic>.dlq`: the original key, value and headers unchanged (a replay
@@ -63,9 +66,27 @@ export function deadLetterRecord(failure: Failure): DeadLetterRecord {
   };
   if (failure.traceId) headers[DlqHeaders.traceId] = failure.traceId;
   if (message.key !== null) headers[DlqHeaders.originalKey] = message.key;
-  const code = (failure.error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') headers[DlqHeaders.errorCode] = code;
+  const code = codeOf(failure.error);
+  if (code !== undefined) headers[DlqHeaders.errorCode] = code;
+  const causes = causeChain(failure.error).slice(1);
+  if (causes.length > 0) headers[DlqHeaders.errorCauses] = JSON.stringify(causes.map(describeCause));
   return { topic: dlqTopicOf(baseTopicOf(failure.topic)), key: message.key, value: message.value, headers };
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** One cause as the x-error-causes header lists it: small, since headers should stay small. */
+function describeCause(cause: unknown): { class: string; code?: string; message: string } {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const code = codeOf(cause);
+  return {
+    class: errorClassOf(cause),
+    ...(code === undefined ? {} : { code }),
+    message: message.slice(0, MAX_CAUSE_MESSAGE_CHARS),
+  };
 }
 
 /**

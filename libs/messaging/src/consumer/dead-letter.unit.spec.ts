@@ -45,6 +45,19 @@ describe('deadLetterRecord', () => {
     });
   });
 
+  it('lists the causes of the error, outermost first, and no causes header for an error without one', () => {
+    const socket = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const error = new PermanentError('order o-7 could not be stored', {
+      cause: new TypeError('pool failed', { cause: socket }),
+    });
+    const record = deadLetterRecord({ ...failure, error });
+    expect(JSON.parse(String(record.headers[DlqHeaders.errorCauses]))).toEqual([
+      { class: 'TypeError', message: 'pool failed' },
+      { class: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5432' },
+    ]);
+    expect(deadLetterRecord(failure).headers[DlqHeaders.errorCauses]).toBeUndefined();
+  });
+
   it('reduces a dead letter too large for its topic to key and provenance, naming the bytes it left out', () => {
     const record = reducedDeadLetterRecord(failure);
     expect(record.value).toBeNull();

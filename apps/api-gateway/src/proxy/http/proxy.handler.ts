@@ -24,6 +24,7 @@ import { type CompiledRoute, hasDotSegment, RouteTable } from '../../routing/rou
 import { UpstreamForwarder } from '../infrastructure/upstream-forwarder';
 import { type Upstream, Upstreams } from '../infrastructure/upstreams';
 import { clientAddressOf, type TrustedProxies } from '../domain/client-address';
+import { INTERNAL_CLIENT_HEADER, InternalCallKey } from '../domain/internal-call';
 import { GatewayError } from '../../http/gateway.error';
 
 type GatewayRequest = IncomingMessage & { originalUrl?: string };
@@ -58,6 +59,7 @@ export class ProxyHandler {
     private readonly upstreams: Upstreams,
     private readonly metrics: GatewayMetrics,
     private readonly observer: ExchangeObserver,
+    private readonly internalCalls: InternalCallKey,
     @Inject(API_GATEWAY_CONFIG) config: ApiGatewayConfig,
   ) {
     this.identity = new GatewayIdentitySigner(config.GATEWAY_IDENTITY_SIGNING_KEY);
@@ -68,13 +70,21 @@ export class ProxyHandler {
   readonly middleware = (req: GatewayRequest, res: ServerResponse, next: () => void): void => {
     // Every request, routed or not: only the gateway may assert who is calling.
     stripIdentityHeaders(req.headers);
+    // An MCP tool call made by this process names its client (InternalCallKey); from anyone else
+    // the header is dropped unread.
+    const internal = req.headers[INTERNAL_CLIENT_HEADER];
+    let internalClient: string | undefined;
+    if (internal !== undefined) {
+      delete req.headers[INTERNAL_CLIENT_HEADER];
+      internalClient = this.internalCalls.clientOf(internal);
+    }
     const url = req.originalUrl ?? (req.url as string);
     const route = this.routes.match(url);
     if (!route) return next();
     // A proxied request never reaches an Express route: label its HTTP metrics and logs with the
     // gateway route it matched (`/orders`), not `unmatched`, so per-route rates and SLOs work.
     (req as RoutedRequest).routeLabel = route.prefix;
-    this.observer.run(req, res, () => this.proxy(req, res, url, route));
+    this.observer.run(req, res, () => this.proxy(req, res, url, route, internalClient));
   };
 
   private async proxy(
@@ -82,6 +92,7 @@ export class ProxyHandler {
     res: ServerResponse,
     url: string,
     route: CompiledRoute,
+    internalClient: string | undefined,
   ): Promise<void> {
     // A proxied response collects 'close' listeners from the body stream, the HTTP
     // instrumentation, the exchange observer and this handler: under load once more than Node's
@@ -111,11 +122,9 @@ export class ProxyHandler {
     // closes the response. One closed before this line (the client left early) needs the call here.
     res.once('close', release);
     if (res.closed) release();
-    const clientIp = clientAddressOf(
-      req.socket.remoteAddress,
-      req.headers['x-forwarded-for'],
-      this.trustedProxies,
-    );
+    const clientIp =
+      internalClient ??
+      clientAddressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.trustedProxies);
     let claims: AccessTokenClaims | undefined;
     let refused: unknown;
     if (route.auth) {
@@ -150,7 +159,7 @@ export class ProxyHandler {
       res,
       url,
       route,
-      this.upstreamHeaders(req, url, route, clientIp, claims),
+      this.upstreamHeaders(req, url, route, clientIp, claims, internalClient),
       abort,
     );
   }
@@ -219,9 +228,10 @@ export class ProxyHandler {
     route: CompiledRoute,
     clientIp: string,
     claims: AccessTokenClaims | undefined,
+    internalClient: string | undefined,
   ) {
     const headers = withoutHopByHop(req.headers);
-    const remote = req.socket.remoteAddress ?? '';
+    const remote = internalClient ?? req.socket.remoteAddress ?? '';
     const forwardedFor = req.headers['x-forwarded-for'];
     headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${remote}` : remote;
     headers['x-forwarded-proto'] = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
@@ -235,6 +245,7 @@ export class ProxyHandler {
     headers[GATEWAY_IDENTITY_HEADER] = this.identity.mint({
       sub: claims?.sub,
       roles: claims?.roles,
+      cid: claims?.client_id,
       ip: clientIp,
       aud: route.upstream,
       htm: req.method as string,

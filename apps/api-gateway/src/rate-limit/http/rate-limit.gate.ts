@@ -34,7 +34,8 @@ export class RateLimitGate {
    * values of `readKeys` (null for a missing key), or undefined when Redis could not answer.
    */
   async admit(
-    res: ServerResponse,
+    /** Where the RateLimit-* (and Retry-After) headers go: the response, or an MCP tool call's answer. */
+    res: Pick<ServerResponse, 'setHeader'>,
     className: string,
     clientIp: string,
     userId?: string,

@@ -144,6 +144,7 @@ export const PROVENANCE_HEADERS: ReadonlySet<string> = new Set([
   Headers.errorClass,
   Headers.errorCode,
   Headers.errorMessage,
+  Headers.errorCauses,
   Headers.attempts,
   Headers.firstFailureAt,
   Headers.lastFailureAt,

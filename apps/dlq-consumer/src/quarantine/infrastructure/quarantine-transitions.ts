@@ -55,11 +55,12 @@ export class QuarantineTransitions {
   }
 }
 
-/** A history line whose free text (who, why) can be stored. */
+/** A history line whose free text (who, through which client, why) can be stored. */
 function storableLine(line: HistoryEntry): HistoryEntry {
   return {
     ...line,
     ...(line.by === undefined ? {} : { by: storable(line.by) }),
+    ...(line.clientId === undefined ? {} : { clientId: storable(line.clientId) }),
     ...(line.detail === undefined ? {} : { detail: storable(line.detail) }),
   };
 }

@@ -7,10 +7,24 @@ export type QuarantineStatus = 'quarantined' | 'replayed' | 'discarded';
 export interface HistoryEntry {
   at: Date;
   action: 'quarantined' | 'replayed' | 'replay-failed' | 'failed-again' | 'discarded';
+  /** The admin's user id (replayed, replay-failed, discarded). */
   by?: string;
+  /** The OAuth client the admin acted through (an MCP agent), when the gateway named one. */
+  clientId?: string;
   detail?: string;
   /** The dead letter that brought it here (quarantined, failed-again): makes redelivery harmless. */
   dlq?: string;
+}
+
+/** Who replays or discards: an admin, through an OAuth client (an agent) or not. */
+export interface Actor {
+  userId: string;
+  clientId?: string;
+}
+
+/** The fields of a history line that name `actor`. */
+export function actedBy(actor: Actor): Pick<HistoryEntry, 'by' | 'clientId'> {
+  return actor.clientId === undefined ? { by: actor.userId } : { by: actor.userId, clientId: actor.clientId };
 }
 
 /**
@@ -61,7 +75,9 @@ const schema = new Schema<QuarantineRecord>(
     failures: { type: Number, required: true },
     quarantinedAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
-    history: [{ _id: false, at: Date, action: String, by: String, detail: String, dlq: String }],
+    history: [
+      { _id: false, at: Date, action: String, by: String, clientId: String, detail: String, dlq: String },
+    ],
   },
   { versionKey: false, collection: 'quarantine' },
 );

@@ -4,7 +4,12 @@ import { EventProducer } from '@platform/messaging';
 import { DLQ_CONSUMER_CONFIG, type DlqConsumerConfig } from '../../config/dlq-consumer.config';
 import { bytesOf } from '../../quarantine/domain/bytes';
 import { PROVENANCE_HEADERS } from '../../quarantine/domain/dead-letter';
-import type { HistoryEntry, QuarantineEntry } from '../../quarantine/infrastructure/quarantine.model';
+import {
+  actedBy,
+  type Actor,
+  type HistoryEntry,
+  type QuarantineEntry,
+} from '../../quarantine/infrastructure/quarantine.model';
 import { QuarantineMetrics } from '../../quarantine/infrastructure/quarantine.metrics';
 import { QuarantineStore } from '../../quarantine/infrastructure/quarantine.store';
 import { QuarantineTransitions } from '../../quarantine/infrastructure/quarantine-transitions';
@@ -22,7 +27,7 @@ export interface GroupOutcome {
  * Replays and discards. A replay writes the very key and value bytes to `<topic>.retry` with
  * `x-target-group` (only the group that failed handles it; the others already did) and
  * `x-replay-of` (if it fails again it returns to this entry), then marks the entry replayed,
- * recording who and when. Written before marked: a crash in between leaves it quarantined and
+ * recording who (the admin, and the OAuth client when an agent acted) and when. Written before marked: a crash in between leaves it quarantined and
  * a second replay possible, which consumers absorb (they are idempotent by event id).
  */
 @Injectable()
@@ -39,7 +44,7 @@ export class Replayer {
     this.rate = new ReplayRate(config.DLQ_REPLAY_RATE_PER_SECOND);
   }
 
-  async replay(id: string, by: string): Promise<QuarantineEntry> {
+  async replay(id: string, by: Actor): Promise<QuarantineEntry> {
     const entry = await this.quarantined(id);
     if (!entry.consumerGroup) throw new NotReplayable(id);
     await this.rate.take();
@@ -62,7 +67,7 @@ export class Replayer {
       await this.transitions.note(id, {
         at: new Date(),
         action: 'replay-failed',
-        by,
+        ...actedBy(by),
         detail: String(error).slice(0, 1_000),
       });
       throw new ReplayFailed(id, error);
@@ -71,7 +76,7 @@ export class Replayer {
     const line: HistoryEntry = {
       at: new Date(),
       action: 'replayed',
-      by,
+      ...actedBy(by),
       detail: `to ${entry.topic}.retry for ${entry.consumerGroup}`,
     };
     // Only if it has not failed again yet: a fast consumer can send the replay back to quarantine
@@ -84,12 +89,12 @@ export class Replayer {
     return (await this.store.get(id)) ?? entry;
   }
 
-  async discard(id: string, by: string, reason: string): Promise<QuarantineEntry> {
+  async discard(id: string, by: Actor, reason: string): Promise<QuarantineEntry> {
     const entry = await this.quarantined(id);
     const discarded = await this.transitions.leave(id, 'discarded', {
       at: new Date(),
       action: 'discarded',
-      by,
+      ...actedBy(by),
       detail: reason,
     });
     if (!discarded) throw new NotQuarantined(id, 'no longer quarantined');
@@ -98,11 +103,11 @@ export class Replayer {
   }
 
   /** Replays a group, oldest first (per-key order kept), up to DLQ_MAX_GROUP_ACTION messages. */
-  async replayGroup(fingerprint: string, by: string): Promise<GroupOutcome> {
+  async replayGroup(fingerprint: string, by: Actor): Promise<GroupOutcome> {
     return this.forGroup(fingerprint, (id) => this.replay(id, by));
   }
 
-  async discardGroup(fingerprint: string, by: string, reason: string): Promise<GroupOutcome> {
+  async discardGroup(fingerprint: string, by: Actor, reason: string): Promise<GroupOutcome> {
     return this.forGroup(fingerprint, (id) => this.discard(id, by, reason));
   }
 
