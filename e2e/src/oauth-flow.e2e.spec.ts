@@ -33,6 +33,7 @@ describe('OAuth sign-in through the gateway (built apps, real servers)', () => {
     gateway = await startApp('api-gateway', gatewayPort, {
       GATEWAY_HTTP_PORT: String(gatewayPort),
       AUTH_SERVICE_URL: auth.url,
+      PUBLIC_URL: issuer,
       GATEWAY_RATE_LIMIT_PREFIX: `${uniqueName('e2e_rl')}:`,
       // One client drives the whole flow from one address: more than 20 sign-in requests a minute.
       GATEWAY_RATE_LIMITS: 'standard=600/60,auth=200/60',
@@ -211,11 +212,12 @@ describe('OAuth sign-in through the gateway (built apps, real servers)', () => {
     const client = new InMemoryOAuthClient(redirectUri);
     const serverUrl = `${issuer}/mcp`;
 
-    // Discovery (the authorization server at the MCP server's origin), registration, and the
-    // authorization URL handed to the "browser".
+    // Discovery (the gateway's protected-resource metadata names the authorization server),
+    // registration, and the authorization URL handed to the "browser".
     expect(await mcpAuth(client, { serverUrl })).toBe('REDIRECT');
     const authorizationUrl = client.authorizationUrl as URL;
     expect(authorizationUrl.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorizationUrl.searchParams.get('resource')).toBe(serverUrl);
 
     const callback = await signInAsBrowser(authorizationUrl.href, email);
     const code = callback.searchParams.get('code') as string;
