@@ -4,7 +4,7 @@ const { nxPreset } = require('@nx/jest/preset');
 
 // Packages that ship ES modules only, compiled to CommonJS for Jest (tools/jest/esm-to-cjs.transform.js).
 // Node loads them as they are (`require` of an ES module); Jest's own module system cannot.
-const esmOnly = '(?:@platformatic/(?:kafka|dynamic-buffer|wasm-utils)|jose|uuid)';
+const esmOnly = '(?:@platformatic/(?:kafka|dynamic-buffer|wasm-utils)|jose|uuid|oidc-provider)';
 
 module.exports = {
   ...nxPreset,

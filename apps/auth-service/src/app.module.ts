@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { GATEWAY_IDENTITY_VERIFIER, gatewayIdentityProvider } from '@platform/identity';
 import { MessagingModule } from '@platform/messaging';
 import { AUTH_SERVICE_CONFIG, type AuthServiceConfig } from './config/auth-service.config';
+import { OAuthModule } from './oauth/oauth.module';
 import { IdentityOutboxModule } from './outbox/identity-outbox.module';
 import { PersistenceModule } from './persistence/persistence.module';
 import { RedisModule } from './redis/redis.module';
@@ -10,7 +11,10 @@ import { SessionsModule } from './sessions/sessions.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 
-/** auth-service: users, password hashes, tokens and revocation. Capabilities are imported here. */
+/**
+ * auth-service: users, password hashes, tokens and revocation, and the OAuth server that signs
+ * users in for other clients. Capabilities are imported here.
+ */
 @Module({})
 export class AppModule {
   /** The app with its validated config available for injection. */
@@ -33,6 +37,7 @@ export class AppModule {
         UsersModule,
         SessionsModule,
         RolesModule,
+        OAuthModule,
       ],
       providers: [
         { provide: AUTH_SERVICE_CONFIG, useValue: config },

@@ -45,6 +45,12 @@ import type {
   GetNotificationData,
   GetNotificationErrors,
   GetNotificationResponses,
+  GetOauthByPathData,
+  GetOauthByPathErrors,
+  GetOauthByPathResponses,
+  GetOauthData,
+  GetOauthErrors,
+  GetOauthResponses,
   GetOrderData,
   GetOrderErrors,
   GetOrderResponses,
@@ -60,6 +66,9 @@ import type {
   GetUserData,
   GetUserErrors,
   GetUserResponses,
+  GetWellKnownOauthAuthorizationServerData,
+  GetWellKnownOauthAuthorizationServerErrors,
+  GetWellKnownOauthAuthorizationServerResponses,
   ListDlqGroupsData,
   ListDlqGroupsErrors,
   ListDlqGroupsResponses,
@@ -96,6 +105,12 @@ import type {
   PostMcpData,
   PostMcpErrors,
   PostMcpResponses,
+  PostOauthByPathData,
+  PostOauthByPathErrors,
+  PostOauthByPathResponses,
+  PostOauthData,
+  PostOauthErrors,
+  PostOauthResponses,
   ReceivePaymentCallbackData,
   ReceivePaymentCallbackErrors,
   ReceivePaymentCallbackResponses,
@@ -189,6 +204,24 @@ export const getJwks = <ThrowOnError extends boolean = true>(
     url: '/.well-known/jwks.json',
     ...options,
   });
+
+/**
+ * OAuth authorization server metadata (RFC 8414)
+ *
+ * Public. Rate-limit class `auth`; timeout 5000 ms; 0 retries for idempotent body-less requests.
+ */
+export const getWellKnownOauthAuthorizationServer = <ThrowOnError extends boolean = true>(
+  options?: Options<GetWellKnownOauthAuthorizationServerData, ThrowOnError>,
+): RequestResult<
+  GetWellKnownOauthAuthorizationServerResponses,
+  GetWellKnownOauthAuthorizationServerErrors,
+  ThrowOnError
+> =>
+  (options?.client ?? client).get<
+    GetWellKnownOauthAuthorizationServerResponses,
+    GetWellKnownOauthAuthorizationServerErrors,
+    ThrowOnError
+  >({ url: '/.well-known/oauth-authorization-server', ...options });
 
 /**
  * Quarantined messages, newest first, with filters
@@ -592,6 +625,58 @@ export const markAllNotificationsRead = <ThrowOnError extends boolean = true>(
     responseValidator: async (data) => await zMarkAllNotificationsReadResponse.parseAsync(data),
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/notifications/read-all',
+    ...options,
+  });
+
+/**
+ * OAuth 2.1 for public clients: authorize, sign in, token, register, revoke
+ *
+ * Public. Rate-limit class `auth`; timeout 5000 ms; 0 retries for idempotent body-less requests.
+ */
+export const getOauth = <ThrowOnError extends boolean = true>(
+  options?: Options<GetOauthData, ThrowOnError>,
+): RequestResult<GetOauthResponses, GetOauthErrors, ThrowOnError> =>
+  (options?.client ?? client).get<GetOauthResponses, GetOauthErrors, ThrowOnError>({
+    url: '/oauth',
+    ...options,
+  });
+
+/**
+ * OAuth 2.1 for public clients: authorize, sign in, token, register, revoke
+ *
+ * Public. Rate-limit class `auth`; timeout 5000 ms; 0 retries for idempotent body-less requests.
+ */
+export const postOauth = <ThrowOnError extends boolean = true>(
+  options?: Options<PostOauthData, ThrowOnError>,
+): RequestResult<PostOauthResponses, PostOauthErrors, ThrowOnError> =>
+  (options?.client ?? client).post<PostOauthResponses, PostOauthErrors, ThrowOnError>({
+    url: '/oauth',
+    ...options,
+  });
+
+/**
+ * OAuth 2.1 for public clients: authorize, sign in, token, register, revoke
+ *
+ * Public. Rate-limit class `auth`; timeout 5000 ms; 0 retries for idempotent body-less requests.
+ */
+export const getOauthByPath = <ThrowOnError extends boolean = true>(
+  options: Options<GetOauthByPathData, ThrowOnError>,
+): RequestResult<GetOauthByPathResponses, GetOauthByPathErrors, ThrowOnError> =>
+  (options.client ?? client).get<GetOauthByPathResponses, GetOauthByPathErrors, ThrowOnError>({
+    url: '/oauth/{path}',
+    ...options,
+  });
+
+/**
+ * OAuth 2.1 for public clients: authorize, sign in, token, register, revoke
+ *
+ * Public. Rate-limit class `auth`; timeout 5000 ms; 0 retries for idempotent body-less requests.
+ */
+export const postOauthByPath = <ThrowOnError extends boolean = true>(
+  options: Options<PostOauthByPathData, ThrowOnError>,
+): RequestResult<PostOauthByPathResponses, PostOauthByPathErrors, ThrowOnError> =>
+  (options.client ?? client).post<PostOauthByPathResponses, PostOauthByPathErrors, ThrowOnError>({
+    url: '/oauth/{path}',
     ...options,
   });
 

@@ -72,6 +72,46 @@ export type GetJwksResponses = {
   '2XX': unknown;
 };
 
+export type GetWellKnownOauthAuthorizationServerData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/.well-known/oauth-authorization-server';
+};
+
+export type GetWellKnownOauthAuthorizationServerErrors = {
+  /**
+   * body larger than 0 bytes
+   */
+  413: Problem;
+  /**
+   * rate limit reached (Retry-After says when to retry)
+   */
+  429: Problem;
+  /**
+   * the service is unreachable
+   */
+  502: Problem;
+  /**
+   * the service has as many requests in flight as the gateway sends it (GATEWAY.OVERLOADED, answered before the token is checked), its circuit is open (GATEWAY.CIRCUIT_OPEN), token checks are unavailable (GATEWAY.AUTH_UNAVAILABLE), or its store is unreachable (SERVICE.DEPENDENCY_UNAVAILABLE); Retry-After says when to retry
+   */
+  503: Problem;
+  /**
+   * no answer within 5000 ms
+   */
+  504: Problem;
+};
+
+export type GetWellKnownOauthAuthorizationServerError =
+  GetWellKnownOauthAuthorizationServerErrors[keyof GetWellKnownOauthAuthorizationServerErrors];
+
+export type GetWellKnownOauthAuthorizationServerResponses = {
+  /**
+   * the auth service's answer
+   */
+  '2XX': unknown;
+};
+
 export type ListDlqMessagesData = {
   body?: never;
   path?: never;
@@ -2035,6 +2075,172 @@ export type MarkAllNotificationsReadResponses = {
 
 export type MarkAllNotificationsReadResponse =
   MarkAllNotificationsReadResponses[keyof MarkAllNotificationsReadResponses];
+
+export type GetOauthData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/oauth';
+};
+
+export type GetOauthErrors = {
+  /**
+   * body larger than 16384 bytes
+   */
+  413: Problem;
+  /**
+   * rate limit reached (Retry-After says when to retry)
+   */
+  429: Problem;
+  /**
+   * the service is unreachable
+   */
+  502: Problem;
+  /**
+   * the service has as many requests in flight as the gateway sends it (GATEWAY.OVERLOADED, answered before the token is checked), its circuit is open (GATEWAY.CIRCUIT_OPEN), token checks are unavailable (GATEWAY.AUTH_UNAVAILABLE), or its store is unreachable (SERVICE.DEPENDENCY_UNAVAILABLE); Retry-After says when to retry
+   */
+  503: Problem;
+  /**
+   * no answer within 5000 ms
+   */
+  504: Problem;
+};
+
+export type GetOauthError = GetOauthErrors[keyof GetOauthErrors];
+
+export type GetOauthResponses = {
+  /**
+   * the auth service's answer
+   */
+  '2XX': unknown;
+};
+
+export type PostOauthData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/oauth';
+};
+
+export type PostOauthErrors = {
+  /**
+   * body larger than 16384 bytes
+   */
+  413: Problem;
+  /**
+   * rate limit reached (Retry-After says when to retry)
+   */
+  429: Problem;
+  /**
+   * the service is unreachable
+   */
+  502: Problem;
+  /**
+   * the service has as many requests in flight as the gateway sends it (GATEWAY.OVERLOADED, answered before the token is checked), its circuit is open (GATEWAY.CIRCUIT_OPEN), token checks are unavailable (GATEWAY.AUTH_UNAVAILABLE), or its store is unreachable (SERVICE.DEPENDENCY_UNAVAILABLE); Retry-After says when to retry
+   */
+  503: Problem;
+  /**
+   * no answer within 5000 ms
+   */
+  504: Problem;
+};
+
+export type PostOauthError = PostOauthErrors[keyof PostOauthErrors];
+
+export type PostOauthResponses = {
+  /**
+   * the auth service's answer
+   */
+  '2XX': unknown;
+};
+
+export type GetOauthByPathData = {
+  body?: never;
+  path: {
+    /**
+     * the rest of the path, passed to the service as is
+     */
+    path: string;
+  };
+  query?: never;
+  url: '/oauth/{path}';
+};
+
+export type GetOauthByPathErrors = {
+  /**
+   * body larger than 16384 bytes
+   */
+  413: Problem;
+  /**
+   * rate limit reached (Retry-After says when to retry)
+   */
+  429: Problem;
+  /**
+   * the service is unreachable
+   */
+  502: Problem;
+  /**
+   * the service has as many requests in flight as the gateway sends it (GATEWAY.OVERLOADED, answered before the token is checked), its circuit is open (GATEWAY.CIRCUIT_OPEN), token checks are unavailable (GATEWAY.AUTH_UNAVAILABLE), or its store is unreachable (SERVICE.DEPENDENCY_UNAVAILABLE); Retry-After says when to retry
+   */
+  503: Problem;
+  /**
+   * no answer within 5000 ms
+   */
+  504: Problem;
+};
+
+export type GetOauthByPathError = GetOauthByPathErrors[keyof GetOauthByPathErrors];
+
+export type GetOauthByPathResponses = {
+  /**
+   * the auth service's answer
+   */
+  '2XX': unknown;
+};
+
+export type PostOauthByPathData = {
+  body?: never;
+  path: {
+    /**
+     * the rest of the path, passed to the service as is
+     */
+    path: string;
+  };
+  query?: never;
+  url: '/oauth/{path}';
+};
+
+export type PostOauthByPathErrors = {
+  /**
+   * body larger than 16384 bytes
+   */
+  413: Problem;
+  /**
+   * rate limit reached (Retry-After says when to retry)
+   */
+  429: Problem;
+  /**
+   * the service is unreachable
+   */
+  502: Problem;
+  /**
+   * the service has as many requests in flight as the gateway sends it (GATEWAY.OVERLOADED, answered before the token is checked), its circuit is open (GATEWAY.CIRCUIT_OPEN), token checks are unavailable (GATEWAY.AUTH_UNAVAILABLE), or its store is unreachable (SERVICE.DEPENDENCY_UNAVAILABLE); Retry-After says when to retry
+   */
+  503: Problem;
+  /**
+   * no answer within 5000 ms
+   */
+  504: Problem;
+};
+
+export type PostOauthByPathError = PostOauthByPathErrors[keyof PostOauthByPathErrors];
+
+export type PostOauthByPathResponses = {
+  /**
+   * the auth service's answer
+   */
+  '2XX': unknown;
+};
 
 export type ListOrdersData = {
   body?: never;

@@ -830,6 +830,14 @@ export const zMarkAllNotificationsReadResponse = z.object({
   updated: z.int().gte(-9007199254740991).lte(9007199254740991),
 });
 
+export const zGetOauthByPathPath = z.object({
+  path: z.string(),
+});
+
+export const zPostOauthByPathPath = z.object({
+  path: z.string(),
+});
+
 export const zListOrdersQuery = z.object({
   limit: z.int().gte(1).lte(100).optional().default(20),
   cursor: z.string().min(1).max(200).optional(),

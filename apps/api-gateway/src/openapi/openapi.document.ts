@@ -72,7 +72,11 @@ export function buildOpenApiDocument(
       }
       continue;
     }
-    const exact = route.prefix in authBodies || route.prefix.endsWith('.json');
+    // A well-known URI names one document (RFC 8615), as a .json file does.
+    const exact =
+      route.prefix in authBodies ||
+      route.prefix.endsWith('.json') ||
+      route.prefix.startsWith('/.well-known/');
     paths[route.prefix] = operations(route);
     if (!exact) {
       paths[`${route.prefix}/{path}`] = {

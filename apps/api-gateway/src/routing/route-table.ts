@@ -78,6 +78,31 @@ export const DEFAULT_ROUTES: readonly RouteDefinition[] = routeTableSchema.parse
     retries: 0,
     summary: 'Rotate a refresh token',
   },
+  {
+    // OAuth 2.1 authorization server metadata (RFC 8414) of auth-service's OAuth server, whose
+    // issuer is this gateway's public origin (PUBLIC_URL).
+    prefix: '/.well-known/oauth-authorization-server',
+    upstream: 'auth',
+    auth: false,
+    methods: ['GET'],
+    rateLimit: 'auth',
+    retries: 0,
+    maxBodyBytes: 0,
+    summary: 'OAuth authorization server metadata (RFC 8414)',
+  },
+  {
+    // Public: clients sign users in here (authorize, sign-in page, token, dynamic registration,
+    // revocation). Registration is open, so it shares the 'auth' class's tight rate limit.
+    // Registrations and forms are small; 16 KiB leaves room for a client's metadata.
+    prefix: '/oauth',
+    upstream: 'auth',
+    auth: false,
+    methods: ['GET', 'POST'],
+    rateLimit: 'auth',
+    retries: 0,
+    maxBodyBytes: 16_384,
+    summary: 'OAuth 2.1 for public clients: authorize, sign in, token, register, revoke',
+  },
   { prefix: '/auth/logout', upstream: 'auth', methods: ['POST'], retries: 0, summary: 'Revoke the session' },
   { prefix: '/auth/me', upstream: 'auth', methods: ['GET'], summary: 'The caller' },
   {

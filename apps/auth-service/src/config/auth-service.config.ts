@@ -1,5 +1,5 @@
 import { kafkaClientSetting } from '@platform/messaging';
-import { env, parseEnv } from '@platform/observability';
+import { ConfigError, env, isDevelopmentMode, parseEnv } from '@platform/observability';
 import {
   gatewayIdentityEnv,
   kafkaEnv,
@@ -42,9 +42,29 @@ export const authServiceConfigSchema = z.object({
     .regex(/^\d+(b|kb|mb)?$/i)
     .default('128kb'),
   ...gatewayIdentityEnv,
+  /**
+   * The gateway's origin as clients see it (`https://api.example.com`): the OAuth issuer, whose
+   * metadata, authorization and token endpoints clients are sent to. Required outside development
+   * (https there), since a wrong one sends users' browsers elsewhere.
+   */
+  PUBLIC_URL: z.string().optional(), // checked and resolved by publicOrigin (below)
+  /**
+   * Keys that sign the OAuth server's cookies (interaction and session), comma-separated, newest
+   * first: the old one stays listed during a rotation so cookies it signed still verify.
+   */
+  OAUTH_COOKIE_KEYS: env.secret({
+    developmentValue: 'development-oauth-cookie-key-not-for-production',
+    minLength: 32,
+  }),
 });
 
-export type AuthServiceConfig = z.infer<typeof authServiceConfigSchema>;
+/** The validated config: PUBLIC_URL resolved to an origin (no path, no trailing slash). */
+export type AuthServiceConfig = Omit<z.infer<typeof authServiceConfigSchema>, 'PUBLIC_URL'> & {
+  PUBLIC_URL: string;
+};
+
+/** PUBLIC_URL where none is set under development and test: the gateway's local port. */
+export const DEVELOPMENT_PUBLIC_URL = 'http://127.0.0.1:3000';
 
 /** Injection token of the validated config. */
 export const AUTH_SERVICE_CONFIG = Symbol('AUTH_SERVICE_CONFIG');
@@ -53,5 +73,41 @@ export const AUTH_SERVICE_CONFIG = Symbol('AUTH_SERVICE_CONFIG');
 export function loadAuthServiceConfig(
   source: Record<string, string | undefined> = process.env,
 ): AuthServiceConfig {
-  return parseEnv(authServiceConfigSchema, source);
+  const publicUrl = publicOrigin(source['PUBLIC_URL'], isDevelopmentMode(source));
+  let config: z.infer<typeof authServiceConfigSchema>;
+  try {
+    config = parseEnv(authServiceConfigSchema, source);
+  } catch (error) {
+    // One refusal names every bad variable, PUBLIC_URL's rules included.
+    if (error instanceof ConfigError && 'problem' in publicUrl)
+      throw new ConfigError([...error.problems, publicUrl.problem]);
+    throw error;
+  }
+  if ('problem' in publicUrl) throw new ConfigError([publicUrl.problem]);
+  return { ...config, PUBLIC_URL: publicUrl.origin };
+}
+
+/**
+ * The issuer's origin from PUBLIC_URL: the development one when unset under development and test;
+ * elsewhere it must be set, https, and an origin (a path would move every OAuth endpoint under it).
+ */
+function publicOrigin(
+  raw: string | undefined,
+  development: boolean,
+): { origin: string } | { problem: string } {
+  const value = raw?.trim() ? raw.trim() : undefined;
+  const problem = (message: string) => ({
+    problem: `PUBLIC_URL: ${message} (${value === undefined ? 'unset' : `got "${value}"`})`,
+  });
+  if (value === undefined)
+    return development
+      ? { origin: DEVELOPMENT_PUBLIC_URL }
+      : problem('is required outside NODE_ENV=development|test');
+  if (!URL.canParse(value)) return problem('must be a URL, e.g. https://api.example.com');
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && (url.protocol !== 'http:' || !development))
+    return problem(development ? 'must be an http or https URL' : 'must be an https URL outside development');
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password)
+    return problem('must be an origin only, e.g. https://api.example.com (no path, query or credentials)');
+  return { origin: url.origin };
 }

@@ -6,10 +6,11 @@ import { RefreshFamilies } from './infrastructure/refresh-families';
 import { SessionsController } from './http/sessions.controller';
 import { SessionsService } from './application/sessions.service';
 
-/** Login, refresh rotation, logout. */
+/** Login, refresh rotation, logout; the credential check the OAuth server signs users in with. */
 @Module({
   imports: [UsersModule, TokensModule, ThrottlingModule],
   controllers: [SessionsController],
   providers: [SessionsService, RefreshFamilies],
+  exports: [SessionsService],
 })
 export class SessionsModule {}

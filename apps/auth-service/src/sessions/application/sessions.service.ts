@@ -59,14 +59,7 @@ export class SessionsService {
    * while it is at hand.
    */
   async login(body: LoginBody, client: ClientInfo): Promise<TokenPair> {
-    await this.throttle.takeAttempt(body.email, client.ip);
-    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ email: body.email });
-    const matches = await this.hasher.verify(body.password, user?.passwordHash ?? (await this.dummyHash));
-    if (!user || !matches) throw new InvalidCredentials('the email or the password is wrong');
-    await this.throttle.succeeded(body.email, client.ip);
-    const newHash = this.hasher.needsRehash(user.passwordHash)
-      ? await this.hasher.hash(body.password)
-      : undefined;
+    const { user, newHash } = await this.checkCredentials(body, client);
     const familyId = randomUUID();
     const refresh = newRefreshToken();
     const { expiresAt, grant } = await this.dataSource.transaction(async (manager) => {
@@ -100,6 +93,32 @@ export class SessionsService {
       return { expiresAt: expires, grant };
     });
     return this.tokenPair(grant, familyId, refresh.token, expiresAt);
+  }
+
+  /**
+   * The user whose credentials these are, checked as a login checks them (throttled, same answer
+   * for an unknown email and a wrong password), without opening a session: the OAuth server's
+   * sign-in page uses it, and its grant is the session. Throws InvalidCredentials or TooManyAttempts.
+   */
+  async authenticate(body: LoginBody, client: ClientInfo): Promise<{ userId: string }> {
+    const { user, newHash } = await this.checkCredentials(body, client);
+    if (newHash)
+      await this.dataSource
+        .getRepository(UserEntity)
+        .update({ id: user.id, passwordHash: user.passwordHash }, { passwordHash: newHash });
+    return { userId: user.id };
+  }
+
+  /**
+   * What an access token of `userId` issued now carries: the roles stored now and the `iat` it
+   * must have, read as a refresh reads them (grantOf). For tokens issued outside this service's
+   * own session flow (the OAuth server's). Throws InvalidRefreshToken for a user that is gone.
+   */
+  async currentGrant(userId: string): Promise<{ roles: Role[]; issuedAt: number }> {
+    const { roles, issuedAt } = await this.dataSource.transaction((manager) =>
+      this.grantOf(manager, userId, 'pessimistic_read'),
+    );
+    return { roles, issuedAt };
   }
 
   /**
@@ -154,6 +173,25 @@ export class SessionsService {
     await this.dataSource.transaction((manager) =>
       this.families.revoke(manager, { userId: claims.sub, familyId: claims.sid }, 'logout'),
     );
+  }
+
+  /**
+   * The attempt is counted before the password is checked (LoginThrottle); a hash in an older
+   * format comes back with its replacement, which the caller stores over the verified one only.
+   */
+  private async checkCredentials(
+    body: LoginBody,
+    client: ClientInfo,
+  ): Promise<{ user: UserEntity; newHash: string | undefined }> {
+    await this.throttle.takeAttempt(body.email, client.ip);
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ email: body.email });
+    const matches = await this.hasher.verify(body.password, user?.passwordHash ?? (await this.dummyHash));
+    if (!user || !matches) throw new InvalidCredentials('the email or the password is wrong');
+    await this.throttle.succeeded(body.email, client.ip);
+    const newHash = this.hasher.needsRehash(user.passwordHash)
+      ? await this.hasher.hash(body.password)
+      : undefined;
+    return { user, newHash };
   }
 
   /**
