@@ -1,26 +1,18 @@
-import { Topics } from '@platform/contracts';
 import { eventually, infraEnv } from '@platform/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  type DlqEntry,
+  type DlqEntryDetail,
+  messagesOfType as entriesOfType,
+  quarantinePoison as quarantineProbe,
+} from './quarantine.spec-helper';
 import { startSystem, type RunningSystem, type User } from './whole-system.spec-helper';
 
 /** Debian's chromium: tools/dev/ensure-browser.sh installs it. */
 const CHROMIUM = '/usr/bin/chromium';
 
-type DlqEntry = {
-  id: string;
-  status: string;
-  originalTopic: string;
-  partition: number;
-  offset: string;
-  consumerGroup: string | null;
-  eventId: string | null;
-  fingerprint: string;
-  error: { class: string; message: string; reason: string };
-};
-type DlqEntryDetail = DlqEntry & { history: { action: string; by?: string; detail?: string }[] };
 type DlqGroup = { fingerprint: string; count: number; errorClass: string; errorMessage: string };
 
 // The triage console as an admin uses it: the page the gateway serves, in headless Chromium,
@@ -75,8 +67,7 @@ describe('the DLQ triage console in headless Chromium (six built apps, real serv
     return (await res.json()) as T;
   };
 
-  const messagesOfType = async (type: string, status: string) =>
-    (await api<{ items: DlqEntry[] }>(`/admin/dlq/messages?status=${status}&type=${type}`)).items;
+  const messagesOfType = (type: string, status: string) => entriesOfType(system, admin.token, type, status);
   const inspect = (id: string) => api<DlqEntryDetail>(`/admin/dlq/messages/${encodeURIComponent(id)}`);
 
   /** The console in a fresh browser page. */
@@ -97,35 +88,8 @@ describe('the DLQ triage console in headless Chromium (six built apps, real serv
     await page.getByRole('button', { name: 'Sign in' }).click();
   };
 
-  /**
-   * Bytes that are no envelope, under an event type of their own (so a fingerprint of their own:
-   * the store holds every earlier run's dead letters too), quarantined by both groups reading
-   * order.events. The groups start at the topic's end once they join: a probe sent before
-   * that is never theirs, so each attempt is a new type until one is quarantined by both.
-   */
   const quarantinePoison = () =>
-    eventually(
-      async () => {
-        const type = `ConsoleProbe${randomUUID().replaceAll('-', '')}`;
-        const body = { type, id: randomUUID(), note: 'not an envelope: a poison for the triage console' };
-        await producer.send({
-          topic: Topics.orderEvents.name,
-          messages: [{ key: `probe-${randomUUID()}`, value: JSON.stringify(body) }],
-        });
-        const entries = await eventually(
-          async () => {
-            const items = await messagesOfType(type, 'quarantined');
-            expect(items.map((e) => e.consumerGroup)).toEqual(
-              expect.arrayContaining([system.groups.notifications, system.groups.analytics]),
-            );
-            return items;
-          },
-          { timeoutMs: 10_000 },
-        );
-        return { type, body, entries };
-      },
-      { timeoutMs: 90_000 },
-    );
+    quarantineProbe(system, producer, admin.token, 'not an envelope: a poison for the triage console');
 
   it("serves the built page, script and styles with their types, revalidated, under helmet's CSP", async () => {
     for (const [path, type] of [

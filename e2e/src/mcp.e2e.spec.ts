@@ -1,9 +1,13 @@
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { eventually, infraEnv } from '@platform/testing';
 import { createPrivateKey, createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Client as Postgres } from 'pg';
+import { InMemoryOAuthClient, TestBrowser } from './oauth.spec-helper';
+import { type DlqEntryDetail, quarantinePoison } from './quarantine.spec-helper';
 import { startSystem, type RunningSystem, type User } from './whole-system.spec-helper';
 
 /** The trace backend (Jaeger, started by `npm run infra:up`), as whole-system.e2e.spec.ts uses it. */
@@ -24,13 +28,25 @@ describe('the MCP endpoint of the gateway (six built apps, real servers)', () =>
   let system: RunningSystem;
   let admin: User;
   let ada: User;
+  let producer: Producer;
 
   beforeAll(async () => {
-    system = await startSystem({ OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint });
+    system = await startSystem({
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+      // Sign-ins by password and by OAuth, all from this one address within a minute.
+      GATEWAY_RATE_LIMITS: 'standard=600/60,auth=200/60',
+    });
     [admin, ada] = await Promise.all([system.register({ roles: ['customer', 'admin'] }), system.register()]);
+    producer = new Kafka({
+      clientId: 'e2e-mcp',
+      brokers: infraEnv.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    }).producer();
+    await producer.connect();
   }, 180_000);
 
   afterAll(async () => {
+    await producer?.disconnect();
     const codes = await system?.stop();
     expect(codes).toEqual([0, 0, 0, 0, 0, 0]);
   });
@@ -61,19 +77,19 @@ describe('the MCP endpoint of the gateway (six built apps, real servers)', () =>
       },
       body: JSON.stringify(INITIALIZE),
     });
-  const metadataUrl = 'http://127.0.0.1:3000/.well-known/oauth-protected-resource/mcp';
+  const metadataUrl = () => `${system.gateway.url}/.well-known/oauth-protected-resource/mcp`;
 
   it('serves its protected-resource metadata and points an unauthenticated request at it', async () => {
     const metadata = await fetch(`${system.gateway.url}/.well-known/oauth-protected-resource/mcp`);
     expect(metadata.status).toBe(200);
     expect(await metadata.json()).toMatchObject({
-      resource: 'http://127.0.0.1:3000/mcp',
-      authorization_servers: ['http://127.0.0.1:3000'],
+      resource: `${system.gateway.url}/mcp`,
+      authorization_servers: [system.gateway.url],
       bearer_methods_supported: ['header'],
     });
     const anonymous = await postInitialize();
     expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${metadataUrl}"`);
+    expect(anonymous.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${metadataUrl()}"`);
     // Stateless: no session to resume or delete.
     for (const method of ['GET', 'DELETE']) {
       const res = await fetch(`${system.gateway.url}/mcp`, {
@@ -169,12 +185,59 @@ describe('the MCP endpoint of the gateway (six built apps, real servers)', () =>
     await client.close();
   });
 
+  it('signs an agent in by OAuth from the 401 alone, and audits its confirmed replay with its client id', async () => {
+    const { entries } = await quarantinePoison(
+      system,
+      producer,
+      admin.token,
+      'not an envelope: for an agent',
+    );
+    const id = (entries[0] as { id: string }).id;
+    const url = new URL(`${system.gateway.url}/mcp`);
+    const oauth = new InMemoryOAuthClient('http://127.0.0.1:53682/callback', 'e2e on-call agent');
+    // No token yet: the SDK's transport follows the 401 to the protected-resource metadata, finds
+    // the authorization server, registers itself and hands the user's browser the sign-in URL.
+    const unsigned = new StreamableHTTPClientTransport(url, { authProvider: oauth });
+    await expect(new McpClient({ name: 'e2e-oncall', version: '1.0.0' }).connect(unsigned)).rejects.toThrow(
+      UnauthorizedError,
+    );
+    const authorizationUrl = oauth.authorizationUrl as URL;
+    expect(authorizationUrl.searchParams.get('resource')).toBe(url.href);
+    const callback = await new TestBrowser(system.gateway.url).signIn(
+      authorizationUrl.href,
+      admin.email,
+      admin.password,
+    );
+    await unsigned.finishAuth(callback.searchParams.get('code') as string);
+    const clientId = oauth.clientInformation()?.client_id as string;
+    expect(clientId).toBeTruthy();
+
+    const agent = new McpClient({ name: 'e2e-oncall', version: '1.0.0' });
+    await agent.connect(new StreamableHTTPClientTransport(url, { authProvider: oauth }));
+    const { tools } = await agent.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['replayDlqMessage']));
+    const replayed = (await agent.callTool({
+      name: 'replayDlqMessage',
+      arguments: { id, confirm: true },
+    })) as CallToolResult;
+    expect(replayed.isError).toBeFalsy();
+    await agent.close();
+
+    // The entry's history names the user and the OAuth client the agent signed in as.
+    const res = await system.call(`/admin/dlq/messages/${encodeURIComponent(id)}`, { token: admin.token });
+    expect(res.status).toBe(200);
+    const entry = (await res.json()) as DlqEntryDetail;
+    expect(entry.history).toEqual(
+      expect.arrayContaining([expect.objectContaining({ action: 'replayed', by: admin.userId, clientId })]),
+    );
+  });
+
   it('refuses expired, forged and revoked tokens with 401 and the metadata pointer', async () => {
     const expectRefused = async (token: string) => {
       const res = await postInitialize(`Bearer ${token}`);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe(
-        `Bearer resource_metadata="${metadataUrl}", error="invalid_token"`,
+        `Bearer resource_metadata="${metadataUrl()}", error="invalid_token"`,
       );
     };
     const now = Math.floor(Date.now() / 1000);

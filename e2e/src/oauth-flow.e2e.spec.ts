@@ -1,12 +1,8 @@
-import { auth as mcpAuth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
+import { auth as mcpAuth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from 'pg';
 import { createHash, randomBytes } from 'node:crypto';
 import { eventually, infraEnv, uniqueName } from '@platform/testing';
+import { form, InMemoryOAuthClient, TestBrowser } from './oauth.spec-helper';
 import { freePort, startApp, type RunningApp } from './system.spec-helper';
 
 // An OAuth client (an MCP client, say) signs a user in through the gateway, across the real
@@ -24,6 +20,7 @@ describe('OAuth sign-in through the gateway (built apps, real servers)', () => {
   beforeAll(async () => {
     const [authPort, gatewayPort] = [await freePort(), await freePort()];
     issuer = `http://127.0.0.1:${gatewayPort}`;
+    browser = new TestBrowser(issuer);
     auth = await startApp('auth-service', authPort, {
       AUTH_HTTP_PORT: String(authPort),
       AUTH_DATABASE_URL: databaseUrl,
@@ -49,34 +46,10 @@ describe('OAuth sign-in through the gateway (built apps, real servers)', () => {
     expect(codes).toEqual([0, 0]);
   });
 
-  /** A browser's cookies, by name: what the sign-in page needs between requests. */
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const at = pair.indexOf('=');
-      jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    return res;
-  };
-  /** A request to the gateway as a browser makes it: cookies sent, redirects not followed. */
-  const browse = async (url: string, init: RequestInit = {}) =>
-    keep(
-      await fetch(new URL(url, issuer), {
-        ...init,
-        redirect: 'manual',
-        headers: {
-          ...(init.headers as Record<string, string>),
-          cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
-        },
-      }),
-    );
-  const form = (fields: Record<string, string>) => ({
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  });
-  const location = (res: Response) => new URL(res.headers.get('location') as string, issuer);
+  /** The user's browser, across the tests: one cookie jar, as one browser would have. */
+  let browser: TestBrowser;
+  const browse = (url: string, init?: RequestInit) => browser.browse(url, init);
+  const location = (res: Response) => browser.location(res);
 
   it('signs a user in with the authorization code and PKCE, and the token works at the gateway', async () => {
     // 1. The client discovers the authorization server (RFC 8414).
@@ -219,7 +192,7 @@ describe('OAuth sign-in through the gateway (built apps, real servers)', () => {
     expect(authorizationUrl.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorizationUrl.searchParams.get('resource')).toBe(serverUrl);
 
-    const callback = await signInAsBrowser(authorizationUrl.href, email);
+    const callback = await browser.signIn(authorizationUrl.href, email, password);
     const code = callback.searchParams.get('code') as string;
     expect(await mcpAuth(client, { serverUrl, authorizationCode: code })).toBe('AUTHORIZED');
 
@@ -239,57 +212,4 @@ describe('OAuth sign-in through the gateway (built apps, real servers)', () => {
     expect(registered.status).toBe(202);
     return email;
   }
-
-  /** What the user's browser does: the sign-in page, the password, back to the client's redirect URI. */
-  async function signInAsBrowser(authorizationUrl: string, email: string): Promise<URL> {
-    const started = await browse(authorizationUrl);
-    expect(started.status).toBe(303);
-    const page = location(started);
-    const signedIn = await browse(page.href, form({ email, password }));
-    expect(signedIn.status).toBe(303);
-    const resumed = await browse(location(signedIn).href);
-    expect(resumed.status).toBe(303);
-    return location(resumed);
-  }
 });
-
-/** An MCP client's OAuth state, in memory: what a desktop app would keep on disk. */
-class InMemoryOAuthClient implements OAuthClientProvider {
-  authorizationUrl: URL | undefined;
-  private client: OAuthClientInformationMixed | undefined;
-  private saved: OAuthTokens | undefined;
-  private verifier = '';
-
-  constructor(readonly redirectUrl: string) {}
-
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'e2e MCP SDK client',
-      redirect_uris: [this.redirectUrl],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  clientInformation() {
-    return this.client;
-  }
-  saveClientInformation(information: OAuthClientInformationMixed) {
-    this.client = information;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-}

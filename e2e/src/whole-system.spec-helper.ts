@@ -317,6 +317,8 @@ export function systemEnvironments(options: {
         // The apps refuse the repository's development secrets unless told they run in
         // development or tests: jest sets NODE_ENV=test, a plain `node` script (fuzz:http) sets none.
         NODE_ENV: process.env.NODE_ENV ?? 'development',
+        // The run's gateway is its public origin: the OAuth issuer and the MCP resource name it.
+        PUBLIC_URL: url('api-gateway'),
         ...common,
         [METRICS_PORT_VARIABLES[app] as string]: String(metricsPorts[app]),
         ...own[app],
