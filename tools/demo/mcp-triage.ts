@@ -99,9 +99,13 @@ async function main(): Promise<void> {
   const explanation = (await call('explainDlqGroup', { fingerprint: top.fingerprint })).structuredContent as {
     sample?: { id: string };
   };
-  if (explanation.sample) await call('getDlqMessage', { id: explanation.sample.id });
-  // Every partition of every group is long: the transcript shows each group's total.
-  await call('getConsumerLag', {}, (result) => ({
+  // Is the consumer that failed keeping up? Its lag, partitions summed.
+  const entry = explanation.sample
+    ? ((await call('getDlqMessage', { id: explanation.sample.id })).structuredContent as {
+        consumerGroup?: string | null;
+      })
+    : undefined;
+  await call('getConsumerLag', entry?.consumerGroup ? { group: entry.consumerGroup } : {}, (result) => ({
     ...result,
     groups: (result['groups'] as { groupId: string; totalLag: number; partitions: unknown[] }[]).map((g) => ({
       groupId: g.groupId,
