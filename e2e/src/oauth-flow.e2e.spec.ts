@@ -65,13 +65,7 @@ describe('OAuth sign-in through the gateway (built apps, real servers)', () => {
     });
 
     // A user with an account.
-    const email = `${uniqueName('agent_user')}@example.com`;
-    const registered = await fetch(`${issuer}/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    expect(registered.status).toBe(202);
+    const email = await registeredUser();
 
     // 2. The client registers itself: public, a loopback redirect URI (RFC 7591).
     const registration = await fetch(server['registration_endpoint'] as string, {

@@ -17,13 +17,12 @@ import type { AccessTokenClaims } from '@platform/identity';
 import { ExchangeObserver, type RoutedRequest } from '@platform/observability';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { AccessTokenVerifier } from '../auth/application/access-token.verifier';
 import { AuthFailure, AuthUnavailable } from '../auth/domain/auth-failure';
 import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../config/api-gateway.config';
 import { GatewayError } from '../http/gateway.error';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { clientAddressOf, type TrustedProxies } from '../proxy/domain/client-address';
-import { RateLimitGate } from '../rate-limit/http/rate-limit.gate';
+import { CallerAdmission } from '../proxy/http/caller-admission';
 import { TRIAGE_NEEDS_TOOL, TRIAGE_PROMPT, triagePrompt } from './dlq-triage.prompt';
 import { EventCatalogResources } from './event-catalog.resources';
 import { McpToolRunner, type McpCall } from './mcp-tool.runner';
@@ -62,8 +61,7 @@ export class McpHandler {
   private readonly schemaValidator = new AjvJsonSchemaValidator();
 
   constructor(
-    private readonly verifier: AccessTokenVerifier,
-    private readonly rateLimit: RateLimitGate,
+    private readonly admission: CallerAdmission,
     private readonly metrics: GatewayMetrics,
     private readonly observer: ExchangeObserver,
     private readonly catalog: ToolCatalog,
@@ -143,28 +141,18 @@ export class McpHandler {
     res: ServerResponse,
     clientIp: string,
   ): Promise<AccessTokenClaims> {
-    let claims: AccessTokenClaims | undefined;
-    let refused: unknown;
     try {
-      claims = await this.verifier.verify(req.headers.authorization);
-    } catch (error) {
-      refused = error;
-    }
-    const revocation = claims && this.verifier.revocationLookup(claims);
-    const values = await this.rateLimit.admit(
-      res,
-      MCP_RATE_LIMIT_CLASS,
-      clientIp,
-      claims?.sub,
-      revocation?.keys,
-    );
-    if (refused !== undefined || !claims || !revocation) this.refuse(refused, req, res);
-    try {
-      this.verifier.assertNotRevoked(claims, revocation, values);
+      const claims = await this.admission.admit(
+        res,
+        req.headers.authorization,
+        MCP_RATE_LIMIT_CLASS,
+        clientIp,
+        true,
+      );
+      return claims as AccessTokenClaims; // with a token required, admitted means claims
     } catch (error) {
       this.refuse(error, req, res);
     }
-    return claims;
   }
 
   private refuse(error: unknown, req: GatewayRequest, res: ServerResponse): never {

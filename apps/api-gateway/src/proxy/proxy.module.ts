@@ -4,6 +4,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { RoutingModule } from '../routing/routing.module';
 import { InternalCallKey } from './domain/internal-call';
+import { CallerAdmission } from './http/caller-admission';
 import { ProxyHandler } from './http/proxy.handler';
 import { UpstreamForwarder } from './infrastructure/upstream-forwarder';
 import { Upstreams } from './infrastructure/upstreams';
@@ -19,9 +20,10 @@ import { Upstreams } from './infrastructure/upstreams';
   providers: [
     Upstreams,
     UpstreamForwarder,
+    CallerAdmission,
     ProxyHandler,
     { provide: InternalCallKey, useValue: new InternalCallKey() },
   ],
-  exports: [ProxyHandler, InternalCallKey],
+  exports: [ProxyHandler, InternalCallKey, CallerAdmission],
 })
 export class ProxyModule {}

@@ -14,11 +14,9 @@ import {
 } from '@platform/observability';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { AccessTokenVerifier } from '../../auth/application/access-token.verifier';
 import { AuthFailure, AuthUnavailable } from '../../auth/domain/auth-failure';
 import { API_GATEWAY_CONFIG, type ApiGatewayConfig } from '../../config/api-gateway.config';
 import { GatewayMetrics } from '../../metrics/gateway.metrics';
-import { RateLimitGate } from '../../rate-limit/http/rate-limit.gate';
 import { withoutHopByHop } from '../domain/hop-by-hop';
 import { type CompiledRoute, hasDotSegment, RouteTable } from '../../routing/route-table';
 import { UpstreamForwarder } from '../infrastructure/upstream-forwarder';
@@ -26,6 +24,7 @@ import { type Upstream, Upstreams } from '../infrastructure/upstreams';
 import { clientAddressOf, type TrustedProxies } from '../domain/client-address';
 import { INTERNAL_CLIENT_HEADER, InternalCallKey } from '../domain/internal-call';
 import { GatewayError } from '../../http/gateway.error';
+import { CallerAdmission } from './caller-admission';
 
 type GatewayRequest = IncomingMessage & { originalUrl?: string };
 
@@ -53,8 +52,7 @@ export class ProxyHandler {
 
   constructor(
     private readonly routes: RouteTable,
-    private readonly verifier: AccessTokenVerifier,
-    private readonly rateLimit: RateLimitGate,
+    private readonly admission: CallerAdmission,
     private readonly forwarder: UpstreamForwarder,
     private readonly upstreams: Upstreams,
     private readonly metrics: GatewayMetrics,
@@ -126,34 +124,18 @@ export class ProxyHandler {
       internalClient ??
       clientAddressOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.trustedProxies);
     let claims: AccessTokenClaims | undefined;
-    let refused: unknown;
-    if (route.auth) {
-      try {
-        claims = await this.verifier.verify(req.headers.authorization);
-      } catch (error) {
-        refused = error;
-      }
+    try {
+      claims = await this.admission.admit(
+        res,
+        req.headers.authorization,
+        route.rateLimit,
+        clientIp,
+        route.auth,
+      );
+    } catch (error) {
+      this.refuse(error, res);
     }
-    // Rate limit and revocation lookup in one Redis round trip, on every request (a verified token
-    // found in the cache included). A refused token is still counted, against its address:
-    // guessing tokens is not free. A request over its limit is refused (429) before its token is.
-    const revocation = claims && this.verifier.revocationLookup(claims);
-    const revocationValues = await this.rateLimit.admit(
-      res,
-      route.rateLimit,
-      clientIp,
-      claims?.sub,
-      revocation?.keys,
-    );
-    if (refused !== undefined) this.refuse(refused, res);
-    if (claims && revocation) {
-      try {
-        this.verifier.assertNotRevoked(claims, revocation, revocationValues);
-      } catch (error) {
-        this.refuse(error, res);
-      }
-      this.authorize(route, claims);
-    }
+    if (claims) this.authorize(route, claims);
     await this.forwarder.forward(
       req,
       res,
