@@ -1,3 +1,4 @@
+import { isWellFormedText } from '@platform/contracts';
 import { randomUUID } from 'node:crypto';
 import { HEADER_ARGUMENTS, type McpTool } from './tool-catalog';
 
@@ -36,7 +37,7 @@ export function toolRequestOf(tool: McpTool, args: Readonly<Record<string, unkno
     if ((typeof value !== 'string' || value === '') && typeof value !== 'number') {
       throw new ToolArgumentError(`${name} is required (a non-empty string)`);
     }
-    return encodeURIComponent(String(value));
+    return encodeURIComponent(wellFormed(name, String(value)));
   });
   const query = new URLSearchParams();
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -44,7 +45,8 @@ export function toolRequestOf(tool: McpTool, args: Readonly<Record<string, unkno
     const value = args[name];
     if (value === undefined || value === null) continue;
     if (place === 'query') query.set(name, scalar(name, value));
-    if (place === 'header') headers[(HEADER_ARGUMENTS[name] as string).toLowerCase()] = scalar(name, value);
+    if (place === 'header')
+      headers[(HEADER_ARGUMENTS[name] as string).toLowerCase()] = headerValue(name, value);
   }
   if (operation.headers?.['Idempotency-Key'] && !headers['idempotency-key']) {
     headers['idempotency-key'] = randomUUID();
@@ -61,6 +63,24 @@ export function toolRequestOf(tool: McpTool, args: Readonly<Record<string, unkno
 
 function scalar(name: string, value: unknown): string {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-    return String(value);
+    return wellFormed(name, String(value));
   throw new ToolArgumentError(`${name} must be a string, number or boolean`);
+}
+
+/**
+ * A string with a lone surrogate has no UTF-8 form: it cannot be put in a URL (encodeURIComponent
+ * throws) and is refused here, as the REST API refuses such bytes, rather than failing the call.
+ */
+function wellFormed(name: string, value: string): string {
+  if (!isWellFormedText(value)) throw new ToolArgumentError(`${name} is not well-formed Unicode`);
+  return value;
+}
+
+/** Idempotency-Key and If-Match travel as header values: printable ASCII only, at most 256 characters. */
+function headerValue(name: string, value: unknown): string {
+  const text = scalar(name, value);
+  if (!/^[\x20-\x7e]{1,256}$/.test(text)) {
+    throw new ToolArgumentError(`${name} must be 1 to 256 printable ASCII characters`);
+  }
+  return text;
 }

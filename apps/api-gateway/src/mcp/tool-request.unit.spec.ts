@@ -46,4 +46,15 @@ describe('toolRequestOf', () => {
     expect(() => toolRequestOf(tool('getOrder'), {})).toThrow(/id is required/);
     expect(() => toolRequestOf(tool('listOrders'), { cursor: { x: 1 } })).toThrow(/cursor must be/);
   });
+
+  it('refuses ill-formed Unicode and header values a request cannot carry, as argument errors', () => {
+    expect(() => toolRequestOf(tool('getOrder'), { id: 'a\ud800' })).toThrow(/id is not well-formed Unicode/);
+    expect(() => toolRequestOf(tool('listOrders'), { cursor: '\udc00' })).toThrow(ToolArgumentError);
+    expect(() => toolRequestOf(tool('cancelOrder'), { id: '1', ifMatch: 'é' })).toThrow(
+      /ifMatch must be 1 to 256 printable ASCII/,
+    );
+    expect(() => toolRequestOf(tool('placeOrder'), { idempotencyKey: 'a\nb', body: { lines: [] } })).toThrow(
+      ToolArgumentError,
+    );
+  });
 });
