@@ -81,7 +81,8 @@ describe('apps a benchmark starts', () => {
     for (const app of apps) {
       const config = readFileSync(join(root, `apps/${app}/src/config/${app}.config.ts`), 'utf8');
       const declared = [...config.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1] ?? '');
-      const spread = [...config.matchAll(/^\s+\.\.\.(\w+),/gm)].flatMap((match) => {
+      // Env fragments are spread into the schema's object (`...kafkaEnv,`); other spreads are not config.
+      const spread = [...config.matchAll(/^\s+\.\.\.(\w+Env),/gm)].flatMap((match) => {
         const fragment = fragments[match[1] ?? ''];
         if (!fragment) throw new Error(`${app} spreads ${match[1]}: add it to this test's fragments`);
         return Object.keys(fragment);
