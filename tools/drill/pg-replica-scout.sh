@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scouting prototype for the "failover drill between two regions on one host" issue: a PostgreSQL
+# A first step towards the failover drill (docs/scaling.md, "RPO and RTO"), PostgreSQL only: a
 # primary ("region A") and a streaming replica ("region B") run natively from the Debian PostgreSQL
 # binaries infra.sh installs, then
 #   1. the standby is made with pg_basebackup -R -X stream -S <slot> -C and replication is checked;
