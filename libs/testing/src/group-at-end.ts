@@ -1,5 +1,6 @@
 import { retryTopicOf } from '@platform/contracts';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { infraEnv } from './infra';
 
 /**
@@ -29,7 +30,7 @@ export async function startGroupAtEnd(groupId: string, topics: readonly string[]
     ends = (
       await Promise.all(
         positioned.map(async (topic) =>
-          (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({
+          (await endOffsetsOf(admin, topic)).map(({ partition, high }) => ({
             topic,
             partition,
             offset: high,
@@ -55,5 +56,22 @@ export async function startGroupAtEnd(groupId: string, topics: readonly string[]
     });
   } finally {
     await consumer.disconnect();
+  }
+}
+
+/**
+ * The end offsets of `topic`. A topic created a moment ago (by another test, on a broker that just
+ * started) may not have its leader known yet: "not the leader" and other retriable answers are
+ * retried with the topic's metadata refreshed, for up to about 10 s.
+ */
+async function endOffsetsOf(admin: Admin, topic: string) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || attempt >= 40) throw error;
+      await delay(250);
+      await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+    }
   }
 }
