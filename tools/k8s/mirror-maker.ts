@@ -1,5 +1,6 @@
 import { allTopicNames } from '@platform/contracts';
 import { STRIMZI, TOPIC_REPLICAS } from './kafka-topics';
+import { CONSUMERS } from './scaled-objects';
 
 /**
  * Region B (passive) mirrors region A's Kafka with a Strimzi KafkaMirrorMaker2, as the local
@@ -37,6 +38,7 @@ export interface KafkaMirrorMaker2Resource {
       checkpointConnector: { tasksMax: number; config: Record<string, string | number | boolean> };
       topicsPattern: string;
       groupsPattern: string;
+      groupsExcludePattern: string;
     }[];
     resources: Record<string, Record<string, string>>;
   };
@@ -48,9 +50,19 @@ export interface KafkaMirrorMaker2Resource {
  * (dlq-consumer included) must find all of them after a failover.
  */
 export function mirroredTopicsPattern(): string {
-  return allTopicNames()
-    .map((name) => name.replace(/[.\\+*?^$()[\]{}|-]/g, '\\$&'))
-    .join('|');
+  return allTopicNames().map(quoteRegex).join('|');
+}
+
+/** A name as a regular expression that matches it alone (Java's and JavaScript's syntax alike). */
+function quoteRegex(name: string): string {
+  return name.replace(/[.\\+*?^$()[\]{}|]/g, '\\$&');
+}
+
+/** The consumer group of analytics-ingest, which runs in B before a failover too. */
+function warmGroup(): string {
+  const ingest = CONSUMERS.find((consumer) => consumer.deployment === 'analytics-ingest');
+  if (!ingest) throw new Error('tools/k8s/scaled-objects.ts: no consumer analytics-ingest');
+  return quoteRegex(ingest.group.id);
 }
 
 /** The one KafkaMirrorMaker2 of region B: A's topics into B's cluster "platform" under the same names. */
@@ -110,8 +122,12 @@ export function mirrorMakerResource(): KafkaMirrorMaker2Resource {
             },
           },
           topicsPattern: mirroredTopicsPattern(),
-          // Every group: B's consumers resume where A's left off, whichever app they are.
+          // Every group: B's consumers resume where A's left off, whichever app they are. Except
+          // the warm analytics-ingest of B, which feeds B's own ClickHouse at its own offsets:
+          // MirrorMaker writes a group's offsets whenever it has no member in B (a restart), and
+          // A's would make it skip or repeat records in B's ClickHouse.
           groupsPattern: '.*',
+          groupsExcludePattern: warmGroup(),
         },
       ],
       resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '1Gi' } },

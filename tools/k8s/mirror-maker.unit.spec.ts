@@ -36,13 +36,14 @@ describe("region B's MirrorMaker 2", () => {
     expect(others.filter((topic) => mirrors(mirror.topicsPattern, topic))).toEqual([]);
   });
 
-  it('keeps the topic names and syncs every group, as the local drill does', () => {
+  it("keeps the topic names and syncs every group but B's warm analytics-ingest, as the local drill does", () => {
     const [mirror] = committed.spec.mirrors;
     const identity = 'org.apache.kafka.connect.mirror.IdentityReplicationPolicy';
     expect(mirror.sourceConnector.config['replication.policy.class']).toBe(identity);
     expect(mirror.checkpointConnector.config['replication.policy.class']).toBe(identity);
     expect(mirror.checkpointConnector.config['sync.group.offsets.enabled']).toBe(true);
     expect(mirror.groupsPattern).toBe('.*');
+    expect(mirror.groupsExcludePattern).toBe('analytics-ingest');
   });
 });
 
