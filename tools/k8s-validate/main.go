@@ -6,8 +6,8 @@
 //   - built-in objects are defaulted and validated by the API server's own create path
 //     (k8s.io/kubernetes registry strategies: the handwritten and declarative validation);
 //   - pod templates are evaluated against the Pod Security level their namespace enforces;
-//   - custom resources of prometheus-operator (ServiceMonitor, PodMonitor, PrometheusRule) and
-//     KEDA (ScaledObject) as kube-apiserver does once their CRDs are installed: the CRDs'
+//   - custom resources of prometheus-operator (ServiceMonitor, PodMonitor, PrometheusRule), KEDA
+//     (ScaledObject), Strimzi (KafkaMirrorMaker2) and CloudNativePG (Cluster) as kube-apiserver does once their CRDs are installed: the CRDs'
 //     structural schemas and CEL rules, from the pinned copies in crds/ (crds.go);
 //   - Strimzi KafkaTopics, whose CRD no Go module ships, against the fields they may have;
 //   - references between objects resolve, and workloads follow the rules in policy.go.

@@ -72,6 +72,10 @@ func checkOperatorReferences(objects []Object) []string {
 			problems = append(problems, checkPodMonitor(o, objects)...)
 		case scaledObjectKind:
 			problems = append(problems, checkScaledObjectTarget(o, indexObjects(objects))...)
+		case mirrorMaker2Kind:
+			problems = append(problems, checkMirrorMaker2(o)...)
+		case cnpgClusterKind:
+			problems = append(problems, checkCNPGCluster(o)...)
 		}
 	}
 	return problems
@@ -199,7 +203,7 @@ func checkScaledObjectTarget(o Object, inv inventory) []string {
 			measured = append(measured, measuredResource{where: fmt.Sprintf("spec.triggers[%d] ", i), name: corev1.ResourceName(trigger.Type)})
 		}
 	}
-	return checkScaleTarget(o, ref.APIVersion, ref.Kind, ref.Name, measured, inv)
+	return checkScaleTarget(o, ref.APIVersion, ref.Kind, ref.Name, measured, false, inv)
 }
 
 // scaledObjectTargets counts, per "namespace/Kind/name", the ScaledObjects that scale it.

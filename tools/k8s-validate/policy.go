@@ -267,7 +267,7 @@ func checkAutoscalerTarget(o Object, hpa *autoscalingv2.HorizontalPodAutoscaler,
 		}
 	}
 	ref := hpa.Spec.ScaleTargetRef
-	return checkScaleTarget(o, ref.APIVersion, ref.Kind, ref.Name, measured, inv)
+	return checkScaleTarget(o, ref.APIVersion, ref.Kind, ref.Name, measured, true, inv)
 }
 
 // measuredResource is a resource an autoscaler measures as utilisation of the request; `where`
@@ -280,14 +280,21 @@ type measuredResource struct {
 // checkScaleTarget holds what any autoscaler (an HPA, a KEDA ScaledObject) needs of its target:
 // it exists, leaves its replica count to the autoscaler (a replicas field would be re-applied by
 // every `kubectl apply`, undoing the autoscaler), and every container requests each resource the
-// autoscaler measures utilisation of.
-func checkScaleTarget(o Object, apiVersion, kind, name string, measured []measuredResource, inv inventory) []string {
+// autoscaler measures utilisation of. With zeroStops, `replicas: 0` is allowed: a
+// HorizontalPodAutoscaler leaves a target at zero alone (ScalingActive=False, ScalingDisabled)
+// until someone scales it up, which is how a passive region holds its apps (k8s/overlays/region-b).
+// KEDA scales such a target back up, so a ScaledObject's target is paused by annotation instead.
+func checkScaleTarget(o Object, apiVersion, kind, name string, measured []measuredResource, zeroStops bool, inv inventory) []string {
 	target, ok := inv.get(o.Namespace, kind, name)
 	if !ok || apiVersion != "apps/v1" {
 		return []string{fmt.Sprintf("%s: spec.scaleTargetRef: %s %s %q is not in the manifests", o.Ref(), apiVersion, kind, name)}
 	}
 	var problems []string
-	if target.ReplicasSet {
+	switch {
+	case target.ReplicasSet && target.ReplicasZero && !zeroStops:
+		problems = append(problems, fmt.Sprintf("%s: spec.replicas is 0 while %s owns the replica count, which KEDA would scale back up; "+
+			"remove it and annotate the ScaledObject with autoscaling.keda.sh/paused-replicas: \"0\" instead", target.Ref(), o.Ref()))
+	case target.ReplicasSet && !target.ReplicasZero:
 		problems = append(problems, fmt.Sprintf("%s: spec.replicas is set while %s owns the replica count; remove it", target.Ref(), o.Ref()))
 	}
 	template := podTemplateOf(target.Versioned)

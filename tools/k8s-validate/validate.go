@@ -91,8 +91,9 @@ type Object struct {
 	Labels    map[string]string
 	Versioned runtime.Object
 	Custom    *unstructured.Unstructured
-	// ReplicasSet says whether the manifest itself set spec.replicas (before defaulting).
-	ReplicasSet bool
+	// ReplicasSet says whether the manifest itself set spec.replicas (before defaulting), and
+	// ReplicasZero whether it set it to 0.
+	ReplicasSet, ReplicasZero bool
 }
 
 // Ref names an object in messages the way kubectl does: Kind namespace/name.
@@ -224,7 +225,7 @@ func validateBuiltin(doc []byte, strategy rest.RESTCreateStrategy, object *Objec
 	if err != nil {
 		return []string{err.Error()}, nil
 	}
-	object.ReplicasSet = replicasSet(versioned)
+	object.ReplicasSet, object.ReplicasZero = replicasSet(versioned)
 
 	legacyscheme.Scheme.Default(versioned)
 	object.Versioned = versioned
@@ -270,15 +271,16 @@ func statusProblems(err error) []string {
 	return problems
 }
 
-// replicasSet reports whether a workload's manifest set spec.replicas itself.
-func replicasSet(object runtime.Object) bool {
+// replicasSet reports whether a workload's manifest set spec.replicas itself, and to 0.
+func replicasSet(object runtime.Object) (bool, bool) {
+	var replicas *int32
 	switch workload := object.(type) {
 	case *appsv1.Deployment:
-		return workload.Spec.Replicas != nil
+		replicas = workload.Spec.Replicas
 	case *appsv1.StatefulSet:
-		return workload.Spec.Replicas != nil
+		replicas = workload.Spec.Replicas
 	}
-	return false
+	return replicas != nil, replicas != nil && *replicas == 0
 }
 
 type warningRecorder struct{ warnings []string }

@@ -250,3 +250,88 @@ func TestWritesThePrometheusRuleGroupsAsARuleFile(t *testing.T) {
 		t.Errorf("want the rule groups, got:\n%s", data)
 	}
 }
+
+// The app as a passive region holds it: stopped at zero beside its autoscaler, Kafka mirrored in
+// by MirrorMaker 2, PostgreSQL a streaming replica of the active region's.
+var passiveRegion = strings.Replace(valid, "spec:\n  selector: { matchLabels: { app: web } }\n  template",
+	"spec:\n  replicas: 0\n  selector: { matchLabels: { app: web } }\n  template", 1) + `---
+apiVersion: kafka.strimzi.io/v1
+kind: KafkaMirrorMaker2
+metadata: { name: a-to-b, namespace: kafka }
+spec:
+  replicas: 1
+  target:
+    alias: b
+    bootstrapServers: main-kafka-bootstrap:9092
+    groupId: mirror-maker-2
+    configStorageTopic: mm2.configs
+    offsetStorageTopic: mm2.offsets
+    statusStorageTopic: mm2.status
+  mirrors:
+    - source: { alias: a, bootstrapServers: main-kafka-bootstrap.kafka.a.example:9092 }
+      sourceConnector:
+        config: { replication.policy.class: org.apache.kafka.connect.mirror.IdentityReplicationPolicy }
+      checkpointConnector:
+        config:
+          replication.policy.class: org.apache.kafka.connect.mirror.IdentityReplicationPolicy
+          emit.checkpoints.interval.seconds: 1
+          sync.group.offsets.enabled: true
+      topicsPattern: 'orders|orders\.dlq'
+      groupsPattern: '.*'
+---
+apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata: { name: postgres, namespace: shop }
+spec:
+  instances: 2
+  storage: { size: 1Gi }
+  bootstrap: { pg_basebackup: { source: region-a } }
+  replica: { enabled: true, source: region-a }
+  externalClusters:
+    - name: region-a
+      connectionParameters: { host: postgres.a.example, user: streaming_replica, dbname: postgres }
+`
+
+func TestAcceptsAPassiveRegion(t *testing.T) {
+	report := Validate([]byte(passiveRegion))
+	if len(report.Problems) > 0 {
+		t.Fatalf("want no problems, got:\n%s", strings.Join(report.Problems, "\n"))
+	}
+	if report.Objects != 13 {
+		t.Errorf("want 13 objects, got %d", report.Objects)
+	}
+}
+
+// Each case breaks the passive region in a way the CRD, the operator's webhook or the failover
+// itself would refuse.
+func TestRefusesABrokenPassiveRegion(t *testing.T) {
+	cases := []struct {
+		name, manifests, from, to, want string
+	}{
+		{"a stopped Deployment that KEDA would scale up", strings.Replace(passiveRegion, "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler", "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject", 1),
+			"spec:\n  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }\n  minReplicas: 2\n  maxReplicas: 4\n  metrics:\n    - type: Resource\n      resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } }",
+			"spec:\n  scaleTargetRef: { name: web }\n  triggers: [{ type: cpu, metricType: Utilization, metadata: { value: \"70\" } }]", "autoscaling.keda.sh/paused-replicas"},
+		{"a MirrorMaker2 with a field of Strimzi's v1beta2", passiveRegion, "  mirrors:\n", "  clusters: []\n  mirrors:\n", `unknown field "spec.clusters"`},
+		{"a MirrorMaker2 without its Connect group", passiveRegion, "    groupId: mirror-maker-2\n", "", "spec.target.groupId: Required value"},
+		{"a MirrorMaker2 mirroring into itself", passiveRegion, "source: { alias: a,", "source: { alias: b,", "cannot mirror into itself"},
+		{"a checkpoint connector with another replication policy", passiveRegion, "          replication.policy.class: org.apache.kafka.connect.mirror.IdentityReplicationPolicy\n", "",
+			"translated offsets would name topics the target does not have"},
+		{"group offsets synced without checkpoints", passiveRegion, "emit.checkpoints.interval.seconds: 1", "emit.checkpoints.enabled: false", "sync.group.offsets.enabled needs emit.checkpoints.enabled"},
+		{"a replica Cluster with a misspelt field", passiveRegion, "replica: { enabled: true", "replica: { enable: true", `unknown field "spec.replica.enable"`},
+		{"a replica Cluster of an unknown source", passiveRegion, "replica: { enabled: true, source: region-a }", "replica: { enabled: true, source: region-c }", `spec.replica.source: "region-c" is not one of spec.externalClusters`},
+		{"a replica Cluster that is both standalone and distributed", passiveRegion, "replica: { enabled: true,", "replica: { enabled: true, primary: region-a,", "enabled and primary exclude each other"},
+		{"a replica Cluster without a bootstrap from its source", passiveRegion, "  bootstrap: { pg_basebackup: { source: region-a } }\n", "", "a replica cluster is bootstrapped with pg_basebackup or recovery"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if !strings.Contains(c.manifests, c.from) {
+				t.Fatalf("test case does not apply: %q is not in the manifests", c.from)
+			}
+			report := Validate([]byte(strings.Replace(c.manifests, c.from, c.to, 1)))
+			all := strings.Join(report.Problems, "\n")
+			if !strings.Contains(all, c.want) {
+				t.Errorf("want a problem containing %q, got:\n%s", c.want, all)
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ import {
   PROMETHEUS_RULES_PATH,
   RULES_DIR,
 } from './monitoring';
+import { MIRROR_MAKER_PATH, mirrorMakerResource } from './mirror-maker';
 import { SCALED_OBJECTS_PATH, scaledObjectResources } from './scaled-objects';
 
 const ROOT = join(__dirname, '../..');
@@ -61,6 +62,16 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
         'tools/k8s/scaled-objects.ts and libs/contracts/src/topic-registry.ts',
         'KEDA ScaledObjects on consumer lag; maxReplicaCount is the fewest partitions of the topics read.',
         scaledObjectResources(),
+      ),
+  },
+  {
+    path: MIRROR_MAKER_PATH,
+    source: 'tools/k8s/mirror-maker.ts and libs/contracts/src/topic-registry.ts',
+    render: () =>
+      renderGenerated(
+        'tools/k8s/mirror-maker.ts and libs/contracts/src/topic-registry.ts',
+        "Region B's MirrorMaker 2: region A's topics under the same names, groups' offsets synced every second.",
+        [mirrorMakerResource()],
       ),
   },
 ];
