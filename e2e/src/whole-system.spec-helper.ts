@@ -2,7 +2,7 @@
 // (databases, consumer groups and prefixes unique to the run), dropped again on stop.
 import { allTopics, Topics } from '@platform/contracts';
 import type { Role } from '@platform/identity';
-import { infraEnv, startGroupAtEnd, uniqueName } from '@platform/testing';
+import { infraEnv, startGroupAtEnd, uniqueName, type InfraEnv } from '@platform/testing';
 import mongoose from 'mongoose';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,69 @@ export interface RunningSystem {
   /** The run's first admin, from `bootstrap-admin`, signed in now. */
   signInAdmin: () => Promise<User>;
   stop: () => Promise<(number | null)[]>;
+}
+
+/** A request to a gateway, as the tests and the load generators send it. */
+export type Call = (path: string, init?: CallInit) => Promise<Response>;
+
+/** Sends one request to the gateway at `gatewayUrl`: JSON body, bearer token, extra headers. */
+export function callGateway(gatewayUrl: string, path: string, init: CallInit = {}): Promise<Response> {
+  return fetch(`${gatewayUrl}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...init.headers,
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    signal: init.signal,
+  });
+}
+
+/**
+ * Registers `adminEmail` through the gateway and makes it the first admin, as an operator does:
+ * an ordinary registration, then auth-service's one-time `bootstrap-admin` command with the
+ * environment the app got (`authEnv`). Returns how to sign it in and how to make more accounts.
+ */
+export async function firstAdmin(
+  call: Call,
+  adminEmail: string,
+  authEnv: Record<string, string>,
+): Promise<Pick<RunningSystem, 'register' | 'signInAdmin'>> {
+  const password = 'correct horse battery staple';
+  const signUp = async (email: string) => {
+    const registered = await call('/auth/register', { method: 'POST', body: { email, password } });
+    if (registered.status !== 202) throw new Error(`register: ${registered.status} ${await registered.text()}`);
+  };
+  const signIn = async (email: string): Promise<User> => {
+    const login = await call('/auth/login', { method: 'POST', body: { email, password } });
+    if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const me = (await (await call('/auth/me', { token: accessToken })).json()) as { id: string };
+    return { email, password, token: accessToken, userId: me.id };
+  };
+
+  await signUp(adminEmail);
+  const bootstrap = await runAppCommand('auth-service', ['bootstrap-admin', adminEmail], authEnv);
+  if (bootstrap.code !== 0) throw new Error(`bootstrap-admin exited with ${bootstrap.code}: ${bootstrap.output}`);
+  const signInAdmin = () => signIn(adminEmail);
+
+  const register = async (options: { roles?: Role[] } = {}): Promise<User> => {
+    const email = `${uniqueName('buyer')}@example.com`;
+    await signUp(email);
+    const user = await signIn(email);
+    const roles = options.roles;
+    if (!roles || (roles.length === 1 && roles[0] === 'customer')) return user;
+    const admin = await signInAdmin();
+    const granted = await call(`/users/${user.userId}/roles`, {
+      method: 'PUT',
+      token: admin.token,
+      body: { roles },
+    });
+    if (granted.status !== 200) throw new Error(`grant ${roles}: ${granted.status} ${await granted.text()}`);
+    return signIn(email);
+  };
+  return { register, signInAdmin };
 }
 
 /** Where each app keeps its data in one run (Postgres and Mongo databases, the ClickHouse database). */
@@ -128,60 +191,8 @@ export async function startSystem(
       'api-gateway': gateway,
     };
 
-    const call = (path: string, init: CallInit = {}) =>
-      fetch(`${gateway.url}${path}`, {
-        method: init.method ?? 'GET',
-        headers: {
-          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-          ...init.headers,
-        },
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: init.signal,
-      });
-
-    const password = 'correct horse battery staple';
-    const signUp = async (email: string) => {
-      const registered = await call('/auth/register', { method: 'POST', body: { email, password } });
-      if (registered.status !== 202)
-        throw new Error(`register: ${registered.status} ${await registered.text()}`);
-    };
-    const signIn = async (email: string): Promise<User> => {
-      const login = await call('/auth/login', { method: 'POST', body: { email, password } });
-      if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
-      const { accessToken } = (await login.json()) as { accessToken: string };
-      const me = (await (await call('/auth/me', { token: accessToken })).json()) as { id: string };
-      return { email, password, token: accessToken, userId: me.id };
-    };
-
-    // The first admin, as an operator makes one: an ordinary registration, then the one-time
-    // command against this run's auth database, with the environment the app got.
-    await signUp(adminEmail);
-    const bootstrap = await runAppCommand(
-      'auth-service',
-      ['bootstrap-admin', adminEmail],
-      envs['auth-service'],
-    );
-    if (bootstrap.code !== 0)
-      throw new Error(`bootstrap-admin exited with ${bootstrap.code}: ${bootstrap.output}`);
-    const signInAdmin = () => signIn(adminEmail);
-
-    const register = async (options: { roles?: Role[] } = {}): Promise<User> => {
-      const email = `${uniqueName('buyer')}@example.com`;
-      await signUp(email);
-      const user = await signIn(email);
-      const roles = options.roles;
-      if (!roles || (roles.length === 1 && roles[0] === 'customer')) return user;
-      const admin = await signInAdmin();
-      const granted = await call(`/users/${user.userId}/roles`, {
-        method: 'PUT',
-        token: admin.token,
-        body: { roles },
-      });
-      if (granted.status !== 200)
-        throw new Error(`grant ${roles}: ${granted.status} ${await granted.text()}`);
-      return signIn(email);
-    };
+    const call: Call = (path, init) => callGateway(gateway.url, path, init);
+    const { register, signInAdmin } = await firstAdmin(call, adminEmail, envs['auth-service']);
 
     const restart = async (app: AppName, signal: NodeJS.Signals = 'SIGTERM') => {
       const before = apps[app];
@@ -253,7 +264,8 @@ export async function freePorts(): Promise<Record<AppName, number>> {
 /**
  * Each app's environment in one run: its ports, its stores and groups, and, for the gateway, where
  * the others listen (known before any of them starts, so that all six may start at once). `common`
- * goes to every app, e.g. KAFKA_BROKERS of another broker.
+ * goes to every app, e.g. KAFKA_BROKERS of another broker. `servers` are the ones the apps use
+ * (default: the test suite's, from the environment).
  */
 export function systemEnvironments(options: {
   run: string;
@@ -263,9 +275,10 @@ export function systemEnvironments(options: {
   groups: RunningSystem['groups'];
   mailDir: string;
   common?: Record<string, string>;
+  servers?: InfraEnv;
 }): Record<AppName, Record<string, string>> {
-  const { run, ports, metricsPorts, stores, groups, mailDir, common = {} } = options;
-  const pgUrl = (database: string) => infraEnv.postgresUrl.replace(/\/[^/]*$/, `/${database}`);
+  const { run, ports, metricsPorts, stores, groups, mailDir, common = {}, servers = infraEnv } = options;
+  const pgUrl = (database: string) => servers.postgresUrl.replace(/\/[^/]*$/, `/${database}`);
   const url = (app: AppName) => `http://127.0.0.1:${ports[app]}`;
   const own: Record<AppName, Record<string, string>> = {
     'auth-service': {
@@ -279,7 +292,7 @@ export function systemEnvironments(options: {
     },
     'notification-service': {
       NOTIFICATION_HTTP_PORT: String(ports['notification-service']),
-      MONGO_URL: infraEnv.mongoUrl,
+      MONGO_URL: servers.mongoUrl,
       NOTIFICATION_MONGO_DATABASE: stores.notifications,
       NOTIFICATION_EVENTS_GROUP: groups.notifications,
       NOTIFICATION_WORKER_GROUP: groups.notificationWorkers,
@@ -287,7 +300,7 @@ export function systemEnvironments(options: {
     },
     'analytics-ingest': {
       ANALYTICS_HTTP_PORT: String(ports['analytics-ingest']),
-      CLICKHOUSE_URL: infraEnv.clickhouseUrl,
+      CLICKHOUSE_URL: servers.clickhouseUrl,
       ANALYTICS_CLICKHOUSE_DATABASE: stores.analytics,
       ANALYTICS_CONSUMER_GROUP: groups.analytics,
       // Only this run's events: the topics hold every earlier run's too.
@@ -296,7 +309,7 @@ export function systemEnvironments(options: {
     },
     'dlq-consumer': {
       DLQ_HTTP_PORT: String(ports['dlq-consumer']),
-      MONGO_URL: infraEnv.mongoUrl,
+      MONGO_URL: servers.mongoUrl,
       DLQ_MONGO_DATABASE: stores.dlq,
       DLQ_CONSUMER_GROUP: groups.dlq,
     },
@@ -319,6 +332,8 @@ export function systemEnvironments(options: {
         NODE_ENV: process.env.NODE_ENV ?? 'development',
         // The run's gateway is its public origin: the OAuth issuer and the MCP resource name it.
         PUBLIC_URL: url('api-gateway'),
+        KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+        REDIS_URL: servers.redisUrl,
         ...common,
         [METRICS_PORT_VARIABLES[app] as string]: String(metricsPorts[app]),
         ...own[app],

@@ -43,6 +43,8 @@ export interface StoryOutcome {
   key: string;
   customer: string;
   orderId: string | null;
+  /** When the gateway acknowledged the order (epoch ms): what a region failover's RPO is measured against. */
+  acknowledgedAt: number | null;
   confirmed: boolean;
   /** With `fulfil`: the order was paid and shipped. */
   shipped: boolean;
@@ -123,6 +125,7 @@ export class SteadyLoad {
       key: randomUUID(),
       customer: customer.userId,
       orderId: null,
+      acknowledgedAt: null,
       confirmed: false,
       shipped: false,
       requests: [],
@@ -140,6 +143,7 @@ export class SteadyLoad {
     if (placed.status !== 201) return;
     const orderId = (placed.body as { id: string }).id;
     story.orderId = orderId;
+    story.acknowledgedAt = Date.now();
     const confirmed = await this.send(story, `/orders/${orderId}/confirm`, customer.token, randomUUID(), {});
     story.confirmed = confirmed.status === 200;
     const { fulfil } = this.options;

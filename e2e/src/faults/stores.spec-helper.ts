@@ -1,16 +1,18 @@
 // Reads what a scenario's accounting balances: the services' outboxes (what they accepted and
 // published), the order read model, ClickHouse, the notifications and the quarantine.
-import { infraEnv } from '@platform/testing';
+import { infraEnv, type InfraEnv } from '@platform/testing';
 import type { Admin } from 'kafkajs';
 import mongoose from 'mongoose';
 import { Client } from 'pg';
 import type { Effects, QuarantinedRecord, SourceEvent } from './accounting';
 import type { Stores } from '../whole-system.spec-helper';
 
-const pgUrl = (database: string) => infraEnv.postgresUrl.replace(/\/[^/]*$/, `/${database}`);
+// Each reader takes the servers to read (default: the suite's); the failover drill reads two regions.
+const pgUrl = (servers: InfraEnv, database: string) =>
+  servers.postgresUrl.replace(/\/[^/]*$/, `/${database}`);
 
-async function query<T>(database: string, sql: string): Promise<T[]> {
-  const pg = new Client({ connectionString: pgUrl(database) });
+async function query<T>(database: string, sql: string, servers: InfraEnv = infraEnv): Promise<T[]> {
+  const pg = new Client({ connectionString: pgUrl(servers, database) });
   await pg.connect();
   try {
     return (await pg.query(sql)).rows as T[];
@@ -20,11 +22,11 @@ async function query<T>(database: string, sql: string): Promise<T[]> {
 }
 
 /** Every event auth-service and order-service wrote to their outboxes. */
-export async function acceptedEvents(stores: Stores): Promise<SourceEvent[]> {
+export async function acceptedEvents(stores: Stores, servers: InfraEnv = infraEnv): Promise<SourceEvent[]> {
   const sql = 'SELECT event_id::text AS id, event_type AS type FROM outbox';
   const [identity, orders] = await Promise.all([
-    query<SourceEvent>(stores.auth, sql),
-    query<SourceEvent>(stores.orders, sql),
+    query<SourceEvent>(stores.auth, sql, servers),
+    query<SourceEvent>(stores.orders, sql, servers),
   ]);
   return [...identity, ...orders];
 }
@@ -37,12 +39,13 @@ export interface OrderRecord {
 }
 
 /** Every order in the event store, with the version its read-model row has (null: no row). */
-export async function orderRecords(stores: Stores): Promise<OrderRecord[]> {
+export async function orderRecords(stores: Stores, servers: InfraEnv = infraEnv): Promise<OrderRecord[]> {
   const rows = await query<{ order_id: string; events_version: number; summary_version: number | null }>(
     stores.orders,
     `SELECT e.aggregate_id AS order_id, max(e.version) AS events_version, s.version AS summary_version
        FROM order_events e LEFT JOIN order_summaries s ON s.order_id = e.aggregate_id
       GROUP BY e.aggregate_id, s.version`,
+    servers,
   );
   return rows.map((r) => ({
     orderId: r.order_id,
@@ -52,13 +55,13 @@ export async function orderRecords(stores: Stores): Promise<OrderRecord[]> {
 }
 
 /** Runs one ClickHouse query over HTTP and returns its JSONEachRow rows. */
-export async function clickhouse<T>(sql: string): Promise<T[]> {
+export async function clickhouse<T>(sql: string, servers: InfraEnv = infraEnv): Promise<T[]> {
   const res = await fetch(
-    `${infraEnv.clickhouseUrl}/?query=${encodeURIComponent(`${sql} FORMAT JSONEachRow`)}`,
+    `${servers.clickhouseUrl}/?query=${encodeURIComponent(`${sql} FORMAT JSONEachRow`)}`,
     {
       headers: {
-        'x-clickhouse-user': infraEnv.clickhouseUser,
-        'x-clickhouse-key': infraEnv.clickhousePassword,
+        'x-clickhouse-user': servers.clickhouseUser,
+        'x-clickhouse-key': servers.clickhousePassword,
       },
       signal: AbortSignal.timeout(10_000),
     },
@@ -72,24 +75,31 @@ export async function clickhouse<T>(sql: string): Promise<T[]> {
 }
 
 /** ClickHouse, the notifications and the quarantine of one run. */
-export async function readEffects(stores: Stores): Promise<Effects & { analyticsRows: number }> {
+export async function readEffects(
+  stores: Stores,
+  servers: InfraEnv = infraEnv,
+): Promise<Effects & { analyticsRows: number }> {
   const [final, raw] = await Promise.all([
     clickhouse<{ event_id: string; n: string }>(
       `SELECT event_id, count() AS n FROM ${stores.analytics}.events FINAL GROUP BY event_id`,
+      servers,
     ),
-    clickhouse<{ n: string }>(`SELECT count() AS n FROM ${stores.analytics}.events`),
+    clickhouse<{ n: string }>(`SELECT count() AS n FROM ${stores.analytics}.events`, servers),
   ]);
   const notifications = new Map<string, number>();
-  for (const doc of await mongoFind<{ sourceEventId: string }>(stores.notifications, 'notifications', {
-    sourceEventId: 1,
-  }))
+  for (const doc of await mongoFind<{ sourceEventId: string }>(
+    stores.notifications,
+    'notifications',
+    { sourceEventId: 1 },
+    servers,
+  ))
     notifications.set(doc.sourceEventId, (notifications.get(doc.sourceEventId) ?? 0) + 1);
   const quarantine = await mongoFind<{
     eventId: string | null;
     consumerGroup: string | null;
     originalTopic: string;
     key: { buffer: Uint8Array } | Buffer | null; // BSON Binary as read
-  }>(stores.dlq, 'quarantine', { eventId: 1, consumerGroup: 1, originalTopic: 1, key: 1 });
+  }>(stores.dlq, 'quarantine', { eventId: 1, consumerGroup: 1, originalTopic: 1, key: 1 }, servers);
   const quarantined: QuarantinedRecord[] = quarantine.map((q) => ({
     eventId: q.eventId,
     consumerGroup: q.consumerGroup,
@@ -108,9 +118,10 @@ async function mongoFind<T>(
   database: string,
   collection: string,
   projection: Record<string, 1>,
+  servers: InfraEnv,
 ): Promise<T[]> {
   const connection = await mongoose
-    .createConnection(infraEnv.mongoUrl, { dbName: database, serverSelectionTimeoutMS: 5_000 })
+    .createConnection(servers.mongoUrl, { dbName: database, serverSelectionTimeoutMS: 5_000 })
     .asPromise();
   try {
     const db = connection.db;

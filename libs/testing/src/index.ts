@@ -4,7 +4,7 @@
  */
 export { eventually, type EventuallyOptions } from './eventually';
 export { startGroupAtEnd } from './group-at-end';
-export { infraEnv, reach } from './infra';
+export { infraEnv, reach, type InfraEnv } from './infra';
 export { withKafkaAdmin } from './kafka-admin';
 export { bootTestApp, type TestAppOptions } from './nest-app';
 export { tailTopic } from './tail-topic';

@@ -12,6 +12,9 @@ export const infraEnv = {
   mongoUrl: process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017',
 } as const;
 
+/** Where one set of servers is (the failover drill runs two: one per region). */
+export type InfraEnv = typeof infraEnv;
+
 /**
  * Wraps a failed first contact with a server in an error that says how to start it: a test
  * that needs a server fails loudly with the fix, it never skips.
