@@ -141,11 +141,19 @@ pg_up() {
     log "postgres already running"
   else
     require_free_port postgres POSTGRES_PORT "$POSTGRES_PORT"
+    # wal_log_hints lets pg_rewind turn a primary that was failed over into a standby of its
+    # successor (the failover drill's failback) instead of copying the whole cluster again.
     pg_run "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 start -o \
-      "-p $POSTGRES_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR/run -c max_connections=300" >/dev/null \
+      "-p $POSTGRES_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR/run -c max_connections=300 -c wal_log_hints=on" >/dev/null \
       || die "postgres did not start; see $PG_DIR/postgres.log"
   fi
   wait_until postgres "$READY_TIMEOUT_S" pg_ready || die "postgres not ready; see $PG_DIR/postgres.log"
+  # A standby (the failover drill's second region, tools/drill/region.sh) is read-only: its schema
+  # and FerretDB's database come from its primary.
+  if [ "$(pg_run "$bin/psql" -h "$PG_DIR/run" -p "$POSTGRES_PORT" -U postgres -tAc "SELECT pg_is_in_recovery()")" = t ]; then
+    log "postgres is a standby of $(pg_primary): read-only until promoted"
+    return
+  fi
   # FerretDB keeps its documents in a database of its own.
   if ! pg_run "$bin/psql" -h "$PG_DIR/run" -p "$POSTGRES_PORT" -U postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'" | grep -q 1; then
@@ -155,6 +163,9 @@ pg_up() {
   pg_run "$bin/psql" -h "$PG_DIR/run" -p "$POSTGRES_PORT" -U postgres -d ferretdb -q -v ON_ERROR_STOP=1 \
     -f "$HERE/ferretdb/gin-indexes.sql" >/dev/null || die "postgres: tools/infra/ferretdb/gin-indexes.sql failed"
 }
+
+# The primary a standby streams from (its primary_conninfo's port), for the logs.
+pg_primary() { grep -ho "port=[0-9]*" "$PG_DIR/data/postgresql.auto.conf" 2>/dev/null | tail -1 | sed 's/port=/127.0.0.1:/'; }
 
 pg_down() {
   local bin; bin=$(pg_bindir)
@@ -546,4 +557,5 @@ main() {
   esac
 }
 
-main "$@"
+# Sourced (tools/drill/region.sh reuses the helpers above), it only defines them.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi
