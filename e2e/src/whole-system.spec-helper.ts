@@ -92,7 +92,8 @@ export async function firstAdmin(
   const password = 'correct horse battery staple';
   const signUp = async (email: string) => {
     const registered = await call('/auth/register', { method: 'POST', body: { email, password } });
-    if (registered.status !== 202) throw new Error(`register: ${registered.status} ${await registered.text()}`);
+    if (registered.status !== 202)
+      throw new Error(`register: ${registered.status} ${await registered.text()}`);
   };
   const signIn = async (email: string): Promise<User> => {
     const login = await call('/auth/login', { method: 'POST', body: { email, password } });
@@ -104,7 +105,8 @@ export async function firstAdmin(
 
   await signUp(adminEmail);
   const bootstrap = await runAppCommand('auth-service', ['bootstrap-admin', adminEmail], authEnv);
-  if (bootstrap.code !== 0) throw new Error(`bootstrap-admin exited with ${bootstrap.code}: ${bootstrap.output}`);
+  if (bootstrap.code !== 0)
+    throw new Error(`bootstrap-admin exited with ${bootstrap.code}: ${bootstrap.output}`);
   const signInAdmin = () => signIn(adminEmail);
 
   const register = async (options: { roles?: Role[] } = {}): Promise<User> => {
