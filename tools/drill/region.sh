@@ -94,15 +94,7 @@ CONF
 mm2_install() {
   mkdir -p "$MM2_DIR"
   kafka_install
-  local stamp; stamp=$(sha256sum "$DRILL_HERE/mm2/pom.xml" | cut -c1-16)
-  if [ "$(cat "$MM2_DIR/libs.stamp" 2>/dev/null)" != "$stamp" ]; then
-    log "resolving MirrorMaker 2's jars with Maven (tools/drill/mm2/pom.xml)"
-    rm -rf "$MM2_DIR/libs"
-    mvn -B -q -f "$DRILL_HERE/mm2/pom.xml" dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$MM2_DIR/libs" >"$MM2_DIR/mvn.log" 2>&1 \
-      || die "Maven could not resolve MirrorMaker 2; see $MM2_DIR/mvn.log"
-    echo "$stamp" >"$MM2_DIR/libs.stamp"
-  fi
+  maven_jars "MirrorMaker 2" "$DRILL_HERE/mm2/pom.xml" "$MM2_DIR"
 }
 
 cmd_mm2_up() {

@@ -208,18 +208,24 @@ redis_status() {
 # --- kafka ---------------------------------------------------------------------------------------
 KAFKA_DIR="$INFRA_HOME/kafka"
 
+# maven_jars <what> <pom> <dir>: the runtime jars of a pom in <dir>/libs, resolved again only when
+# the pom changes (its hash in <dir>/libs.stamp).
+maven_jars() {
+  local what=$1 pom=$2 dir=$3
+  local stamp; stamp=$(sha256sum "$pom" | cut -c1-16)
+  [ "$(cat "$dir/libs.stamp" 2>/dev/null)" != "$stamp" ] || return 0
+  command -v mvn >/dev/null || apt_install maven
+  mkdir -p "$dir"
+  log "resolving $what's jars with Maven (${pom#"$ROOT"/})"
+  rm -rf "$dir/libs"
+  mvn -B -q -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dir/libs" \
+    >"$dir/mvn.log" 2>&1 || die "Maven could not resolve $what; see $dir/mvn.log"
+  echo "$stamp" >"$dir/libs.stamp"
+}
+
 kafka_install() {
   command -v java >/dev/null || apt_install openjdk-17-jre-headless
-  local stamp; stamp=$(sha256sum "$HERE/kafka/pom.xml" | cut -c1-16)
-  if [ "$(cat "$KAFKA_DIR/libs.stamp" 2>/dev/null)" != "$stamp" ]; then
-    command -v mvn >/dev/null || apt_install maven
-    log "resolving the Kafka broker's jars with Maven (tools/infra/kafka/pom.xml)"
-    rm -rf "$KAFKA_DIR/libs"
-    mvn -B -q -f "$HERE/kafka/pom.xml" dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$KAFKA_DIR/libs" >"$KAFKA_DIR/mvn.log" 2>&1 \
-      || die "Maven could not resolve the Kafka broker; see $KAFKA_DIR/mvn.log"
-    echo "$stamp" >"$KAFKA_DIR/libs.stamp"
-  fi
+  maven_jars "the Kafka broker" "$HERE/kafka/pom.xml" "$KAFKA_DIR"
 }
 
 # The JVM command line of the broker and its tools (an array, so that `cmd &` forks java itself
