@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort, runAppCommand, startApp, type RunningApp } from './system.spec-helper';
+import { callGateway, type CallInit } from './whole-system.spec-helper';
 
 // The order story across the real processes: client -> api-gateway (JWT) -> order-service
 // (identity headers) -> Postgres -> outbox relay -> Kafka, with auth-service issuing the tokens,
@@ -81,19 +82,7 @@ describe('orders through the gateway (built apps, real servers)', () => {
     expect(codes).toEqual([0, 0, 0, 0]);
   });
 
-  const call = (
-    path: string,
-    init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ) =>
-    fetch(`${gateway.url}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-        ...init.headers,
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
+  const call = (path: string, init: CallInit = {}) => callGateway(gateway.url, path, init);
 
   const password = 'correct horse battery staple';
   async function signIn(email: string): Promise<{ token: string; userId: string }> {
