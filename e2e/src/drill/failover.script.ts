@@ -96,8 +96,7 @@ function log(line: string): void {
 }
 
 /** Marks a moment of the drill on the plot and in the log; returns it (epoch ms). */
-function mark(label: string): number {
-  const at = Date.now();
+function mark(label: string, at = Date.now()): number {
   marks.push({ at, label });
   log(label);
   return at;
@@ -297,11 +296,13 @@ async function main(): Promise<void> {
     mark(`link A→B frozen for ${stallMs} ms`);
     await delay(stallMs);
   }
-  const lagSamples = await lag.stop();
+  // The moment A stops answering: its apps die first, its servers a few milliseconds later.
+  const killAt = Date.now();
   await appsA.stop('SIGKILL');
   await step(a, 'kill');
-  const killAt = mark('A killed: SIGKILL to every process');
+  mark('A killed: SIGKILL to every process', killAt);
   thawLink(frozen);
+  const lagSamples = await lag.stop();
   await adminA.disconnect();
 
   await step(b, 'mm2-down', '--now');
@@ -489,10 +490,13 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    if (keep) return;
-    await Promise.all(running.map((app) => app.kill('SIGTERM')));
-    for (const r of [a, b]) {
-      await step(r, 'mm2-down').catch(() => undefined);
-      await servers(r, 'down', ...SERVERS).catch(() => undefined);
+    if (!keep) {
+      await Promise.all(running.map((app) => app.kill('SIGTERM')));
+      for (const r of [a, b]) {
+        await step(r, 'mm2-down').catch(() => undefined);
+        await servers(r, 'down', ...SERVERS).catch(() => undefined);
+      }
     }
+    // A failed step can leave Kafka admin clients connected: they must not keep the drill alive.
+    process.exit();
   });
