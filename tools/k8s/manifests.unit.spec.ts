@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allTopics } from '@platform/contracts';
 import { parse, parseAllDocuments } from 'yaml';
+import { CONSUMERS } from './scaled-objects';
 
 // What the manifests restate from elsewhere in the repository: partition counts from the topic
 // registry, server images from docker-compose.yml. tools/k8s-validate checks the manifests
@@ -57,6 +58,32 @@ describe('the autoscalers of the consumers', () => {
         }).toEqual({ hpa: hpa.metadata.name, topic, withinPartitions: true });
       }
     }
+  });
+});
+
+describe('region B, the passive region (k8s/overlays/region-b)', () => {
+  const kustomization = parse(read('k8s/overlays/region-b/kustomization.yaml')) as {
+    patches: { target?: { kind: string; name: string } }[];
+  };
+  // Kustomize matches a target's name as an anchored regular expression.
+  const targeted = (kind: string, name: string) =>
+    kustomization.patches.some(
+      (patch) => patch.target?.kind === kind && new RegExp(`^(?:${patch.target.name})$`).test(name),
+    );
+
+  it('keeps every app at zero but the warm analytics-ingest, however prod scales it', () => {
+    // Prod (which region B builds on) scales the consumers with KEDA (k8s/components/keda): their
+    // ScaledObjects are paused at zero, since KEDA would scale a bare zero back up. The others are
+    // scaled on CPU and set to zero replicas. A new app must join one of the two.
+    const byKeda = new Set(CONSUMERS.map((consumer) => consumer.deployment));
+    const notAtZero = autoscalers
+      .map((scaler) => scaler.metadata.name)
+      .filter((name) => name !== 'analytics-ingest')
+      .filter((name) => !targeted(byKeda.has(name) ? 'ScaledObject' : 'Deployment', name));
+    expect(notAtZero).toEqual([]);
+    expect(targeted('Deployment', 'analytics-ingest') || targeted('ScaledObject', 'analytics-ingest')).toBe(
+      false,
+    );
   });
 });
 
