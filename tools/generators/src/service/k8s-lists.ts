@@ -165,6 +165,27 @@ export const addKindImage: ListEdit = (tree, o) => {
   return undefined;
 };
 
+const REGION_B = 'k8s/overlays/region-b/kustomization.yaml';
+
+/**
+ * Region B's overlay: the app at zero while B is passive, a consumer by pausing its ScaledObject
+ * (KEDA would scale a bare zero back up), any other app by zero replicas of its Deployment.
+ */
+export const addToPassiveRegion: ListEdit = (tree, o) => {
+  const kind = o.kind === 'consumer' ? 'ScaledObject' : 'Deployment';
+  const source = read(tree, REGION_B);
+  const target = source?.match(new RegExp(`target: \\{ kind: ${kind}, name: ([a-z0-9|-]+) \\}`));
+  if (!source || !target)
+    return `${REGION_B}: no ${kind} patch target, keep ${o.name} at zero in region B by hand`;
+  const names = target[1].split('|');
+  if (names.includes(o.name)) return undefined;
+  tree.write(
+    REGION_B,
+    source.replace(target[0], `target: { kind: ${kind}, name: ${[...names, o.name].join('|')} }`),
+  );
+  return undefined;
+};
+
 /** `k8s/README.md`: the app's row in the table of autoscalers (CPU, and KEDA for a consumer). */
 export const addScalingRow: ListEdit = (tree, o) => {
   const source = read(tree, K8S_README);

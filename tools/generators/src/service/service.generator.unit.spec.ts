@@ -237,6 +237,21 @@ const DLQ_CONFIG = `export const schema = z.object({
   DLQ_METRICS_PORT: metricsPort(9405),
 });`;
 
+const REGION_B = `patches:
+  - target: { kind: Deployment, name: api-gateway|auth-service }
+    patch: |-
+      - op: add
+        path: /spec/replicas
+        value: 0
+  - target: { kind: ScaledObject, name: dlq-consumer }
+    patch: |-
+      apiVersion: keda.sh/v1alpha1
+      kind: ScaledObject
+      metadata:
+        name: any
+        annotations: { autoscaling.keda.sh/paused-replicas: '0' }
+`;
+
 function workspace(): Tree {
   const tree = createTreeWithEmptyWorkspace();
   const files: Record<string, string> = {
@@ -252,6 +267,7 @@ function workspace(): Tree {
     'k8s/base/network-policies.yaml': NETWORK_POLICIES,
     'k8s/overlays/dev/kustomization.yaml': overlay('platform'),
     'k8s/overlays/prod/kustomization.yaml': overlay('ghcr.io/platform'),
+    'k8s/overlays/region-b/kustomization.yaml': REGION_B,
     '.github/CODEOWNERS': CODEOWNERS,
     'eslint.config.mjs': ESLINT,
     'tools/dev/up.sh': UP_SH,
@@ -405,6 +421,12 @@ describe('the service generator', () => {
       );
     });
 
+    it('stands at zero replicas in the passive region B', () => {
+      expect(text(tree, 'k8s/overlays/region-b/kustomization.yaml')).toContain(
+        'target: { kind: Deployment, name: api-gateway|auth-service|inventory-service }',
+      );
+    });
+
     it('adds the Kubernetes base: its folder, its resources entry, its policy and its metrics port', () => {
       for (const file of ['deployment', 'service', 'pdb', 'hpa', 'kustomization'])
         expect(tree.exists(`k8s/base/apps/inventory-service/${file}.yaml`)).toBe(true);
@@ -543,6 +565,12 @@ describe('the service generator', () => {
       expect(text(tree, 'tools/k8s/scaled-objects.ts')).toMatch(
         /lagThreshold: 100,\n.*'earliest'.*\n {2}\},\n\];\n/,
       );
+    });
+
+    it('has its ScaledObject paused at zero in the passive region B, its Deployment left to KEDA', () => {
+      const regionB = text(tree, 'k8s/overlays/region-b/kustomization.yaml');
+      expect(regionB).toContain('target: { kind: ScaledObject, name: dlq-consumer|stock-watcher }');
+      expect(regionB).toContain('target: { kind: Deployment, name: api-gateway|auth-service }');
     });
 
     it('has the keda component delete its CPU autoscaler, which the ScaledObject replaces', () => {

@@ -6,6 +6,7 @@ import {
   addKindImage,
   addScalingRow,
   addServiceMonitor,
+  addToPassiveRegion,
 } from './k8s-lists';
 import { editYaml, joinDocuments, read, type ListEdit } from './tree-files';
 
@@ -279,6 +280,7 @@ export const LIST_EDITS: readonly ListEdit[] = [
   addDevKafkaClient,
   addKindImage,
   addScalingRow,
+  addToPassiveRegion,
   addCodeOwner,
   addLintScope,
   addDevApp,
