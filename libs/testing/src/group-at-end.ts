@@ -62,14 +62,19 @@ export async function startGroupAtEnd(groupId: string, topics: readonly string[]
 /**
  * The end offsets of `topic`. A topic created a moment ago (by another test, on a broker that just
  * started) may not have its leader known yet: "not the leader" and other retriable answers are
- * retried with the topic's metadata refreshed, for up to about 10 s.
+ * retried with the topic's metadata refreshed, for up to about 10 s. So is kafkajs' TypeError
+ * when no partition had a known leader to ask (it then destructures an empty answer).
  */
-async function endOffsetsOf(admin: Admin, topic: string) {
+export async function endOffsetsOf(
+  admin: Pick<Admin, 'fetchTopicOffsets' | 'fetchTopicMetadata'>,
+  topic: string,
+) {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await admin.fetchTopicOffsets(topic);
     } catch (error) {
-      if (!(error as { retriable?: boolean }).retriable || attempt >= 40) throw error;
+      const leaderless = error instanceof TypeError && /'partitions'/.test(error.message);
+      if (!((error as { retriable?: boolean }).retriable || leaderless) || attempt >= 40) throw error;
       await delay(250);
       await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
     }
