@@ -135,6 +135,20 @@ const HOW =
   'a credential in a deployment file must be refused outside development: register its value in ' +
   'libs/observability/src/published-secrets.ts (or use the env.secret() developmentValue)';
 
+/** `NAME_PASSWORD=value` in the drill's scripts (their servers' own superuser and replication roles). */
+function credentialsInDrillScripts(): Found[] {
+  const dir = 'tools/drill';
+  return readdirSync(join(root, dir))
+    .filter((name) => name.endsWith('.sh'))
+    .flatMap((name) =>
+      [...read(`${dir}/${name}`).matchAll(/^([A-Z_]*PASSWORD)=([^\s$]+)$/gm)].map((m) => ({
+        file: `${dir}/${name}`,
+        where: m[1] ?? '',
+        value: m[2] ?? '',
+      })),
+    );
+}
+
 describe('the credentials written into the deployment files', () => {
   it('finds the credentials of docker-compose.yml, .env.example and k8s/ (the scan is not blind)', () => {
     expect(credentialsInCompose().map((f) => f.value)).toEqual(
@@ -150,6 +164,11 @@ describe('the credentials written into the deployment files', () => {
 
   it('refuses outside development every credential of .env.example', () => {
     expect({ HOW, notRefused: notRefused(credentialsInEnvExample()) }).toEqual({ HOW, notRefused: [] });
+  });
+
+  it("refuses outside development every credential of the failover drill's scripts", () => {
+    expect(credentialsInDrillScripts().map((f) => f.value)).toEqual(['scout', 'scout-repl']);
+    expect({ HOW, notRefused: notRefused(credentialsInDrillScripts()) }).toEqual({ HOW, notRefused: [] });
   });
 
   it('refuses outside development every credential of the k8s manifests and overlays', () => {

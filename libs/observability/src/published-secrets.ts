@@ -21,6 +21,9 @@ export const DEPLOYMENT_DEVELOPMENT_SECRETS: readonly string[] = [
   'admin',
   // The HMAC secret the gateway and the services shared before identities were signed with Ed25519.
   'local-development-identity-secret-change-me',
+  // The PostgreSQL passwords of tools/drill/pg-replica-scout.sh's own servers.
+  'scout',
+  'scout-repl',
   // What the k8s base Secrets hold until a deployment replaces it.
   'REPLACE_WITH_A_GENERATED_SECRET',
 ];
