@@ -4,22 +4,13 @@ import { allTopicNames } from '@platform/contracts';
 import type { InfraEnv } from '@platform/testing';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client } from 'pg';
+import { query } from '../faults/stores.spec-helper';
 import type { AcceptedEvent } from './drill-books';
 import { stores } from './region-apps';
 
-const databaseUrl = (servers: InfraEnv, database: string) =>
-  servers.postgresUrl.replace(/\/[^/]*$/, `/${database}`);
-
-export async function sql<T>(servers: InfraEnv, database: string, text: string): Promise<T[]> {
-  const pg = new Client({ connectionString: databaseUrl(servers, database) });
-  await pg.connect();
-  try {
-    return (await pg.query(text)).rows as T[];
-  } finally {
-    await pg.end();
-  }
-}
+/** One query against a database of the given servers (the fault suite's reader, region first). */
+export const sql = <T>(servers: InfraEnv, database: string, text: string): Promise<T[]> =>
+  query<T>(database, text, servers);
 
 /** Every event the two writing services accepted, and when (their outboxes). */
 export async function outboxEvents(servers: InfraEnv): Promise<AcceptedEvent[]> {

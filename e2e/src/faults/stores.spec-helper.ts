@@ -11,7 +11,7 @@ import type { Stores } from '../whole-system.spec-helper';
 const pgUrl = (servers: InfraEnv, database: string) =>
   servers.postgresUrl.replace(/\/[^/]*$/, `/${database}`);
 
-async function query<T>(database: string, sql: string, servers: InfraEnv = infraEnv): Promise<T[]> {
+export async function query<T>(database: string, sql: string, servers: InfraEnv = infraEnv): Promise<T[]> {
   const pg = new Client({ connectionString: pgUrl(servers, database) });
   await pg.connect();
   try {
